@@ -1,0 +1,35 @@
+// The status actor of one service: uptime, request counters and the service
+// fields that GET /health reports.
+#pragma once
+
+#include "protocol/actors.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace o2hub {
+
+struct status_state {
+  static inline const char* name = "status";
+
+  /// Service name ("intent", "monitor", "bridge").
+  std::string service;
+  /// When the actor started, on the actor clock (virtual under tests).
+  caf::actor_clock::time_point started;
+  /// Requests by route and status code.
+  std::map<std::pair<std::string, uint16_t>, uint64_t> requests;
+  uint64_t requests_total = 0;
+  /// Service fields: key -> JSON value text. The key "status" overrides the
+  /// reported status when set to a JSON string.
+  std::map<std::string, std::string> fields;
+};
+
+/// Spawn with sys.spawn(status, "intent").
+status_actor::behavior_type
+status(status_actor::stateful_pointer<status_state> self, std::string service);
+
+} // namespace o2hub

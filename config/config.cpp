@@ -1,0 +1,204 @@
+#include "config/config.hpp"
+
+#include "config/defaults.hpp"
+#include "config/yaml_reader.hpp"
+
+#include <filesystem>
+#include <set>
+
+namespace o2hub {
+
+namespace detail {
+void read_edge_sections(yaml_reader& r, const YAML::Node& root, config& cfg);
+caf::error parse_yaml(std::string_view text, const std::string& origin,
+                      YAML::Node& out);
+caf::error read_file(const std::string& path, std::string& out);
+} // namespace detail
+
+config default_config() {
+  config cfg;
+  cfg.bind = defaults::bind_address;
+  cfg.data_dir = defaults::data_dir;
+  cfg.intent_port = defaults::intent_port;
+  cfg.monitor_port = defaults::monitor_port;
+  cfg.bridge_port = defaults::bridge_port;
+  cfg.tmux_session = defaults::tmux_session;
+  cfg.tmux_socket = defaults::tmux_socket;
+  cfg.http = {defaults::body_limit, defaults::read_timeout_s,
+              defaults::ws_frame_limit, defaults::ws_queue_limit,
+              defaults::http_threads};
+  cfg.llm.cli_argv = {"claude", "-p", "{prompt}", "--output-format", "json"};
+  cfg.llm.timeout_s = defaults::llm_timeout_s;
+  cfg.llm.cache_size = defaults::llm_cache_size;
+  cfg.llm.cache_ttl_s = defaults::llm_cache_ttl_s;
+  cfg.llm.concurrency = defaults::llm_concurrency;
+  cfg.probing.interval_s = defaults::scrape_interval_s;
+  cfg.probing.timeout_ms = defaults::probe_timeout_ms;
+  cfg.probing.failures_before_unreachable = defaults::failures_before_unreachable;
+  for (int n = 1; n <= defaults::sim_sites; ++n) {
+    edge_site site;
+    site.name = "edge" + std::to_string(n);
+    site.ip = "127.0.0.1";
+    site.o2ims_port = static_cast<uint16_t>(defaults::sim_o2ims_base + n);
+    site.prometheus_port = static_cast<uint16_t>(defaults::sim_prometheus_base + n);
+    site.k8s_api_port = static_cast<uint16_t>(defaults::sim_k8s_base + n);
+    cfg.sites.push_back(std::move(site));
+  }
+  cfg.slo_targets = {{"latency_p95_ms", "15"},
+                     {"success_rate", "0.995"},
+                     {"throughput_mbps", "100"}};
+  return cfg;
+}
+
+caf::error parse_config(std::string_view yaml, const std::string& origin,
+                        config& cfg) {
+  YAML::Node root;
+  if (auto err = detail::parse_yaml(yaml, origin, root))
+    return err;
+  detail::yaml_reader r{origin, cfg.warnings};
+  r.check_keys(root, "",
+               {"bind", "data_dir", "webui_dir", "services", "http",
+                "security", "llm", "gitops", "probing", "edge_sites_file",
+                "edge_sites", "monitoring", "slo_targets"});
+  r.read(root, "bind", "", cfg.bind);
+  r.read(root, "data_dir", "", cfg.data_dir);
+  r.read(root, "webui_dir", "", cfg.webui_dir);
+  if (auto s = root["services"]; s && r.expect_map(s, "services")) {
+    r.check_keys(s, "services", {"intent", "monitor", "bridge"});
+    if (auto n = s["intent"]; n && r.expect_map(n, "services.intent")) {
+      r.check_keys(n, "services.intent", {"port"});
+      r.read_port(n, "port", "services.intent", cfg.intent_port);
+    }
+    if (auto n = s["monitor"]; n && r.expect_map(n, "services.monitor")) {
+      r.check_keys(n, "services.monitor", {"port"});
+      r.read_port(n, "port", "services.monitor", cfg.monitor_port);
+    }
+    if (auto n = s["bridge"]; n && r.expect_map(n, "services.bridge")) {
+      r.check_keys(n, "services.bridge", {"port", "tmux_session", "tmux_socket"});
+      r.read_port(n, "port", "services.bridge", cfg.bridge_port);
+      r.read(n, "tmux_session", "services.bridge", cfg.tmux_session);
+      r.read(n, "tmux_socket", "services.bridge", cfg.tmux_socket);
+    }
+  }
+  if (auto h = root["http"]; h && r.expect_map(h, "http")) {
+    r.check_keys(h, "http", {"body_limit", "read_timeout_s", "ws_frame_limit",
+                             "ws_queue_limit", "threads"});
+    r.read(h, "body_limit", "http", cfg.http.body_limit, 1024, 1L << 30);
+    r.read(h, "read_timeout_s", "http", cfg.http.read_timeout_s, 1, 3600);
+    r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
+    r.read(h, "ws_queue_limit", "http", cfg.http.ws_queue_limit, 1, 1L << 20);
+    r.read(h, "threads", "http", cfg.http.threads, 1, 64);
+  }
+  if (auto s = root["security"]; s && r.expect_map(s, "security")) {
+    r.check_keys(s, "security", {"allowed_origins", "cors_origins",
+                                 "cors_credentials", "token", "viewer_token"});
+    for (auto secret : {"token", "viewer_token"})
+      if (s[secret])
+        r.fail(s[secret], std::string{"security."} + secret,
+               "tokens come from the environment (O2HUB_TOKEN, "
+               "O2HUB_VIEWER_TOKEN), never from YAML");
+    r.read(s, "allowed_origins", "security", cfg.security.allowed_origins);
+    r.read(s, "cors_origins", "security", cfg.security.cors_origins);
+    r.read(s, "cors_credentials", "security", cfg.security.cors_credentials);
+  }
+  if (auto l = root["llm"]; l && r.expect_map(l, "llm")) {
+    r.check_keys(l, "llm", {"backend", "cli_argv", "endpoint", "model",
+                            "timeout_s", "cache_size", "cache_ttl_s",
+                            "concurrency", "api_key"});
+    if (l["api_key"])
+      r.fail(l["api_key"], "llm.api_key",
+             "the key comes from the environment (O2HUB_LLM_API_KEY), never "
+             "from YAML");
+    r.read(l, "backend", "llm", cfg.llm.backend);
+    r.read(l, "cli_argv", "llm", cfg.llm.cli_argv);
+    r.read(l, "endpoint", "llm", cfg.llm.endpoint);
+    r.read(l, "model", "llm", cfg.llm.model);
+    r.read(l, "timeout_s", "llm", cfg.llm.timeout_s, 1, 600);
+    r.read(l, "cache_size", "llm", cfg.llm.cache_size, 0, 1L << 24);
+    r.read(l, "cache_ttl_s", "llm", cfg.llm.cache_ttl_s, 0, 86400 * 30);
+    r.read(l, "concurrency", "llm", cfg.llm.concurrency, 1, 256);
+  }
+  if (auto g = root["gitops"]; g && r.expect_map(g, "gitops")) {
+    r.check_keys(g, "gitops", {"remote", "layout", "branch", "token"});
+    if (g["token"])
+      r.fail(g["token"], "gitops.token",
+             "credentials come from the environment (O2HUB_GITOPS_TOKEN), "
+             "never from YAML");
+    r.read(g, "remote", "gitops", cfg.gitops.remote);
+    r.read(g, "layout", "gitops", cfg.gitops.layout);
+    r.read(g, "branch", "gitops", cfg.gitops.branch);
+  }
+  if (auto p = root["probing"]; p && r.expect_map(p, "probing")) {
+    r.check_keys(p, "probing", {"interval_s", "timeout_ms",
+                                "failures_before_unreachable", "k8s_ca_file",
+                                "k8s_skip_verify"});
+    r.read(p, "interval_s", "probing", cfg.probing.interval_s, 1, 86400);
+    r.read(p, "timeout_ms", "probing", cfg.probing.timeout_ms, 10, 600000);
+    r.read(p, "failures_before_unreachable", "probing",
+           cfg.probing.failures_before_unreachable, 1, 100);
+    r.read(p, "k8s_ca_file", "probing", cfg.probing.k8s_ca_file);
+    r.read(p, "k8s_skip_verify", "probing", cfg.probing.k8s_skip_verify);
+  }
+  if (r.error())
+    return r.error();
+  // Edge sites: a seed-format file, then inline sections on top.
+  std::string sites_file;
+  r.read(root, "edge_sites_file", "", sites_file);
+  if (!sites_file.empty()) {
+    namespace fs = std::filesystem;
+    fs::path p{sites_file};
+    if (p.is_relative() && origin.find('/') != std::string::npos)
+      p = fs::path{origin}.parent_path() / p;
+    if (auto err = load_edge_sites(p.string(), cfg))
+      return err;
+  }
+  detail::read_edge_sections(r, root, cfg);
+  return r.error();
+}
+
+caf::expected<config> load_config(const std::string& path) {
+  auto cfg = default_config();
+  std::string text;
+  if (auto err = detail::read_file(path, text))
+    return err;
+  if (auto err = parse_config(text, path, cfg))
+    return err;
+  if (auto err = validate(cfg))
+    return err;
+  return cfg;
+}
+
+caf::error validate(const config& cfg) {
+  auto fail = [](std::string what) {
+    return caf::error{ec::invalid_configuration, std::move(what)};
+  };
+  std::set<uint16_t> ports{cfg.intent_port, cfg.monitor_port, cfg.bridge_port};
+  if (ports.size() != 3)
+    return fail("services: the intent, monitor and bridge ports must differ");
+  if (cfg.bind.empty())
+    return fail("bind: must not be empty");
+  if (cfg.llm.backend != "none" && cfg.llm.backend != "cli"
+      && cfg.llm.backend != "http")
+    return fail("llm.backend: must be none, cli or http, got '"
+                + cfg.llm.backend + "'");
+  if (cfg.llm.backend == "cli" && cfg.llm.cli_argv.empty())
+    return fail("llm.cli_argv: must name a program when llm.backend is cli");
+  if (cfg.llm.backend == "http" && cfg.llm.endpoint.empty())
+    return fail("llm.endpoint: required when llm.backend is http");
+  if (cfg.gitops.layout != "mono" && cfg.gitops.layout != "per-site")
+    return fail("gitops.layout: must be mono or per-site, got '"
+                + cfg.gitops.layout + "'");
+  if (cfg.sites.empty())
+    return fail("edge_sites: at least one edge site is required");
+  for (const auto& s : cfg.sites)
+    if (s.ip.empty())
+      return fail("edge_sites." + s.name + ".ip: must not be empty");
+  if (cfg.security.cors_credentials)
+    for (const auto& o : cfg.security.cors_origins)
+      if (o == "*")
+        return fail("security.cors_origins: '*' cannot be combined with "
+                    "cors_credentials");
+  return {};
+}
+
+} // namespace o2hub

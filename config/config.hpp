@@ -1,0 +1,123 @@
+// o2hub configuration: plain structs loaded from YAML (o2hub.yaml and the
+// seed's edge-sites-config.yaml), validated, with embedded defaults so the
+// system runs with no file at all. Secrets never come from YAML.
+#pragma once
+
+#include <caf/expected.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace o2hub {
+
+struct edge_site {
+  /// Canonical name ("edge1").
+  std::string name;
+  std::string ip = "127.0.0.1";
+  std::string user;
+  uint16_t o2ims_port = 0;
+  uint16_t prometheus_port = 0;
+  uint16_t k8s_api_port = 0;
+  /// Per-site probe interval override, seconds.
+  std::optional<int> scrape_interval_s;
+};
+
+struct http_config {
+  size_t body_limit;
+  int read_timeout_s;
+  size_t ws_frame_limit;
+  size_t ws_queue_limit;
+  int threads;
+};
+
+struct security_config {
+  /// Origins allowed to open WebSockets besides the page's own origin.
+  std::vector<std::string> allowed_origins;
+  /// Origins that get CORS headers; empty: no CORS.
+  std::vector<std::string> cors_origins;
+  /// Send Access-Control-Allow-Credentials (never together with "*").
+  bool cors_credentials = false;
+};
+
+struct llm_config {
+  /// "none", "cli" or "http".
+  std::string backend = "none";
+  std::vector<std::string> cli_argv;
+  std::string endpoint;
+  std::string model;
+  int timeout_s;
+  size_t cache_size;
+  int cache_ttl_s;
+  int concurrency;
+};
+
+struct gitops_config {
+  /// Remote URL; empty: a local bare repository under the data dir.
+  std::string remote;
+  /// "mono" or "per-site".
+  std::string layout = "mono";
+  std::string branch = "main";
+};
+
+struct probing_config {
+  int interval_s;
+  int timeout_ms;
+  int failures_before_unreachable;
+  std::string k8s_ca_file;
+  bool k8s_skip_verify = true;
+};
+
+struct config {
+  std::string bind;
+  std::string data_dir;
+  /// Where the pages live; empty: the source tree's webui/.
+  std::string webui_dir;
+  uint16_t intent_port;
+  uint16_t monitor_port;
+  uint16_t bridge_port;
+  std::string tmux_session;
+  std::string tmux_socket;
+  http_config http;
+  security_config security;
+  llm_config llm;
+  gitops_config gitops;
+  probing_config probing;
+  std::vector<edge_site> sites;
+  /// The seed's slo_targets: name -> value as written.
+  std::map<std::string, std::string> slo_targets;
+  /// Things worth telling the operator (unknown keys, secrets in YAML).
+  std::vector<std::string> warnings;
+};
+
+/// The embedded defaults: four simulated edge sites on loopback.
+config default_config();
+
+/// Loads o2hub.yaml over the defaults. Errors name the file, line and key.
+caf::expected<config> load_config(const std::string& path);
+
+/// Loads the seed's edge-sites-config.yaml format into `cfg` (replacing its
+/// sites, monitoring interval and slo_targets).
+caf::error load_edge_sites(const std::string& path, config& cfg);
+
+/// Parses YAML text in the edge-sites format; `origin` names it in errors.
+caf::error parse_edge_sites(std::string_view yaml, const std::string& origin,
+                            config& cfg);
+
+/// Parses o2hub.yaml text over `cfg`.
+caf::error parse_config(std::string_view yaml, const std::string& origin,
+                        config& cfg);
+
+/// Checks values that parse but make no sense (ports, duplicates, layout).
+caf::error validate(const config& cfg);
+
+/// Canonical site name: "edge01", "edge-1", "Edge1", "EDGE 01" -> "edge1".
+std::string normalize_site_name(std::string_view name);
+
+/// The configured site named `name` in any accepted spelling, or nullptr.
+const edge_site* find_site(const config& cfg, std::string_view name);
+
+} // namespace o2hub

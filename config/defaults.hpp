@@ -1,0 +1,49 @@
+// Tunable defaults of o2hub, in one place.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace o2hub::defaults {
+
+constexpr const char* bind_address = "127.0.0.1";
+constexpr uint16_t intent_port = 8002;
+constexpr uint16_t monitor_port = 8003;
+constexpr uint16_t bridge_port = 8004;
+constexpr const char* data_dir = "data";
+
+/// HTTP: request bodies above this get 413.
+constexpr size_t body_limit = 1024 * 1024;
+/// HTTP: a request must arrive completely within this many seconds.
+constexpr int read_timeout_s = 30;
+/// WebSocket: messages above this close the socket with 1009.
+constexpr size_t ws_frame_limit = 1024 * 1024;
+/// WebSocket: outbound messages queued per client before it counts as slow.
+constexpr size_t ws_queue_limit = 1024;
+/// Threads running the Asio io_context.
+constexpr int http_threads = 2;
+
+constexpr const char* tmux_session = "claude-intent";
+constexpr const char* tmux_socket = "o2hub";
+
+constexpr int llm_timeout_s = 30;
+constexpr size_t llm_cache_size = 1024;
+constexpr int llm_cache_ttl_s = 3600;
+constexpr int llm_concurrency = 4;
+
+constexpr int scrape_interval_s = 15;
+constexpr int probe_timeout_ms = 2000;
+constexpr int failures_before_unreachable = 3;
+
+/// Ports of the simulated edge site N (1-based) on loopback: base + N.
+constexpr uint16_t sim_o2ims_base = 30200;
+constexpr uint16_t sim_prometheus_base = 30300;
+constexpr uint16_t sim_k8s_base = 30400;
+constexpr int sim_sites = 4;
+
+/// The seed's ports, used when an edge site lists none.
+constexpr uint16_t o2ims_port = 31280;
+constexpr uint16_t prometheus_port = 30090;
+constexpr uint16_t k8s_api_port = 6443;
+
+} // namespace o2hub::defaults

@@ -1,0 +1,127 @@
+#include "io/security.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <cstdlib>
+
+namespace o2hub {
+
+const char* to_string(role r) {
+  switch (r) {
+    case role::anonymous: return "anonymous";
+    case role::viewer: return "viewer";
+    case role::operator_: return "operator";
+  }
+  return "anonymous";
+}
+
+namespace {
+
+/// Compares in time independent of where the strings differ.
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i]))
+        != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::string env(const char* name) {
+  auto value = std::getenv(name);
+  return value ? value : "";
+}
+
+} // namespace
+
+security_policy::security_policy(std::string operator_token,
+                                 std::string viewer_token, security_config cfg)
+  : operator_token_(std::move(operator_token)),
+    viewer_token_(std::move(viewer_token)),
+    cfg_(std::move(cfg)) {
+}
+
+security_policy security_policy::from_env(const security_config& cfg) {
+  return security_policy{env("O2HUB_TOKEN"), env("O2HUB_VIEWER_TOKEN"), cfg};
+}
+
+std::optional<role> security_policy::authenticate(const http::request& req,
+                                                  bool allow_query_token) const {
+  if (!tokens_configured())
+    return role::operator_;
+  std::string token;
+  bool presented = false;
+  auto auth = req[boost::beast::http::field::authorization];
+  if (!auth.empty()) {
+    presented = true;
+    constexpr std::string_view bearer = "Bearer ";
+    if (auth.size() > bearer.size() && iequals(auth.substr(0, bearer.size()), bearer))
+      token = std::string{auth.substr(bearer.size())};
+  } else if (allow_query_token) {
+    auto target = req.target();
+    if (auto q = target.find('?'); q != std::string_view::npos) {
+      std::multimap<std::string, std::string> query;
+      if (http::parse_query(target.substr(q + 1), query)) {
+        if (auto i = query.find("token"); i != query.end()) {
+          presented = true;
+          token = i->second;
+        }
+      }
+    }
+  }
+  if (!presented)
+    return role::anonymous;
+  if (!token.empty() && !operator_token_.empty()
+      && equal_constant_time(token, operator_token_))
+    return role::operator_;
+  if (!token.empty() && !viewer_token_.empty()
+      && equal_constant_time(token, viewer_token_))
+    return role::viewer;
+  return std::nullopt;
+}
+
+bool security_policy::origin_allowed(const http::request& req) const {
+  auto origin = req[boost::beast::http::field::origin];
+  if (origin.empty())
+    return true; // not a browser; tokens still apply
+  for (const auto& allowed : cfg_.allowed_origins)
+    if (allowed == "*" || iequals(allowed, origin))
+      return true;
+  // Same origin: the Origin's authority equals the Host header.
+  auto host = req[boost::beast::http::field::host];
+  auto scheme_end = origin.find("://");
+  if (host.empty() || scheme_end == std::string_view::npos)
+    return false;
+  auto authority = origin.substr(scheme_end + 3);
+  return iequals(authority, host);
+}
+
+bool security_policy::cors_allowed(std::string_view origin) const {
+  if (origin.empty())
+    return false;
+  for (const auto& allowed : cfg_.cors_origins)
+    if (allowed == "*" || iequals(allowed, origin))
+      return true;
+  return false;
+}
+
+void security_policy::apply_cors(std::string_view origin,
+                                 http::response& res) const {
+  namespace bh = boost::beast::http;
+  if (!cors_allowed(origin))
+    return;
+  res.set(bh::field::access_control_allow_origin, origin);
+  res.set(bh::field::vary, "Origin");
+  if (cfg_.cors_credentials)
+    res.set(bh::field::access_control_allow_credentials, "true");
+}
+
+} // namespace o2hub

@@ -1,0 +1,59 @@
+// The Beast HTTP + WebSocket server shared by every service (chat-multi
+// shape): one listener per service, a strand per connection, body and frame
+// limits, read timeouts, and bounded per-connection write queues.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace o2hub {
+
+namespace http {
+class router;
+} // namespace http
+
+struct server_options {
+  /// Service name for logs.
+  std::string name;
+  size_t body_limit = 1024 * 1024;
+  int read_timeout_s = 30;
+  size_t ws_frame_limit = 1024 * 1024;
+  size_t ws_queue_limit = 1024;
+};
+
+class server {
+public:
+  server(boost::asio::io_context& ioc, std::shared_ptr<const http::router> r,
+         server_options opts);
+  ~server();
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and starts accepting. Returns an empty string on success, else a
+  /// message for the operator ("port 8002 is already in use ...").
+  std::string listen(const std::string& address, uint16_t port);
+
+  /// The bound port (useful with port 0).
+  uint16_t port() const;
+
+  /// Stops accepting and closes every WebSocket with 1001 (going away).
+  /// Thread-safe.
+  void shutdown();
+
+  /// Open WebSocket connections.
+  size_t ws_clients() const;
+
+  struct impl;
+
+private:
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace o2hub

@@ -1,0 +1,249 @@
+#include "io/services.hpp"
+
+#include "actors/status.hpp"
+#include "io/ask.hpp"
+#include "io/http.hpp"
+#include "io/log.hpp"
+#include "io/security.hpp"
+#include "io/server.hpp"
+#include "io/static_files.hpp"
+#include "protocol/error.hpp"
+#include "protocol/json.hpp"
+#include "protocol/register.hpp"
+#include "protocol/wire.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace o2hub {
+
+namespace net = boost::asio;
+
+namespace {
+
+bool is_loopback(const std::string& address) {
+  if (address == "localhost")
+    return true;
+  boost::system::error_code ec;
+  auto addr = net::ip::make_address(address, ec);
+  return !ec && addr.is_loopback();
+}
+
+/// The WebSocket protocol every service shares: ping -> pong, clear errors
+/// for anything else. Services extend it as their issues add messages.
+class basic_ws : public ws_endpoint {
+public:
+  explicit basic_ws(status_actor status) : status_(std::move(status)) {
+  }
+
+  void on_open(const std::shared_ptr<ws_sink>&) override {
+    report(++clients_);
+  }
+
+  void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
+                  bool binary) override {
+    if (binary) {
+      sink->send(wire::ws_error_json("binary_not_supported",
+                                     "send JSON text messages, not binary frames"));
+      return;
+    }
+    auto env = wire::read_ws_envelope(data);
+    if (!env.type) {
+      sink->send(wire::ws_error_json(env.error_code, env.error_message));
+      return;
+    }
+    if (*env.type == "ping") {
+      sink->send(wire::pong_json());
+      return;
+    }
+    sink->send(wire::ws_error_json("unknown_type", "unknown message type '"
+                                                     + *env.type + "'"));
+  }
+
+  void on_close(const std::shared_ptr<ws_sink>&) override {
+    report(--clients_);
+  }
+
+private:
+  void report(long n) {
+    caf::anon_send(status_, atom::put_v, std::string{"websocket_clients"},
+                   std::to_string(n));
+  }
+
+  status_actor status_;
+  std::atomic<long> clients_{0};
+};
+
+struct service_spec {
+  const char* name;
+  uint16_t port;
+  bool enabled;
+};
+
+std::string services_json(const run_options& opts) {
+  json::writer w;
+  w.begin_object().key("services").begin_array();
+  auto add = [&](const char* name, uint16_t port, bool on, const char* ui) {
+    w.begin_object()
+      .kv("name", name)
+      .kv("port", port)
+      .kv("enabled", on)
+      .kv("ui", ui)
+      .end_object();
+  };
+  add("intent", opts.cfg.intent_port, opts.intent, "/docs");
+  add("monitor", opts.cfg.monitor_port, opts.monitor, "/");
+  add("bridge", opts.cfg.bridge_port, opts.bridge, "/");
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::shared_ptr<http::router>
+make_router(caf::actor_system& sys, const status_actor& status,
+            const run_options& opts,
+            std::shared_ptr<const security_policy> security,
+            const std::string& webui) {
+  using http::verb;
+  auto r = std::make_shared<http::router>(std::move(security));
+  r->on_response([status](const std::string& route, unsigned code) {
+    caf::anon_send(status, atom::count_v,
+                   http_count{route, static_cast<uint16_t>(code)});
+  });
+  r->add(verb::get, "/health",
+         [&sys, status](const http::request& req, const http::request_context&,
+                        http::responder respond) {
+           // Keep only what the reply needs: the request itself is gone then.
+           auto proto = std::make_shared<http::request>();
+           proto->version(req.version());
+           proto->keep_alive(req.keep_alive());
+           ask(
+             sys, status, std::chrono::seconds(2),
+             [proto, respond](const health_report& report) {
+               respond(http::make_json(*proto, http::status::ok,
+                                       wire::health_json(report)));
+             },
+             [proto, respond](const caf::error& err) {
+               respond(http::make_error(*proto,
+                                        http::status::service_unavailable,
+                                        "unavailable", render(err)));
+             },
+             atom::health_v);
+         });
+  auto services = services_json(opts);
+  r->add(verb::get, "/api/v1/services",
+         [services](const http::request& req, const http::request_context&,
+                    http::responder respond) {
+           respond(http::make_json(req, http::status::ok, services));
+         });
+  r->add(verb::get, "/", static_file(webui + "/index.html"));
+  r->add_prefix(verb::get, "/static/", static_files(webui));
+  r->add_prefix(verb::get, "/vendor/", vendor_files(webui + "/node_modules"));
+  r->add_ws("/ws", std::make_shared<basic_ws>(status));
+  return r;
+}
+
+} // namespace
+
+std::string refuse_reason(const run_options& opts, bool tokens_configured) {
+  if (opts.bridge && !is_loopback(opts.cfg.bind) && !tokens_configured)
+    return "the terminal bridge gives shell access: refusing to bind it to "
+           + opts.cfg.bind
+           + " without a token; set O2HUB_TOKEN (and optionally "
+             "O2HUB_VIEWER_TOKEN) or bind to 127.0.0.1";
+  return {};
+}
+
+int run_services(const run_options& opts) {
+  const auto& cfg = opts.cfg;
+  auto security = std::make_shared<const security_policy>(
+    security_policy::from_env(cfg.security));
+  if (auto why = refuse_reason(opts, security->tokens_configured()); !why.empty()) {
+    log::error("refusing to start", {{"reason", why}});
+    std::cerr << "o2hub: " << why << "\n";
+    return 2;
+  }
+  for (const auto& w : cfg.warnings)
+    log::warn("configuration", {{"detail", w}});
+  auto webui = cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR}
+                                     : cfg.webui_dir;
+  caf::actor_system_config acfg;
+  register_types(acfg);
+  caf::actor_system sys{acfg};
+  int exit_code = 0;
+  {
+    net::io_context ioc{cfg.http.threads};
+    std::vector<std::unique_ptr<server>> servers;
+    std::vector<status_actor> actors;
+    server_options sopts;
+    sopts.body_limit = cfg.http.body_limit;
+    sopts.read_timeout_s = cfg.http.read_timeout_s;
+    sopts.ws_frame_limit = cfg.http.ws_frame_limit;
+    sopts.ws_queue_limit = cfg.http.ws_queue_limit;
+    for (auto spec : {service_spec{"intent", cfg.intent_port, opts.intent},
+                      service_spec{"monitor", cfg.monitor_port, opts.monitor},
+                      service_spec{"bridge", cfg.bridge_port, opts.bridge}}) {
+      if (!spec.enabled)
+        continue;
+      auto status_handle = sys.spawn(status, std::string{spec.name});
+      actors.push_back(status_handle);
+      sopts.name = spec.name;
+      auto srv = std::make_unique<server>(
+        ioc, make_router(sys, status_handle, opts, security, webui), sopts);
+      if (auto err = srv->listen(cfg.bind, spec.port); !err.empty()) {
+        log::error("cannot start service", {{"service", spec.name},
+                                            {"reason", err}});
+        std::cerr << "o2hub: " << spec.name << " service: " << err << "\n";
+        exit_code = 1;
+        break;
+      }
+      log::info("service listening",
+                {{"service", spec.name},
+                 {"url", "http://" + cfg.bind + ":" + std::to_string(srv->port())}});
+      servers.push_back(std::move(srv));
+    }
+    net::steady_timer grace{ioc};
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    auto stop_all = [&] {
+      for (auto& s : servers)
+        s->shutdown();
+      for (auto& a : actors)
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      // Let close frames and last responses go out, then stop.
+      grace.expires_after(std::chrono::milliseconds(500));
+      grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });
+    };
+    if (exit_code != 0) {
+      stop_all();
+    } else {
+      signals.async_wait([&](boost::system::error_code ec, int sig) {
+        if (ec)
+          return;
+        log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+        stop_all();
+      });
+    }
+    std::vector<std::thread> threads;
+    for (int i = 1; i < cfg.http.threads; ++i)
+      threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads)
+      t.join();
+    servers.clear();
+  }
+  sys.await_all_actors_done();
+  if (exit_code == 0)
+    log::info("stopped");
+  return exit_code;
+}
+
+} // namespace o2hub

@@ -1,0 +1,118 @@
+// o2hub: the Intent-to-O2 services layer. This file only parses the command
+// line; everything else lives in o2hub_core.
+#include "config/config.hpp"
+#include "io/log.hpp"
+#include "io/services.hpp"
+#include "protocol/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <optional>
+
+namespace {
+
+struct common_flags {
+  std::string config_file;
+  std::string edge_sites_file;
+  std::optional<std::string> bind;
+  std::optional<std::string> data_dir;
+  std::string log_level = "info";
+};
+
+void add_common(CLI::App* app, common_flags& f) {
+  app->add_option("-c,--config", f.config_file, "o2hub.yaml to load")
+    ->check(CLI::ExistingFile);
+  app->add_option("--edge-sites", f.edge_sites_file,
+                  "edge-sites-config.yaml (the seed's format)")
+    ->check(CLI::ExistingFile);
+  app->add_option("--bind", f.bind, "address to listen on (default 127.0.0.1)");
+  app->add_option("--data-dir", f.data_dir, "where o2hub keeps its data");
+  app->add_option("--log-level", f.log_level, "debug, info, warn, error or off")
+    ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+}
+
+/// Loads the configuration: defaults, then files, then flags.
+std::optional<o2hub::config> load(const common_flags& f) {
+  auto cfg = o2hub::default_config();
+  if (!f.config_file.empty()) {
+    auto loaded = o2hub::load_config(f.config_file);
+    if (!loaded) {
+      std::cerr << "o2hub: " << o2hub::render(loaded.error()) << "\n";
+      return std::nullopt;
+    }
+    cfg = std::move(*loaded);
+  }
+  if (!f.edge_sites_file.empty()) {
+    if (auto err = o2hub::load_edge_sites(f.edge_sites_file, cfg)) {
+      std::cerr << "o2hub: " << o2hub::render(err) << "\n";
+      return std::nullopt;
+    }
+  }
+  if (f.bind)
+    cfg.bind = *f.bind;
+  if (f.data_dir)
+    cfg.data_dir = *f.data_dir;
+  return cfg;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"o2hub: intent-to-O2 services (intent 8002, monitor 8003, "
+               "bridge 8004)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string{O2HUB_VERSION});
+
+  common_flags flags;
+  uint16_t intent_port = 0;
+  uint16_t monitor_port = 0;
+  uint16_t bridge_port = 0;
+  uint16_t port = 0;
+
+  auto serve = app.add_subcommand("serve", "run all three services in one process");
+  add_common(serve, flags);
+  serve->add_option("--intent-port", intent_port, "intent service port (8002)");
+  serve->add_option("--monitor-port", monitor_port, "monitor port (8003)");
+  serve->add_option("--bridge-port", bridge_port, "tmux bridge port (8004)");
+
+  auto intent = app.add_subcommand("intent", "run the intent service alone");
+  auto monitor = app.add_subcommand("monitor", "run the realtime monitor alone");
+  auto bridge = app.add_subcommand("bridge", "run the tmux bridge alone");
+  for (auto* sub : {intent, monitor, bridge}) {
+    add_common(sub, flags);
+    sub->add_option("-p,--port", port, "port to listen on");
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  o2hub::log::init(flags.log_level);
+  auto cfg = load(flags);
+  if (!cfg)
+    return 2;
+  o2hub::run_options opts;
+  if (serve->parsed()) {
+    if (intent_port)
+      cfg->intent_port = intent_port;
+    if (monitor_port)
+      cfg->monitor_port = monitor_port;
+    if (bridge_port)
+      cfg->bridge_port = bridge_port;
+  } else {
+    opts.intent = intent->parsed();
+    opts.monitor = monitor->parsed();
+    opts.bridge = bridge->parsed();
+    if (port) {
+      auto& target = opts.intent    ? cfg->intent_port
+                     : opts.monitor ? cfg->monitor_port
+                                    : cfg->bridge_port;
+      target = port;
+    }
+  }
+  if (auto err = o2hub::validate(*cfg)) {
+    std::cerr << "o2hub: " << o2hub::render(err) << "\n";
+    return 2;
+  }
+  opts.cfg = std::move(*cfg);
+  return o2hub::run_services(opts);
+}

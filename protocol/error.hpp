@@ -1,0 +1,46 @@
+// o2hub error codes. Fallible functions return caf::expected<T>; build errors
+// with caf::error{ec::x, "context"}.
+#pragma once
+
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace o2hub {
+
+enum class ec : uint8_t {
+  /// Not an error.
+  no_error = 0,
+  /// A configuration file or value is invalid.
+  invalid_configuration,
+  /// A request, message or argument is malformed.
+  invalid_argument,
+  /// A name refers to nothing known (site, pipeline, route).
+  unknown_entity,
+  /// The request conflicts with the current state.
+  conflict,
+  /// A file could not be read or written.
+  filesystem_error,
+  /// A network operation failed (bind, connect, I/O).
+  network_error,
+  /// An operation ran out of time.
+  timeout,
+  /// A subprocess could not run or failed.
+  subprocess_error,
+  /// Text could not be parsed.
+  parse_error,
+  /// Anything else.
+  unspecified,
+};
+
+/// The stable name of an error code ("invalid_configuration").
+const char* to_string(ec x);
+
+/// Renders any error for humans: "o2hub.invalid_configuration: <context>".
+std::string render(const caf::error& err);
+
+} // namespace o2hub
+
+CAF_ERROR_CODE_ENUM(o2hub::ec, "o2hub")

@@ -1,0 +1,40 @@
+// Forward declarations, atoms and the type-ID block of every o2hub message
+// type. Register once per actor system: cfg.add_message_types<caf::id_block::o2hub>().
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <caf/type_id.hpp>
+
+namespace o2hub {
+
+struct health_report;
+struct http_count;
+
+} // namespace o2hub
+
+// -- type-ID block: value types first, then atoms -------------------------------
+
+CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::health_report))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::http_count))
+
+  // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
+  CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, count, "o2_count")
+
+CAF_END_TYPE_ID_BLOCK(o2hub)
+
+namespace o2hub::atom {
+
+// CAF's own atoms, re-exported so that o2hub code names every atom the same way.
+using get = caf::get_atom;
+constexpr get get_v{};
+using put = caf::put_atom;
+constexpr put put_v{};
+using ping = caf::ping_atom;
+constexpr ping ping_v{};
+using pong = caf::pong_atom;
+constexpr pong pong_v{};
+
+} // namespace o2hub::atom

@@ -1,0 +1,205 @@
+#include "protocol/json.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace o2hub::json {
+
+namespace {
+
+/// Length of the well-formed UTF-8 sequence at s[i], or 0 if ill-formed.
+size_t utf8_sequence(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  auto cont = [&](size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+  auto c = b(0);
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2))
+      return 0;
+    if (c == 0xE0 && b(1) < 0xA0)
+      return 0; // overlong
+    if (c == 0xED && b(1) >= 0xA0)
+      return 0; // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3))
+      return 0;
+    if (c == 0xF0 && b(1) < 0x90)
+      return 0; // overlong
+    if (c == 0xF4 && b(1) >= 0x90)
+      return 0; // > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+} // namespace
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto n = utf8_sequence(s, i);
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      auto n = utf8_sequence(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD"; // U+FFFD
+        ++i;
+        continue;
+      }
+      // U+2028 and U+2029 are valid JSON but break JavaScript string literals.
+      if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80
+          && (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
+        out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028"
+                                                             : "\\u2029";
+      } else {
+        out.append(s.data() + i, n);
+      }
+      i += n;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void writer::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!need_comma_.empty()) {
+    if (need_comma_.back())
+      out_ += ',';
+    need_comma_.back() = true;
+  }
+}
+
+writer& writer::begin_object() {
+  before_value();
+  out_ += '{';
+  need_comma_.push_back(false);
+  return *this;
+}
+
+writer& writer::end_object() {
+  out_ += '}';
+  need_comma_.pop_back();
+  return *this;
+}
+
+writer& writer::begin_array() {
+  before_value();
+  out_ += '[';
+  need_comma_.push_back(false);
+  return *this;
+}
+
+writer& writer::end_array() {
+  out_ += ']';
+  need_comma_.pop_back();
+  return *this;
+}
+
+writer& writer::key(std::string_view k) {
+  before_value();
+  append_quoted(out_, k);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+writer& writer::value(std::string_view s) {
+  before_value();
+  append_quoted(out_, s);
+  return *this;
+}
+
+writer& writer::value(bool b) {
+  before_value();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+writer& writer::value(double d) {
+  before_value();
+  if (!std::isfinite(d)) {
+    out_ += "null"; // JSON has no NaN or infinity
+    return *this;
+  }
+  std::array<char, 32> buf;
+  auto [end, err] = std::to_chars(buf.data(), buf.data() + buf.size(), d);
+  out_.append(buf.data(), err == std::errc{} ? end : buf.data());
+  return *this;
+}
+
+writer& writer::value(std::nullptr_t) {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+writer& writer::integer(int64_t i) {
+  before_value();
+  std::array<char, 24> buf;
+  auto res = std::to_chars(buf.data(), buf.data() + buf.size(), i);
+  out_.append(buf.data(), res.ptr);
+  return *this;
+}
+
+writer& writer::unsigned_integer(uint64_t i) {
+  before_value();
+  std::array<char, 24> buf;
+  auto res = std::to_chars(buf.data(), buf.data() + buf.size(), i);
+  out_.append(buf.data(), res.ptr);
+  return *this;
+}
+
+writer& writer::raw(std::string_view json_text) {
+  before_value();
+  out_ += json_text;
+  return *this;
+}
+
+std::string writer::take() {
+  std::string result;
+  result.swap(out_);
+  need_comma_.clear();
+  after_key_ = false;
+  return result;
+}
+
+} // namespace o2hub::json

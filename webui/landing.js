@@ -1,0 +1,55 @@
+// Landing page: one card per service with its UI link and live health.
+// Everything is inserted as text, never as HTML.
+const titles = {
+  intent: ['Intent service', 'Natural language → TMF921 intent (API docs)'],
+  monitor: ['Realtime monitor', 'Pipelines, edge sites, metrics'],
+  bridge: ['TMux bridge', 'The shared operator terminal'],
+};
+
+function card(svc) {
+  const li = document.createElement('li');
+  li.className = 'card';
+  li.dataset.service = svc.name;
+  const a = document.createElement('a');
+  const url = new URL(location.href);
+  url.port = String(svc.port);
+  url.pathname = svc.ui;
+  url.search = '';
+  url.hash = '';
+  a.href = url.toString();
+  a.textContent = titles[svc.name]?.[0] ?? svc.name;
+  const p = document.createElement('p');
+  p.textContent = titles[svc.name]?.[1] ?? '';
+  const status = document.createElement('span');
+  status.className = 'status';
+  status.textContent = svc.enabled ? 'checking…' : 'not in this process';
+  li.append(a, p, status);
+  return [li, status];
+}
+
+async function main() {
+  const list = document.getElementById('services');
+  try {
+    const res = await fetch('/api/v1/services');
+    const { services } = await res.json();
+    for (const svc of services) {
+      const [li, status] = card(svc);
+      list.append(li);
+      if (svc.name === location.port || String(svc.port) === location.port) {
+        const h = await (await fetch('/health')).json();
+        status.textContent = h.status;
+        status.dataset.state = h.status;
+      } else if (svc.enabled) {
+        status.textContent = 'running';
+        status.dataset.state = 'healthy';
+      }
+    }
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    const e = document.getElementById('error');
+    e.hidden = false;
+    e.textContent = `Cannot reach o2hub: ${err}`;
+  }
+}
+
+main();
