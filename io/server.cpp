@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -295,7 +296,29 @@ private:
     req.keep_alive(false);
     auto res = http::make_error(req, st, code, detail);
     res.keep_alive(false);
+    linger_ = true;
     send(std::move(res), false);
+  }
+
+  // After refusing a request whose body may still be arriving: stop sending,
+  // then read and discard for a moment, so that closing the socket does not
+  // reset the connection before the client has read our error response.
+  void linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    scratch_ = std::make_unique<std::array<char, 16384>>();
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(
+      net::buffer(*scratch_),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained_ += n;
+        if (!ec && self->drained_ < 64 * 1024 * 1024)
+          self->drain();
+      });
   }
 
   void upgrade(std::shared_ptr<http::request> req) {
@@ -355,6 +378,8 @@ private:
     res_.reset();
     if (ec)
       return;
+    if (linger_)
+      return linger();
     if (close_after_ || srv_->stopping)
       return do_close();
     do_read();
@@ -370,7 +395,10 @@ private:
   std::shared_ptr<server::impl> srv_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<http::response> res_;
+  std::unique_ptr<std::array<char, 16384>> scratch_;
+  size_t drained_ = 0;
   bool close_after_ = false;
+  bool linger_ = false;
 };
 
 } // namespace

@@ -148,7 +148,8 @@ make_router(caf::actor_system& sys, const status_actor& status,
   r->add(verb::get, "/", static_file(webui + "/index.html"));
   r->add_prefix(verb::get, "/static/", static_files(webui));
   r->add_prefix(verb::get, "/vendor/", vendor_files(webui + "/node_modules"));
-  r->add_ws("/ws", std::make_shared<basic_ws>(status));
+  // WebSockets need at least the viewer token when tokens are configured.
+  r->add_ws("/ws", std::make_shared<basic_ws>(status), http::access::viewer);
   return r;
 }
 

@@ -1,0 +1,52 @@
+// Starts the real o2hub binary for integration tests (argv, no shell), with
+// free ports, and stops it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace o2hub::test {
+
+/// A port nobody listens on right now (bound to port 0, then released).
+uint16_t free_port();
+
+class process {
+public:
+  /// Starts `argv` with extra environment entries; stdout+stderr go to a
+  /// temporary log file.
+  process(std::vector<std::string> argv,
+          std::map<std::string, std::string> env = {});
+  ~process();
+
+  process(const process&) = delete;
+  process& operator=(const process&) = delete;
+
+  pid_t pid() const { return pid_; }
+
+  /// Sends a signal.
+  void signal(int sig);
+
+  /// Waits for exit; returns the exit code (128+signal when killed), or
+  /// nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+
+  /// What the process printed so far.
+  std::string output() const;
+
+  bool running();
+
+private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::string log_path_;
+};
+
+/// Polls GET http://127.0.0.1:<port>/health until it answers 200.
+bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout);
+
+} // namespace o2hub::test

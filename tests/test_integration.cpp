@@ -1,0 +1,229 @@
+// Drives the real o2hub binary through HTTP, WebSocket and signals.
+#define BOOST_TEST_MODULE integration
+#include <boost/test/unit_test.hpp>
+
+#include "support/client.hpp"
+#include "support/process.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <simdjson.h>
+
+#include <csignal>
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string str_member(const std::string& text, const char* key) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{text};
+  auto doc = parser.iterate(padded);
+  std::string_view out;
+  if (doc[key].get_string().get(out))
+    return "<missing " + std::string{key} + " in " + text + ">";
+  return std::string{out};
+}
+
+bool has_member(const std::string& text, const char* key) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{text};
+  auto doc = parser.iterate(padded);
+  simdjson::ondemand::value v;
+  return doc[key].get(v) == simdjson::SUCCESS;
+}
+
+/// o2hub serve on three free ports.
+struct serve_fixture {
+  serve_fixture(std::map<std::string, std::string> env = {})
+    : intent(free_port()), monitor(free_port()), bridge(free_port()),
+      proc({O2HUB_BINARY, "serve", "--intent-port", std::to_string(intent),
+            "--monitor-port", std::to_string(monitor), "--bridge-port",
+            std::to_string(bridge), "--data-dir", "/tmp/o2hub-it-data"},
+           std::move(env)) {
+    for (auto port : {intent, monitor, bridge})
+      BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s),
+                            "no /health on " << port << ":\n" << proc.output());
+  }
+
+  uint16_t intent;
+  uint16_t monitor;
+  uint16_t bridge;
+  process proc;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
+  serve_fixture f;
+  const char* names[] = {"intent", "monitor", "bridge"};
+  uint16_t ports[] = {f.intent, f.monitor, f.bridge};
+  for (int i = 0; i < 3; ++i) {
+    auto res = http_get(ports[i], "/health");
+    BOOST_TEST(res.status == 200u);
+    BOOST_TEST(res.headers["Content-Type"] == "application/json");
+    BOOST_TEST(str_member(res.body, "service") == names[i]);
+    BOOST_TEST(str_member(res.body, "status") == "healthy");
+    BOOST_TEST(has_member(res.body, "version"));
+    BOOST_TEST(has_member(res.body, "uptime_s"));
+    auto ts = str_member(res.body, "timestamp");
+    BOOST_TEST(ts.back() == 'Z');
+    BOOST_TEST(ts[10] == 'T');
+  }
+  // A WebSocket on each answers ping with pong.
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (auto port : ports) {
+    clients.push_back(std::make_unique<ws_client>(port));
+    clients.back()->send_text(R"({"type":"ping"})");
+    auto reply = clients.back()->read();
+    BOOST_TEST(str_member(reply, "type") == "pong");
+    BOOST_TEST(str_member(reply, "timestamp").back() == 'Z');
+  }
+  // The original clients send the bare text "ping".
+  clients[1]->send_text("ping");
+  BOOST_TEST(str_member(clients[1]->read(), "type") == "pong");
+  auto health = http_get(f.monitor, "/health").body;
+  BOOST_TEST(health.find("\"websocket_clients\":1") != std::string::npos, health);
+  // SIGTERM: WebSockets are closed with 1001 and the process exits 0 in 2 s.
+  auto start = std::chrono::steady_clock::now();
+  f.proc.signal(SIGTERM);
+  for (auto& c : clients) {
+    BOOST_CHECK_THROW(c->read(3s), std::runtime_error);
+    BOOST_TEST(c->close_code() == 1001u);
+  }
+  auto code = f.proc.wait(5s);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  BOOST_TEST_REQUIRE(code.has_value(), f.proc.output());
+  BOOST_TEST(*code == 0, f.proc.output());
+  BOOST_TEST((elapsed < 2s), "shutdown took "
+             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+             << " ms");
+  BOOST_TEST(f.proc.output().find("\"msg\":\"stopped\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
+  serve_fixture f;
+  // Malformed HTTP.
+  auto raw = raw_exchange(f.intent, "GARBAGE / NOT-HTTP\r\n\r\n");
+  BOOST_TEST(raw.rfind("HTTP/1.1 400", 0) == 0u, raw);
+  BOOST_TEST(raw.find("\"code\":\"malformed_request\"") != std::string::npos, raw);
+  // A body over the 1 MiB limit.
+  auto big = http_request(f.intent, "POST", "/health", std::string(2 << 20, 'x'));
+  BOOST_TEST(big.status == 413u);
+  BOOST_TEST(big.body.find("body_too_large") != std::string::npos);
+  // Unknown route and wrong method: JSON errors.
+  auto missing = http_get(f.monitor, "/api/v1/nothing");
+  BOOST_TEST(missing.status == 404u);
+  BOOST_TEST(str_member(missing.body, "code") == "not_found");
+  auto wrong = http_request(f.monitor, "DELETE", "/health");
+  BOOST_TEST(wrong.status == 405u);
+  BOOST_TEST(!str_member(wrong.body, "detail").empty());
+  // WebSocket: bad messages get an error and the socket stays open.
+  ws_client ws{f.bridge};
+  ws.send_text("{not json");
+  BOOST_TEST(str_member(ws.read(), "code") == "invalid_json");
+  ws.send_text(R"({"type":"launch_missiles"})");
+  auto unknown = ws.read();
+  BOOST_TEST(str_member(unknown, "type") == "error");
+  BOOST_TEST(str_member(unknown, "code") == "unknown_type");
+  ws.send_text(R"({"no_type":1})");
+  BOOST_TEST(str_member(ws.read(), "code") == "missing_type");
+  ws.send_binary(std::string{"\x00\x01\x02", 3});
+  BOOST_TEST(str_member(ws.read(), "code") == "binary_not_supported");
+  ws.send_text(R"({"type":"ping"})");
+  BOOST_TEST(str_member(ws.read(), "type") == "pong");
+  // A frame over the limit closes that socket with 1009; others live on.
+  ws_client victim{f.monitor};
+  victim.send_text(std::string(2 << 20, 'a'));
+  BOOST_CHECK_THROW(victim.read(5s), std::runtime_error);
+  BOOST_TEST(victim.close_code() == 1009u);
+  ws.send_text("ping");
+  BOOST_TEST(str_member(ws.read(), "type") == "pong");
+  // WebSocket upgrade on a path without an endpoint.
+  BOOST_CHECK_THROW(ws_client(f.monitor, "/nows"), std::runtime_error);
+  // Still serving.
+  for (auto port : {f.intent, f.monitor, f.bridge})
+    BOOST_TEST(http_get(port, "/health").status == 200u);
+  BOOST_TEST(f.proc.running());
+}
+
+BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
+  serve_fixture f{{{"O2HUB_TOKEN", "op-token"}, {"O2HUB_VIEWER_TOKEN", "view-token"}}};
+  // /health stays open.
+  BOOST_TEST(http_get(f.bridge, "/health").status == 200u);
+  try {
+    ws_client no_token{f.bridge};
+    BOOST_FAIL("a WebSocket without a token was accepted");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("401") != std::string::npos, e.what());
+  }
+  try {
+    ws_client wrong{f.bridge, "/ws?token=nope"};
+    BOOST_FAIL("a wrong token was accepted");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("401") != std::string::npos, e.what());
+  }
+  try {
+    ws_client foreign{f.bridge, "/ws?token=op-token",
+                      {{"Origin", "http://evil.example"}}};
+    BOOST_FAIL("a foreign Origin was accepted");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("403") != std::string::npos, e.what());
+  }
+  auto same = "http://127.0.0.1:" + std::to_string(f.bridge);
+  ws_client ok{f.bridge, "/ws?token=view-token", {{"Origin", same}}};
+  ok.send_text("ping");
+  BOOST_TEST(str_member(ok.read(), "type") == "pong");
+  ws_client bearer{f.bridge, "/ws", {{"Authorization", "Bearer op-token"}}};
+  bearer.send_text("ping");
+  BOOST_TEST(str_member(bearer.read(), "type") == "pong");
+  // The tokens never reach the log.
+  f.proc.signal(SIGTERM);
+  BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(f.proc.output().find("op-token") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_port_in_use_fails_fast_naming_the_port) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor taken{
+    ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  auto port = taken.local_endpoint().port();
+  process p{{O2HUB_BINARY, "intent", "--port", std::to_string(port)}};
+  auto code = p.wait(5s);
+  BOOST_TEST_REQUIRE(code.has_value());
+  BOOST_TEST(*code == 1);
+  BOOST_TEST(p.output().find("port " + std::to_string(port) + " on 127.0.0.1 is "
+                             "already in use")
+               != std::string::npos,
+             p.output());
+}
+
+BOOST_AUTO_TEST_CASE(one_service_alone_and_the_bridge_refuses_open_binds) {
+  auto port = free_port();
+  process monitor{{O2HUB_BINARY, "monitor", "--port", std::to_string(port)}};
+  BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), monitor.output());
+  BOOST_TEST(str_member(http_get(port, "/health").body, "service") == "monitor");
+  monitor.signal(SIGINT);
+  BOOST_TEST(monitor.wait(5s).value_or(-1) == 0);
+
+  process open_bridge{{O2HUB_BINARY, "bridge", "--bind", "0.0.0.0", "--port",
+                       std::to_string(free_port())},
+                      {{"O2HUB_TOKEN", ""}, {"O2HUB_VIEWER_TOKEN", ""}}};
+  auto code = open_bridge.wait(5s);
+  BOOST_TEST_REQUIRE(code.has_value());
+  BOOST_TEST(*code == 2);
+  BOOST_TEST(open_bridge.output().find("without a token") != std::string::npos,
+             open_bridge.output());
+}
+
+BOOST_AUTO_TEST_CASE(bad_flags_and_configs_are_refused) {
+  process help{{O2HUB_BINARY, "serve", "--help"}};
+  BOOST_TEST(help.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(help.output().find("--monitor-port") != std::string::npos);
+  process bad{{O2HUB_BINARY, "serve", "--config", "/nonexistent.yaml"}};
+  BOOST_TEST(bad.wait(5s).value_or(-1) != 0);
+  process none{{O2HUB_BINARY}};
+  BOOST_TEST(none.wait(5s).value_or(-1) != 0);
+}

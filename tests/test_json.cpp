@@ -1,0 +1,158 @@
+#define BOOST_TEST_MODULE json
+#include <boost/test/unit_test.hpp>
+
+#include "protocol/json.hpp"
+#include "protocol/wire.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/time.hpp"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace o2hub;
+
+namespace {
+
+/// Parses `text` with simdjson and returns the string member `key`.
+std::string member(const std::string& text, const char* key) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{text};
+  auto doc = parser.iterate(padded);
+  std::string_view out;
+  auto err = doc[key].get_string().get(out);
+  BOOST_REQUIRE_MESSAGE(!err, "no string member '" << key << "' in " << text);
+  return std::string{out};
+}
+
+std::string esc(std::string_view s) {
+  std::string out;
+  json::append_quoted(out, s);
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(escapes_quotes_backslashes_and_controls) {
+  BOOST_TEST(esc("a\"b\\c") == R"("a\"b\\c")");
+  BOOST_TEST(esc("\n\r\t\b\f") == R"("\n\r\t\b\f")");
+  BOOST_TEST(esc(std::string{"\x01\x1f\x7f", 3}) == R"("\u0001\u001f\u007f")");
+  BOOST_TEST(esc(std::string{"a\0b", 3}) == R"("a\u0000b")");
+  BOOST_TEST(esc("</script>") == R"("</script>")");
+}
+
+BOOST_AUTO_TEST_CASE(keeps_valid_utf8_and_replaces_invalid) {
+  BOOST_TEST(esc("部署 edge1 延遲") == "\"部署 edge1 延遲\"");
+  BOOST_TEST(esc("emoji 🚀") == "\"emoji 🚀\"");
+  // Lone continuation byte, truncated sequence, overlong, surrogate.
+  BOOST_TEST(esc("a\x80z") == "\"a\xEF\xBF\xBDz\"");
+  BOOST_TEST(esc("\xE9\x83") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  BOOST_TEST(esc("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  BOOST_TEST(esc("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  // U+2028/2029 are escaped for JavaScript.
+  BOOST_TEST(esc("a\xE2\x80\xA8" "b\xE2\x80\xA9") == R"("a\u2028b\u2029")");
+}
+
+BOOST_AUTO_TEST_CASE(validates_utf8) {
+  BOOST_TEST(json::valid_utf8("plain ascii"));
+  BOOST_TEST(json::valid_utf8("所有站點"));
+  BOOST_TEST(json::valid_utf8("\xF0\x9F\x9A\x80"));
+  BOOST_TEST(!json::valid_utf8("\xF4\x90\x80\x80")); // > U+10FFFF
+  BOOST_TEST(!json::valid_utf8("\xFF"));
+  BOOST_TEST(!json::valid_utf8("\xE0\x80\x80")); // overlong
+}
+
+BOOST_AUTO_TEST_CASE(writer_places_commas_and_nests) {
+  json::writer w;
+  w.begin_object()
+    .kv("a", 1)
+    .kv("b", "two")
+    .key("c")
+    .begin_array()
+    .value(true)
+    .value(nullptr)
+    .value(-3)
+    .begin_object()
+    .end_object()
+    .end_array()
+    .kv("d", 2.5)
+    .kv("e", uint64_t{18446744073709551615ull})
+    .end_object();
+  BOOST_TEST(w.str()
+             == R"({"a":1,"b":"two","c":[true,null,-3,{}],"d":2.5,"e":18446744073709551615})");
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_numbers_become_null) {
+  json::writer w;
+  w.begin_array().value(std::numeric_limits<double>::infinity())
+    .value(std::nan("")).end_array();
+  BOOST_TEST(w.str() == "[null,null]");
+}
+
+BOOST_AUTO_TEST_CASE(round_trips_through_simdjson) {
+  std::string nasty;
+  for (int c = 0; c < 0x80; ++c)
+    nasty += static_cast<char>(c);
+  nasty += "部署 🚀 \xE2\x80\xA8";
+  json::writer w;
+  w.begin_object().kv("text", nasty).kv("key \"quoted\"", "v").end_object();
+  auto text = w.take();
+  BOOST_TEST(member(text, "text") == nasty);
+  // Escaped keys: compare unescaped (simdjson's lookup matches raw keys).
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{text};
+  auto doc = parser.iterate(padded);
+  std::vector<std::string> keys;
+  for (auto field : doc.get_object()) {
+    std::string_view k;
+    BOOST_REQUIRE(!field.unescaped_key().get(k));
+    keys.emplace_back(k);
+  }
+  BOOST_TEST_REQUIRE(keys.size() == 2u);
+  BOOST_TEST(keys[1] == "key \"quoted\"");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_round_trips_as_replacement) {
+  json::writer w;
+  w.begin_object().kv("t", std::string{"ok\xFFok"}).end_object();
+  BOOST_TEST(member(w.str(), "t") == "ok\xEF\xBF\xBDok");
+}
+
+BOOST_AUTO_TEST_CASE(health_json_splices_service_fields) {
+  health_report r;
+  r.service = "monitor";
+  r.version = "1.2.3";
+  r.status = "healthy";
+  r.uptime_s = 1.5;
+  r.details_json = R"({"websocket_clients":3,"note":"x"})";
+  auto text = wire::health_json(r);
+  BOOST_TEST(member(text, "service") == "monitor");
+  BOOST_TEST(member(text, "note") == "x");
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{text};
+  auto doc = parser.iterate(padded);
+  int64_t clients = 0;
+  BOOST_TEST(!doc["websocket_clients"].get_int64().get(clients));
+  BOOST_TEST(clients == 3);
+}
+
+BOOST_AUTO_TEST_CASE(ws_envelope_reports_problems) {
+  BOOST_TEST(*wire::read_ws_envelope(R"({"type":"ping"})").type == "ping");
+  BOOST_TEST(*wire::read_ws_envelope("ping").type == "ping");
+  BOOST_TEST(wire::read_ws_envelope("{not json").error_code == "invalid_json");
+  BOOST_TEST(wire::read_ws_envelope("[1,2]").error_code == "invalid_json");
+  BOOST_TEST(wire::read_ws_envelope(R"({"x":1})").error_code == "missing_type");
+  BOOST_TEST(wire::read_ws_envelope(R"({"type":5})").error_code == "invalid_type");
+  BOOST_TEST(wire::read_ws_envelope("{\"type\":\"\xFF\"}").error_code
+             == "invalid_utf8");
+}
+
+BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc) {
+  using namespace std::chrono;
+  auto t = system_clock::time_point{milliseconds{1727432400123}};
+  BOOST_TEST(rfc3339(t) == "2024-09-27T10:20:00.123Z");
+  auto now = rfc3339_now();
+  BOOST_TEST(now.size() == 24u);
+  BOOST_TEST(now.back() == 'Z');
+}
