@@ -38,7 +38,7 @@ bool has_member(const std::string& text, const char* key) {
 /// o2hub serve on three free ports.
 struct serve_fixture {
   serve_fixture(std::map<std::string, std::string> env = {})
-    : intent(free_port()), monitor(free_port()), bridge(free_port()),
+    : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
       proc({O2HUB_BINARY, "serve", "--intent-port", std::to_string(intent),
             "--monitor-port", std::to_string(monitor), "--bridge-port",
             std::to_string(bridge), "--data-dir", "/tmp/o2hub-it-data"},
@@ -48,6 +48,7 @@ struct serve_fixture {
                             "no /health on " << port << ":\n" << proc.output());
   }
 
+  std::vector<uint16_t> ports;
   uint16_t intent;
   uint16_t monitor;
   uint16_t bridge;

@@ -26,6 +26,19 @@ uint16_t free_port() {
   return acc.local_endpoint().port();
 }
 
+std::vector<uint16_t> free_ports(size_t n) {
+  boost::asio::io_context ioc;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> held;
+  std::vector<uint16_t> ports;
+  for (size_t i = 0; i < n; ++i) {
+    held.push_back(std::make_unique<boost::asio::ip::tcp::acceptor>(
+      ioc, boost::asio::ip::tcp::endpoint{
+             boost::asio::ip::make_address("127.0.0.1"), 0}));
+    ports.push_back(held.back()->local_endpoint().port());
+  }
+  return ports;
+}
+
 process::process(std::vector<std::string> argv,
                  std::map<std::string, std::string> env) {
   static std::atomic<int> counter{0};

@@ -15,6 +15,9 @@ namespace o2hub::test {
 /// A port nobody listens on right now (bound to port 0, then released).
 uint16_t free_port();
 
+/// `n` distinct free ports (all held until every one is chosen).
+std::vector<uint16_t> free_ports(size_t n);
+
 class process {
 public:
   /// Starts `argv` with extra environment entries; stdout+stderr go to a

@@ -1,0 +1,80 @@
+// Browser test harness: starts the real o2hub on free ports and drives
+// Debian's headless Chromium through playwright-core (from webui/node_modules).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const sourceDir = path.resolve(here, '../..');
+const require = createRequire(path.join(sourceDir, 'webui', 'package.json'));
+const { chromium } = require('playwright-core');
+
+export const binary = process.env.O2HUB_BINARY ?? path.join(sourceDir, 'build', 'o2hub');
+
+/// `n` distinct free ports: all are held open until every one is chosen.
+export async function freePorts(n) {
+  const servers = [];
+  for (let i = 0; i < n; i += 1) {
+    servers.push(await new Promise((resolve, reject) => {
+      const srv = createServer();
+      srv.on('error', reject);
+      srv.listen(0, '127.0.0.1', () => resolve(srv));
+    }));
+  }
+  const ports = servers.map((s) => s.address().port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+async function waitHealthy(port, proc, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`o2hub exited with ${proc.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no /health on port ${port}`);
+}
+
+/// Starts `o2hub serve` on free ports; returns { ports, stop(), output() }.
+export async function startO2hub(extraArgs = [], env = {}) {
+  const [intent, monitor, bridge] = await freePorts(3);
+  const ports = { intent, monitor, bridge };
+  let output = '';
+  const proc = spawn(binary, ['serve',
+    '--intent-port', String(ports.intent),
+    '--monitor-port', String(ports.monitor),
+    '--bridge-port', String(ports.bridge), ...extraArgs],
+  { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.on('data', (d) => { output += d; });
+  proc.stderr.on('data', (d) => { output += d; });
+  try {
+    for (const port of Object.values(ports)) await waitHealthy(port, proc);
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`${err.message}\n${output}`);
+  }
+  return {
+    ports,
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      proc.on('exit', (code) => resolve(code));
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
