@@ -19,7 +19,7 @@ packages=(
   libspdlog-dev libcli11-dev
   libsqlite3-dev libgit2-dev      # durable state and GitOps (later issues)
   tmux curl
-  nodejs npm chromium             # pages and the browser test harness
+  chromium                        # the browser test harness
 )
 
 missing=()
@@ -28,6 +28,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js and npm: any installation will do (the machine may ship its own).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} > 0)); then
   say "installing ${missing[*]}"
