@@ -22,7 +22,6 @@ status(status_actor::stateful_pointer<status_state> self, std::string service) {
       report.status = "healthy";
       std::chrono::duration<double> up = self->clock().now() - st.started;
       report.uptime_s = up.count();
-      report.requests_total = st.requests_total;
       json::writer w;
       w.begin_object();
       for (auto& [key, value] : st.fields) {
@@ -34,11 +33,6 @@ status(status_actor::stateful_pointer<status_state> self, std::string service) {
       w.end_object();
       report.details_json = w.take();
       return report;
-    },
-    [self](atom::count, const http_count& c) {
-      auto& st = self->state;
-      ++st.requests[{c.route, c.status}];
-      ++st.requests_total;
     },
     [self](atom::put, std::string& key, std::string& json_value) {
       self->state.fields[std::move(key)] = std::move(json_value);

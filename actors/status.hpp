@@ -20,9 +20,6 @@ struct status_state {
   std::string service;
   /// When the actor started, on the actor clock (virtual under tests).
   caf::actor_clock::time_point started;
-  /// Requests by route and status code.
-  std::map<std::pair<std::string, uint16_t>, uint64_t> requests;
-  uint64_t requests_total = 0;
   /// Service fields: key -> JSON value text. The key "status" overrides the
   /// reported status when set to a JSON string.
   std::map<std::string, std::string> fields;

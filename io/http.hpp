@@ -96,9 +96,10 @@ public:
   void add_ws(std::string path, std::shared_ptr<ws_endpoint> endpoint,
               access level = access::open);
 
-  /// Called after every response with the matched route (or "unmatched")
-  /// and the status; for counters.
-  void on_response(std::function<void(const std::string&, unsigned)> f);
+  /// Called after every response with the matched route (or "unmatched"),
+  /// the status and the seconds it took; for metrics.
+  using response_hook = std::function<void(const std::string&, unsigned, double)>;
+  void on_response(response_hook f);
 
   /// Routes one request: 404/405 for unknown paths or methods, 401/403 when
   /// the caller lacks the access level, CORS preflight, CORS headers.
@@ -124,7 +125,7 @@ private:
   std::shared_ptr<const security_policy> security_;
   std::vector<entry> routes_;
   std::vector<ws_route> ws_routes_;
-  std::function<void(const std::string&, unsigned)> on_response_;
+  response_hook on_response_;
 };
 
 /// The path part of a request target, without the query.

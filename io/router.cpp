@@ -5,6 +5,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <chrono>
+
 namespace o2hub::http {
 
 namespace {
@@ -136,7 +138,7 @@ void router::add_ws(std::string path, std::shared_ptr<ws_endpoint> endpoint,
   ws_routes_.push_back({std::move(path), std::move(endpoint), level});
 }
 
-void router::on_response(std::function<void(const std::string&, unsigned)> f) {
+void router::on_response(response_hook f) {
   on_response_ = std::move(f);
 }
 
@@ -186,10 +188,13 @@ void router::handle(const request& req, responder respond) const {
   // Captures copies only: a handler may answer after `req` is gone.
   auto finish = [security = security_, counter = on_response_,
                  origin = std::string{req[bhttp::field::origin]},
+                 start = std::chrono::steady_clock::now(),
                  respond](const std::string& route, response res) {
     security->apply_cors(origin, res);
-    if (counter)
-      counter(route, res.result_int());
+    if (counter) {
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      counter(route, res.result_int(), took.count());
+    }
     respond(std::move(res));
   };
   if (raw_path.empty() || raw_path.front() != '/'

@@ -1,11 +1,14 @@
 #include "io/services.hpp"
 
+#include "actors/intent.hpp"
 #include "actors/status.hpp"
 #include "io/ask.hpp"
 #include "io/http.hpp"
+#include "io/intent_routes.hpp"
 #include "io/log.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
+#include "io/service_context.hpp"
 #include "io/static_files.hpp"
 #include "protocol/error.hpp"
 #include "protocol/json.hpp"
@@ -108,52 +111,77 @@ std::string services_json(const run_options& opts) {
   return w.take();
 }
 
+/// The routes every service has; `with_health` false when the service
+/// brings its own /health.
 std::shared_ptr<http::router>
-make_router(caf::actor_system& sys, const status_actor& status,
-            const run_options& opts,
-            std::shared_ptr<const security_policy> security,
-            const std::string& webui) {
+make_router(const service_context& ctx, const run_options& opts,
+            std::shared_ptr<const security_policy> security, bool with_health) {
   using http::verb;
   auto r = std::make_shared<http::router>(std::move(security));
-  r->on_response([status](const std::string& route, unsigned code) {
-    caf::anon_send(status, atom::count_v,
-                   http_count{route, static_cast<uint16_t>(code)});
+  r->on_response([metrics = ctx.metrics](const std::string& route,
+                                         unsigned code, double seconds) {
+    metrics->record(route, code, seconds);
   });
-  r->add(verb::get, "/health",
-         [&sys, status](const http::request& req, const http::request_context&,
-                        http::responder respond) {
-           // Keep only what the reply needs: the request itself is gone then.
-           auto proto = std::make_shared<http::request>();
-           proto->version(req.version());
-           proto->keep_alive(req.keep_alive());
-           ask(
-             sys, status, std::chrono::seconds(2),
-             [proto, respond](const health_report& report) {
-               respond(http::make_json(*proto, http::status::ok,
-                                       wire::health_json(report)));
-             },
-             [proto, respond](const caf::error& err) {
-               respond(http::make_error(*proto,
-                                        http::status::service_unavailable,
-                                        "unavailable", render(err)));
-             },
-             atom::health_v);
-         });
+  if (with_health) {
+    r->add(verb::get, "/health",
+           [&sys = *ctx.sys, status = ctx.status, metrics = ctx.metrics](
+             const http::request& req, const http::request_context&,
+             http::responder respond) {
+             // Keep only what the reply needs: the request itself is gone then.
+             auto proto = std::make_shared<http::request>();
+             proto->version(req.version());
+             proto->keep_alive(req.keep_alive());
+             ask(
+               sys, status, std::chrono::seconds(2),
+               [proto, respond, metrics](health_report report) {
+                 report.requests_total = metrics->total();
+                 respond(http::make_json(*proto, http::status::ok,
+                                         wire::health_json(report)));
+               },
+               [proto, respond](const caf::error& err) {
+                 respond(http::make_error(*proto,
+                                          http::status::service_unavailable,
+                                          "unavailable", render(err)));
+               },
+               atom::health_v);
+           });
+    r->add(verb::get, "/metrics",
+           [metrics = ctx.metrics](const http::request& req,
+                                   const http::request_context&,
+                                   http::responder respond) {
+             respond(http::make_body(req, http::status::ok, metrics->render(),
+                                     "text/plain; version=0.0.4"));
+           },
+           http::access::viewer);
+  }
   auto services = services_json(opts);
   r->add(verb::get, "/api/v1/services",
          [services](const http::request& req, const http::request_context&,
                     http::responder respond) {
            respond(http::make_json(req, http::status::ok, services));
          });
-  r->add(verb::get, "/", static_file(webui + "/index.html"));
-  r->add_prefix(verb::get, "/static/", static_files(webui));
-  r->add_prefix(verb::get, "/vendor/", vendor_files(webui + "/node_modules"));
-  // WebSockets need at least the viewer token when tokens are configured.
-  r->add_ws("/ws", std::make_shared<basic_ws>(status), http::access::viewer);
+  r->add(verb::get, "/", static_file(ctx.webui + "/index.html"));
+  r->add_prefix(verb::get, "/static/", static_files(ctx.webui));
+  r->add_prefix(verb::get, "/vendor/", vendor_files(ctx.webui + "/node_modules"));
   return r;
 }
 
 } // namespace
+
+std::string merge_json_objects(std::string_view a, std::string_view b) {
+  auto inner = [](std::string_view x) {
+    return x.size() > 2 ? x.substr(1, x.size() - 2) : std::string_view{};
+  };
+  auto ia = inner(a);
+  auto ib = inner(b);
+  std::string out = "{";
+  out += ia;
+  if (!ia.empty() && !ib.empty())
+    out += ',';
+  out += ib;
+  out += '}';
+  return out;
+}
 
 std::string refuse_reason(const run_options& opts, bool tokens_configured) {
   if (opts.bridge && !is_loopback(opts.cfg.bind) && !tokens_configured)
@@ -190,16 +218,41 @@ int run_services(const run_options& opts) {
     sopts.read_timeout_s = cfg.http.read_timeout_s;
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
+    std::vector<caf::actor> others; // service actors besides the status ones
+    std::vector<std::string> site_names;
+    for (const auto& s : cfg.sites)
+      site_names.push_back(s.name);
     for (auto spec : {service_spec{"intent", cfg.intent_port, opts.intent},
                       service_spec{"monitor", cfg.monitor_port, opts.monitor},
                       service_spec{"bridge", cfg.bridge_port, opts.bridge}}) {
       if (!spec.enabled)
         continue;
-      auto status_handle = sys.spawn(status, std::string{spec.name});
-      actors.push_back(status_handle);
+      service_context ctx;
+      ctx.sys = &sys;
+      ctx.cfg = &cfg;
+      ctx.name = spec.name;
+      ctx.status = sys.spawn(status, std::string{spec.name});
+      ctx.metrics = std::make_shared<http_metrics>(spec.name);
+      ctx.webui = webui;
+      actors.push_back(ctx.status);
+      std::shared_ptr<http::router> router;
+      if (spec.name == std::string_view{"intent"}) {
+        intent_options iopts;
+        iopts.sites = site_names;
+        iopts.cache_size = cfg.llm.cache_size;
+        iopts.cache_ttl_s = cfg.llm.cache_ttl_s;
+        auto intent = sys.spawn(intent_service, std::move(iopts));
+        others.push_back(caf::actor_cast<caf::actor>(intent));
+        router = make_router(ctx, opts, security, false);
+        add_intent_routes(*router, ctx, intent);
+      } else {
+        router = make_router(ctx, opts, security, true);
+        // WebSockets need at least the viewer token when tokens are configured.
+        router->add_ws("/ws", std::make_shared<basic_ws>(ctx.status),
+                       http::access::viewer);
+      }
       sopts.name = spec.name;
-      auto srv = std::make_unique<server>(
-        ioc, make_router(sys, status_handle, opts, security, webui), sopts);
+      auto srv = std::make_unique<server>(ioc, router, sopts);
       if (auto err = srv->listen(cfg.bind, spec.port); !err.empty()) {
         log::error("cannot start service", {{"service", spec.name},
                                             {"reason", err}});
@@ -218,6 +271,8 @@ int run_services(const run_options& opts) {
       for (auto& s : servers)
         s->shutdown();
       for (auto& a : actors)
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      for (auto& a : others)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       // Let close frames and last responses go out, then stop.
       grace.expires_after(std::chrono::milliseconds(500));

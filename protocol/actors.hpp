@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/fwd.hpp"
+#include "protocol/intent.hpp"
 #include "protocol/messages.hpp"
 
 #include <caf/replies_to.hpp>
@@ -12,14 +13,20 @@
 
 namespace o2hub {
 
-/// The status of one service (intent, monitor, bridge): uptime, counters and
-/// service fields for GET /health.
+/// The status of one service (intent, monitor, bridge): uptime and the
+/// service fields of GET /health.
 using status_actor = caf::typed_actor<
   // Returns the service's health report.
   caf::replies_to<atom::health>::with<health_report>,
-  // Counts one handled HTTP request.
-  caf::reacts_to<atom::count, http_count>,
   // Sets a service field shown in the health report: key, JSON value text.
   caf::reacts_to<atom::put, std::string, std::string>>;
+
+/// Turns operators' sentences into intents: rules always, an LLM when
+/// configured, with a cache.
+using intent_actor = caf::typed_actor<
+  // Understands one request (sites already validated by the caller).
+  caf::replies_to<atom::process, intent_request>::with<intent_response>,
+  // Returns counters and the LLM's state.
+  caf::replies_to<atom::stats>::with<intent_stats>>;
 
 } // namespace o2hub

@@ -8,7 +8,11 @@
 namespace o2hub {
 
 struct health_report;
-struct http_count;
+struct intent;
+struct intent_metadata;
+struct intent_request;
+struct intent_response;
+struct intent_stats;
 
 } // namespace o2hub
 
@@ -17,11 +21,16 @@ struct http_count;
 CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(o2hub, (o2hub::health_report))
-  CAF_ADD_TYPE_ID(o2hub, (o2hub::http_count))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_metadata))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_request))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_response))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_stats))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
-  CAF_ADD_ATOM(o2hub, o2hub::atom, count, "o2_count")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, process, "o2_process")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, stats, "o2_stats")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

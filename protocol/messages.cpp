@@ -1,6 +1,7 @@
 #include "protocol/messages.hpp"
 
 #include "protocol/error.hpp"
+#include "protocol/intent.hpp"
 #include "protocol/register.hpp"
 
 #include <caf/actor_system_config.hpp>

@@ -42,20 +42,30 @@ struct health_report {
   }
 };
 
-/// One handled HTTP request, for per-route counters.
-struct http_count {
-  /// Route pattern, e.g. "/health".
-  std::string route;
-  /// HTTP status code of the response.
-  uint16_t status = 0;
+/// The intent service's counters and LLM state (for /health and /metrics).
+struct intent_stats {
+  /// "disabled", "healthy" or "degraded" (recent LLM calls failed).
+  std::string llm = "disabled";
+  uint64_t requests = 0;
+  uint64_t answered_by_rules = 0;
+  uint64_t answered_by_llm = 0;
+  uint64_t fallbacks = 0;
+  uint64_t cache_hits = 0;
+  uint64_t cache_size = 0;
 
-  friend bool operator==(const http_count& x, const http_count& y) {
-    return x.route == y.route && x.status == y.status;
+  friend bool operator==(const intent_stats& x, const intent_stats& y) {
+    return x.llm == y.llm && x.requests == y.requests
+           && x.answered_by_rules == y.answered_by_rules
+           && x.answered_by_llm == y.answered_by_llm
+           && x.fallbacks == y.fallbacks && x.cache_hits == y.cache_hits
+           && x.cache_size == y.cache_size;
   }
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, http_count& x) {
-    return f(caf::meta::type_name("o2hub.http_count"), x.route, x.status);
+  friend typename Inspector::result_type inspect(Inspector& f, intent_stats& x) {
+    return f(caf::meta::type_name("o2hub.intent_stats"), x.llm, x.requests,
+             x.answered_by_rules, x.answered_by_llm, x.fallbacks, x.cache_hits,
+             x.cache_size);
   }
 };
 

@@ -1,7 +1,9 @@
 #define BOOST_TEST_MODULE actors
 #include <boost/test/unit_test.hpp>
 
+#include "actors/intent.hpp"
 #include "actors/status.hpp"
+#include "protocol/intent.hpp"
 #include "protocol/messages.hpp"
 #include "support/actor_fixture.hpp"
 
@@ -26,18 +28,108 @@ BOOST_AUTO_TEST_CASE(reports_health_with_virtual_uptime) {
   BOOST_TEST(report->details_json == "{}");
 }
 
-BOOST_AUTO_TEST_CASE(counts_requests_and_reports_fields) {
+BOOST_AUTO_TEST_CASE(reports_service_fields) {
   auto st = spawn(status, std::string{"intent"});
-  self->send(st, atom::count_v, http_count{"/health", 200});
-  self->send(st, atom::count_v, http_count{"unmatched", 404});
   self->send(st, atom::put_v, std::string{"websocket_clients"}, std::string{"2"});
   self->send(st, atom::put_v, std::string{"status"}, std::string{"\"degraded\""});
   run();
   auto report = request<health_report>(st, atom::health_v);
   BOOST_TEST_REQUIRE(static_cast<bool>(report));
-  BOOST_TEST(report->requests_total == 2u);
   BOOST_TEST(report->status == "degraded");
   BOOST_TEST(report->details_json == R"({"websocket_clients":2})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- the intent actor ----------------------------------------------------------
+
+namespace {
+
+intent_options intent_opts(size_t cache = 16) {
+  intent_options o;
+  o.sites = {"edge1", "edge2", "edge3", "edge4"};
+  o.cache_size = cache;
+  o.cache_ttl_s = 60;
+  return o;
+}
+
+intent_request req_of(std::string text) {
+  intent_request r;
+  r.text = std::move(text);
+  return r;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(intent_actor_tests, test::actor_fixture)
+
+BOOST_AUTO_TEST_CASE(understands_and_counts) {
+  auto a = spawn(intent_service, intent_opts());
+  auto res = request<intent_response>(
+    a, atom::process_v, req_of("Deploy URLLC with 1ms latency on edge01 and edge02"));
+  BOOST_TEST_REQUIRE(static_cast<bool>(res), test::error_of(res));
+  BOOST_TEST(res->value.intent_type == "URLLC");
+  BOOST_TEST(res->value.target_sites.size() == 2u);
+  BOOST_TEST(res->metadata.engine == "rules");
+  BOOST_TEST(!res->metadata.cached);
+  BOOST_TEST(!res->metadata.fallback);
+  BOOST_TEST(res->metadata.processed_at.back() == 'Z');
+  auto stats = request<intent_stats>(a, atom::stats_v);
+  BOOST_TEST_REQUIRE(static_cast<bool>(stats));
+  BOOST_TEST(stats->requests == 1u);
+  BOOST_TEST(stats->answered_by_rules == 1u);
+  BOOST_TEST(stats->llm == "disabled");
+}
+
+BOOST_AUTO_TEST_CASE(caches_with_lru_and_ttl) {
+  auto a = spawn(intent_service, intent_opts(2));
+  auto first = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  // Same sentence with other spacing and case: a hit, with a new id.
+  auto second = request<intent_response>(a, atom::process_v,
+                                         req_of("  deploy   EMBB on edge1 "));
+  BOOST_TEST_REQUIRE((first && second));
+  BOOST_TEST(second->metadata.cached);
+  BOOST_TEST(second->value.intent_id != first->value.intent_id);
+  BOOST_TEST(second->value.target_sites == first->value.target_sites);
+  // Two more keys push the first out (capacity 2).
+  request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge2"));
+  request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge3"));
+  auto third = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  BOOST_TEST(!third->metadata.cached);
+  // Entries expire after the TTL (virtual time).
+  auto hit = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  BOOST_TEST(hit->metadata.cached);
+  advance(std::chrono::seconds(61));
+  auto expired = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  BOOST_TEST(!expired->metadata.cached);
+  auto stats = request<intent_stats>(a, atom::stats_v);
+  BOOST_TEST(stats->cache_hits == 2u);
+  BOOST_TEST(stats->cache_size <= 2u);
+}
+
+BOOST_AUTO_TEST_CASE(request_sites_and_context_are_part_of_the_key) {
+  auto a = spawn(intent_service, intent_opts());
+  auto plain = req_of("Deploy eMBB");
+  request<intent_response>(a, atom::process_v, plain);
+  auto with_sites = plain;
+  with_sites.target_sites = {"edge3"};
+  auto r = request<intent_response>(a, atom::process_v, with_sites);
+  BOOST_TEST(!r->metadata.cached);
+  BOOST_TEST(r->value.target_sites == std::vector<std::string>{"edge3"});
+  auto with_ctx = plain;
+  with_ctx.context_json = R"({"env":"lab"})";
+  BOOST_TEST(!request<intent_response>(a, atom::process_v, with_ctx)->metadata.cached);
+}
+
+BOOST_AUTO_TEST_CASE(cache_off_and_unknown_sites) {
+  auto a = spawn(intent_service, intent_opts(0));
+  request<intent_response>(a, atom::process_v, req_of("Deploy eMBB"));
+  BOOST_TEST(!request<intent_response>(a, atom::process_v, req_of("Deploy eMBB"))
+                ->metadata.cached);
+  auto bad = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge9"));
+  BOOST_TEST_REQUIRE(!bad);
+  BOOST_TEST(bad.error().code() == static_cast<uint8_t>(ec::unknown_entity));
+  BOOST_TEST(render(bad.error()).find("edge9") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -59,6 +151,25 @@ T round_trip(caf::actor_system& sys, T value) {
   return result;
 }
 
+intent sample_intent() {
+  intent x;
+  x.intent_id = "intent-1-2";
+  x.intent_type = "mMTC";
+  x.description = "部署 mMTC 到所有站點";
+  x.target_sites = {"edge1", "edge4"};
+  x.bandwidth_mbps = 0.5;
+  x.uplink_mbps = 0.25;
+  x.latency_ms = 100;
+  x.reliability_pct = 99.99;
+  x.device_count = 50000;
+  x.availability_pct = 99.9;
+  x.sst = 3;
+  x.sd = "000001";
+  x.five_qi = 8;
+  x.priority = 4;
+  return x;
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
@@ -70,23 +181,44 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   h.requests_total = 7;
   h.details_json = R"({"tmux_session":"claude-intent"})";
   BOOST_TEST((round_trip(sys, h) == h));
-  http_count c{"/api/v1/intent", 422};
-  BOOST_TEST((round_trip(sys, c) == c));
-  // BASP finds types by their registered names: both must be known.
-  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::health_report")));
-  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::http_count")));
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 2u);
+  auto x = sample_intent();
+  BOOST_TEST((round_trip(sys, x) == x));
+  intent_request r;
+  r.text = "Deploy eMBB";
+  r.context_json = R"({"a":1})";
+  r.target_sites = {"edge2"};
+  r.dry_run = true;
+  BOOST_TEST((round_trip(sys, r) == r));
+  intent_metadata m;
+  m.processed_at = "2026-01-01T00:00:00.000Z";
+  m.fallback = true;
+  m.engine = "rules";
+  m.fallback_reason = "llm timed out";
+  m.cached = true;
+  m.duration_ms = 1.5;
+  m.defaulted = {"bandwidth"};
+  BOOST_TEST((round_trip(sys, m) == m));
+  intent_response resp{x, m};
+  BOOST_TEST((round_trip(sys, resp) == resp));
+  intent_stats s{"degraded", 1, 2, 3, 4, 5, 6};
+  BOOST_TEST((round_trip(sys, s) == s));
+  // BASP finds types by their registered names: every one must be known.
+  for (auto name : {"o2hub::health_report", "o2hub::intent", "o2hub::intent_metadata",
+                    "o2hub::intent_request", "o2hub::intent_response",
+                    "o2hub::intent_stats"})
+    BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 6u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {
-  http_count c{"/health", 200};
-  auto msg = caf::make_message(atom::count_v, c);
+  auto req = intent_request{"Deploy URLLC", "{}", {"edge1"}, false};
+  auto msg = caf::make_message(atom::process_v, req);
   std::vector<char> buf;
   caf::binary_serializer sink{sys, buf};
   BOOST_REQUIRE(!sink(msg));
   caf::message copy;
   caf::binary_deserializer source{sys, buf};
   BOOST_REQUIRE(!source(copy));
-  BOOST_REQUIRE((copy.match_elements<atom::count, http_count>()));
-  BOOST_TEST((copy.get_as<http_count>(1) == c));
+  BOOST_REQUIRE((copy.match_elements<atom::process, intent_request>()));
+  BOOST_TEST((copy.get_as<intent_request>(1) == req));
 }

@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(counts_every_response) {
   http::router r{open_policy()};
   r.add(http::verb::get, "/health", echo_route());
   std::vector<std::pair<std::string, unsigned>> counted;
-  r.on_response([&](const std::string& route, unsigned st) {
+  r.on_response([&](const std::string& route, unsigned st, double) {
     counted.emplace_back(route, st);
   });
   call(r, make_request(http::verb::get, "/health"));

@@ -1,0 +1,28 @@
+// What every service's routes share: the actor system, configuration, the
+// service's status actor and metrics, the pages' folder.
+#pragma once
+
+#include "config/config.hpp"
+#include "io/metrics.hpp"
+#include "protocol/actors.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+
+namespace o2hub {
+
+struct service_context {
+  caf::actor_system* sys = nullptr;
+  const config* cfg = nullptr;
+  std::string name;
+  status_actor status;
+  std::shared_ptr<http_metrics> metrics;
+  std::string webui;
+};
+
+/// Two JSON objects' members in one object ("{}" parts are skipped).
+std::string merge_json_objects(std::string_view a, std::string_view b);
+
+} // namespace o2hub
