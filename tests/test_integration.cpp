@@ -4,6 +4,7 @@
 
 #include "support/client.hpp"
 #include "support/process.hpp"
+#include "support/serve.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,26 +35,6 @@ bool has_member(const std::string& text, const char* key) {
   simdjson::ondemand::value v;
   return doc[key].get(v) == simdjson::SUCCESS;
 }
-
-/// o2hub serve on three free ports.
-struct serve_fixture {
-  serve_fixture(std::map<std::string, std::string> env = {})
-    : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
-      proc({O2HUB_BINARY, "serve", "--intent-port", std::to_string(intent),
-            "--monitor-port", std::to_string(monitor), "--bridge-port",
-            std::to_string(bridge), "--data-dir", "/tmp/o2hub-it-data"},
-           std::move(env)) {
-    for (auto port : {intent, monitor, bridge})
-      BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s),
-                            "no /health on " << port << ":\n" << proc.output());
-  }
-
-  std::vector<uint16_t> ports;
-  uint16_t intent;
-  uint16_t monitor;
-  uint16_t bridge;
-  process proc;
-};
 
 } // namespace
 

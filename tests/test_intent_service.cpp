@@ -1,0 +1,251 @@
+// The intent service (8002) through its real interfaces: REST, batch,
+// WebSocket, health, metrics, OpenAPI and docs.
+#define BOOST_TEST_MODULE intent_service
+#include <boost/test/unit_test.hpp>
+
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
+
+#include <set>
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::map<std::string, std::string> json_type{{"Content-Type", "application/json"}};
+
+/// One o2hub for the whole module (started by the first test that needs it).
+serve_fixture& hub() {
+  static serve_fixture f;
+  return f;
+}
+
+uint16_t port() {
+  return hub().intent;
+}
+
+http_result post(const std::string& target, const std::string& body,
+                 std::map<std::string, std::string> headers = json_type) {
+  return http_request(port(), "POST", target, body, headers);
+}
+
+std::string at(const std::string& text, std::initializer_list<json_step> path) {
+  return json_at(text, path);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(answers_the_seed_example_with_every_field) {
+  auto res = post("/api/v1/intent",
+                  R"({"text":"Deploy URLLC service with 1ms latency on edge01 and edge02",
+                      "context":{"project":"intent-to-o2-demo","environment":"edge"}})");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  auto& b = res.body;
+  BOOST_TEST(at(b, {"status"}) == "success");
+  BOOST_TEST(at(b, {"intent", "intentId"}).rfind("intent-", 0) == 0u);
+  BOOST_TEST(at(b, {"intent", "intentType"}) == "URLLC");
+  BOOST_TEST(at(b, {"intent", "targetSites"}) == R"(["edge1","edge2"])");
+  BOOST_TEST(at(b, {"intent", "serviceProfile", "latency"}) == "1ms");
+  BOOST_TEST(at(b, {"intent", "serviceProfile", "bandwidth"}) == "50Mbps");
+  BOOST_TEST(at(b, {"intent", "serviceProfile", "reliability"}) == "99.999%");
+  BOOST_TEST(at(b, {"intent", "sloRequirements", "latencyP95"}) == "1ms");
+  BOOST_TEST(at(b, {"intent", "sloRequirements", "throughputMin"}) == "50Mbps");
+  BOOST_TEST(at(b, {"intent", "sloRequirements", "availability"}) != "<missing>");
+  BOOST_TEST(at(b, {"intent", "slice", "sst"}) == "2");
+  BOOST_TEST(at(b, {"intent", "fiveQI"}) != "<missing>");
+  BOOST_TEST(at(b, {"intent", "lifecycle"}) == "draft");
+  BOOST_TEST(at(b, {"intent", "priority"}) == "8");
+  BOOST_TEST(at(b, {"intent", "constraints"}) == "{}");
+  BOOST_TEST(at(b, {"metadata", "engine"}) == "rules");
+  BOOST_TEST(at(b, {"metadata", "fallback"}) == "false");
+  BOOST_TEST(at(b, {"metadata", "cached"}) == "false");
+  BOOST_TEST(at(b, {"metadata", "processedAt"}).back() == 'Z');
+  BOOST_TEST(at(b, {"metadata", "durationMs"}) != "<missing>");
+  BOOST_TEST(at(b, {"metadata", "defaulted"}) == R"(["bandwidth","reliability"])");
+}
+
+BOOST_AUTO_TEST_CASE(accepts_the_aliases_of_older_clients) {
+  auto res = post("/api/v1/intent",
+                  R"({"natural_language":"Deploy mMTC for 10000 IoT devices","target_site":"Edge-03"})");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(at(res.body, {"intent", "intentType"}) == "mMTC");
+  BOOST_TEST(at(res.body, {"intent", "targetSites"}) == R"(["edge3"])");
+  BOOST_TEST(at(res.body, {"intent", "serviceProfile", "deviceCount"}) == "10000");
+  auto zh = post("/api/v1/intent",
+                 R"({"text":"在 edge1 部署 eMBB，需要 500Mbps 下載速度，延遲 < 10ms","target_sites":["EDGE01","edge-1"]})");
+  BOOST_TEST_REQUIRE(zh.status == 200u, zh.body);
+  BOOST_TEST(at(zh.body, {"intent", "serviceProfile", "bandwidth"}) == "500Mbps");
+  BOOST_TEST(at(zh.body, {"intent", "targetSites"}) == R"(["edge1"])");
+  BOOST_TEST(at(zh.body, {"intent", "description"}).find("部署") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ids_are_unique_and_answers_are_cached) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    auto res = post("/api/v1/intent", R"({"text":"Deploy eMBB on edge2 with 300 Mbps"})");
+    BOOST_TEST_REQUIRE(res.status == 200u);
+    ids.insert(at(res.body, {"intent", "intentId"}));
+    if (i > 0)
+      BOOST_TEST(at(res.body, {"metadata", "cached"}) == "true");
+  }
+  BOOST_TEST(ids.size() == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(batch_keeps_order_and_reports_failed_items) {
+  std::string body = "[";
+  for (int i = 1; i <= 20; ++i) {
+    if (i > 1)
+      body += ",";
+    if (i == 7)
+      body += R"({"txt":"typo"})";
+    else if (i == 9)
+      body += R"({"text":"Deploy eMBB","target_sites":["edge9"]})";
+    else
+      body += R"({"text":"Deploy eMBB with )" + std::to_string(i * 10) + R"( Mbps on edge)"
+              + std::to_string(i % 4 + 1) + R"("})";
+  }
+  body += "]";
+  auto res = post("/api/v1/intent/batch", body);
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(at(res.body, {"total"}) == "20");
+  BOOST_TEST(at(res.body, {"successful"}) == "18");
+  BOOST_TEST(at(res.body, {"failed"}) == "2");
+  for (size_t i = 0; i < 20; ++i) {
+    if (i == 6) {
+      BOOST_TEST(at(res.body, {"results", i, "status"}) == "failed");
+      BOOST_TEST(at(res.body, {"results", i, "error", "code"}) == "missing_text");
+      BOOST_TEST(at(res.body, {"results", i, "request", "txt"}) == "typo");
+    } else if (i == 8) {
+      BOOST_TEST(at(res.body, {"results", i, "error", "code"}) == "unknown_site");
+    } else {
+      BOOST_TEST(at(res.body, {"results", i, "intent", "serviceProfile", "bandwidth"})
+                 == std::to_string((i + 1) * 10) + "Mbps");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
+  struct bad_case {
+    const char* name;
+    std::string target;
+    std::string body;
+    unsigned status;
+    std::string code;
+    std::map<std::string, std::string> headers = json_type;
+  };
+  std::string invalid_utf8 = "{\"text\":\"Deploy \xFF\xFE eMBB\"}";
+  std::vector<bad_case> cases{
+    {"malformed JSON", "/api/v1/intent", R"({"text": "Deploy)", 400, "invalid_json"},
+    {"array body", "/api/v1/intent", R"(["Deploy eMBB"])", 422, "invalid_body"},
+    {"missing text", "/api/v1/intent", R"({"context":{}})", 422, "missing_text"},
+    {"text is a number", "/api/v1/intent", R"({"text":42})", 422, "invalid_text"},
+    {"empty text", "/api/v1/intent", R"({"text":""})", 422, "empty_text"},
+    {"blank text", "/api/v1/intent", R"({"text":"   \n "})", 422, "empty_text"},
+    {"text too long", "/api/v1/intent",
+     R"({"text":")" + std::string(4097, 'a') + R"("})", 422, "text_too_long"},
+    {"invalid UTF-8", "/api/v1/intent", invalid_utf8, 400, "invalid_utf8"},
+    {"unknown site", "/api/v1/intent", R"({"text":"x","target_sites":["edge9"]})", 400,
+     "unknown_site"},
+    {"unknown site in text", "/api/v1/intent", R"({"text":"Deploy on edge12"})", 400,
+     "unknown_site"},
+    {"target_sites not a list", "/api/v1/intent", R"({"text":"x","target_sites":"edge1"})",
+     422, "invalid_target_sites"},
+    {"target_sites with a number", "/api/v1/intent",
+     R"({"text":"x","target_sites":[1]})", 422, "invalid_target_sites"},
+    {"context not an object", "/api/v1/intent", R"({"text":"x","context":"lab"})", 422,
+     "invalid_context"},
+    {"dry_run not a bool", "/api/v1/intent", R"({"text":"x","dry_run":"yes"})", 422,
+     "invalid_dry_run"},
+    {"form content type", "/api/v1/intent", R"({"text":"x"})", 415,
+     "unsupported_media_type", {{"Content-Type", "application/x-www-form-urlencoded"}}},
+    {"body over 1 MiB", "/api/v1/intent", std::string(1100000, ' '), 413, "body_too_large"},
+    {"batch over 100", "/api/v1/intent/batch", "", 413, "batch_too_large"},
+    {"empty batch", "/api/v1/intent/batch", "[]", 422, "empty_batch"},
+    {"batch not a list", "/api/v1/intent/batch", R"({"text":"x"})", 422, "invalid_body"},
+  };
+  std::string big = "[";
+  for (int i = 0; i < 101; ++i)
+    big += std::string(i ? "," : "") + R"({"text":"Deploy eMBB"})";
+  cases[16].body = big + "]";
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      auto res = post(c.target, c.body, c.headers);
+      BOOST_TEST(res.status == c.status, res.body);
+      BOOST_TEST(at(res.body, {"code"}) == c.code);
+      BOOST_TEST(at(res.body, {"detail"}).size() > 5u);
+    }
+  }
+  auto wrong_method = http_get(port(), "/api/v1/intent");
+  BOOST_TEST(wrong_method.status == 405u);
+  BOOST_TEST(http_get(port(), "/api/v1/intents").status == 404u);
+  // Still serving.
+  BOOST_TEST(post("/api/v1/intent", R"({"text":"Deploy eMBB"})").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(websocket_answers_only_the_asking_client) {
+  ws_client asker{port()};
+  ws_client bystander{port()};
+  asker.send_text(R"({"type":"intent","id":"q1","text":"Deploy URLLC on edge4 with 2ms latency"})");
+  auto progress = asker.read();
+  BOOST_TEST(at(progress, {"type"}) == "progress");
+  BOOST_TEST(at(progress, {"id"}) == "q1");
+  BOOST_TEST(at(progress, {"stage"}) == "rules");
+  auto done = asker.read();
+  BOOST_TEST(at(done, {"type"}) == "intent_generated");
+  BOOST_TEST(at(done, {"id"}) == "q1");
+  BOOST_TEST(at(done, {"status"}) == "success");
+  BOOST_TEST(at(done, {"intent", "targetSites"}) == R"(["edge4"])");
+  BOOST_TEST(at(done, {"intent", "serviceProfile", "latency"}) == "2ms");
+  BOOST_CHECK_THROW(bystander.read(300ms), std::runtime_error);
+  // Bad messages: an error, and the socket stays open.
+  ws_client c{port()};
+  auto expect_error = [&](const std::string& send, const std::string& code) {
+    c.send_text(send);
+    auto reply = c.read();
+    BOOST_TEST(at(reply, {"type"}) == "error", send);
+    BOOST_TEST(at(reply, {"code"}) == code, send);
+  };
+  expect_error("{oops", "invalid_json");
+  expect_error(R"({"text":"no type"})", "missing_type");
+  expect_error(R"({"type":"launch"})", "unknown_type");
+  expect_error(R"({"type":"intent","id":7})", "missing_text");
+  expect_error(R"({"type":"intent","text":"x","target_sites":["edge99"]})", "unknown_site");
+  c.send_binary("\x01\x02");
+  BOOST_TEST(at(c.read(), {"code"}) == "binary_not_supported");
+  c.send_text(R"({"type":"ping"})");
+  BOOST_TEST(at(c.read(), {"type"}) == "pong");
+  c.send_text(R"({"type":"intent","text":"Deploy mMTC"})");
+  BOOST_TEST(at(c.read(), {"type"}) == "progress");
+  auto gen = c.read();
+  BOOST_TEST(at(gen, {"type"}) == "intent_generated");
+  BOOST_TEST(at(gen, {"id"}).rfind("ws-", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
+  auto h = http_get(port(), "/health");
+  BOOST_TEST_REQUIRE(h.status == 200u);
+  BOOST_TEST(at(h.body, {"service"}) == "intent");
+  BOOST_TEST(at(h.body, {"llm"}) == "disabled");
+  BOOST_TEST(at(h.body, {"cache_size"}) != "<missing>");
+  BOOST_TEST(at(h.body, {"counts", "requests"}) != "<missing>");
+  auto m = http_get(port(), "/metrics");
+  BOOST_TEST(m.status == 200u);
+  BOOST_TEST(m.headers["Content-Type"].rfind("text/plain", 0) == 0u);
+  for (auto metric : {"o2hub_http_requests_total{service=\"intent\",route=\"/api/v1/intent\",status=\"200\"}",
+                      "o2hub_http_request_duration_seconds_bucket{service=\"intent\",le=\"0.005\"}",
+                      "o2hub_intent_answers_total{engine=\"rules\"}",
+                      "o2hub_intent_fallbacks_total", "o2hub_intent_cache_hits_total"})
+    BOOST_TEST(m.body.find(metric) != std::string::npos, metric);
+  auto spec = http_get(port(), "/openapi.json");
+  BOOST_TEST(spec.status == 200u);
+  BOOST_TEST(at(spec.body, {"openapi"}).rfind("3.", 0) == 0u);
+  for (auto path : {"/api/v1/intent", "/api/v1/intent/batch", "/health", "/metrics",
+                    "/docs", "/openapi.json", "/ws"})
+    BOOST_TEST(at(spec.body, {"paths", path}) != "<missing>", path);
+  auto docs = http_get(port(), "/docs");
+  BOOST_TEST(docs.status == 200u);
+  BOOST_TEST(docs.body.find("/vendor/swagger-ui/swagger-ui-bundle.js") != std::string::npos);
+  BOOST_TEST(http_get(port(), "/vendor/swagger-ui/swagger-ui-bundle.js").status == 200u);
+}
