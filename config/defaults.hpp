@@ -21,7 +21,7 @@ constexpr size_t ws_frame_limit = 1024 * 1024;
 /// WebSocket: outbound messages queued per client before it counts as slow.
 constexpr size_t ws_queue_limit = 1024;
 /// Threads running the Asio io_context.
-constexpr int http_threads = 2;
+constexpr int http_threads = 1;
 
 constexpr const char* tmux_session = "claude-intent";
 constexpr const char* tmux_socket = "o2hub";

@@ -18,7 +18,7 @@ packages=(
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev
   libspdlog-dev libcli11-dev
   libsqlite3-dev libgit2-dev      # durable state and GitOps (later issues)
-  tmux curl
+  tmux curl wrk libbenchmark-dev  # wrk and Google Benchmark for bench/
   chromium                        # the browser test harness
 )
 
