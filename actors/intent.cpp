@@ -2,8 +2,10 @@
 
 #include "actors/intent_rules.hpp"
 #include "protocol/error.hpp"
+#include "protocol/llm_json.hpp"
 #include "protocol/time.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <cctype>
@@ -71,56 +73,176 @@ void store(self_ptr self, std::string key, const intent& value,
   }
 }
 
+/// Gives an answer its own id, time and duration.
+intent_response finish(intent_response res,
+                       std::chrono::steady_clock::time_point start) {
+  res.value.intent_id = next_intent_id();
+  res.metadata.processed_at = rfc3339_now();
+  std::chrono::duration<double, std::milli> took
+    = std::chrono::steady_clock::now() - start;
+  res.metadata.duration_ms = took.count();
+  return res;
+}
+
+/// The rules' answer.
+intent_response by_rules(self_ptr self, const rule_reading& reading,
+                         const intent_request& req) {
+  intent_response res;
+  res.value = make_intent(reading, req, self->state.opts.sites, {},
+                          res.metadata.defaulted);
+  res.metadata.engine = "rules";
+  ++self->state.stats.answered_by_rules;
+  return res;
+}
+
+/// The LLM's answer, with the rules' defaults for what it left out.
+intent_response by_llm(self_ptr self, const llm_answer& a,
+                       const intent_request& req) {
+  rule_reading r;
+  r.intent_type = a.intent_type;
+  r.sites = a.target_sites;
+  r.all_sites = a.target_sites.empty();
+  r.downlink_mbps = a.bandwidth_mbps;
+  r.uplink_mbps = a.uplink_mbps;
+  r.latency_ms = a.latency_ms;
+  r.reliability_pct = a.reliability_pct;
+  r.device_count = a.device_count;
+  r.priority = a.priority;
+  intent_response res;
+  res.value = make_intent(r, req, self->state.opts.sites, {}, res.metadata.defaulted);
+  res.metadata.engine = "llm";
+  ++self->state.stats.answered_by_llm;
+  return res;
+}
+
+/// Why the LLM's answer was not used, for metadata.fallbackReason.
+std::string reason_of(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return render(err);
+}
+
+void pump(self_ptr self);
+
+/// Answers everyone waiting for the call of `key`.
+void complete(self_ptr self, const std::string& key,
+              caf::expected<llm_answer> answer) {
+  auto& st = self->state;
+  auto node = st.in_flight.extract(key);
+  if (node.empty())
+    return;
+  st.last_call_ok = static_cast<bool>(answer);
+  bool stored = false;
+  for (auto& [promise, req] : node.mapped().waiters) {
+    intent_response res;
+    if (answer) {
+      res = by_llm(self, *answer, req);
+      if (!stored) {
+        store(self, key, res.value, res.metadata);
+        stored = true;
+      }
+    } else {
+      res = by_rules(self, read_intent_text(req.text, st.opts.sites), req);
+      res.metadata.fallback = true;
+      res.metadata.fallback_reason = reason_of(answer.error());
+      ++st.stats.fallbacks;
+    }
+    promise.deliver(finish(std::move(res), node.mapped().start));
+  }
+}
+
+void start_call(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  auto i = st.in_flight.find(key);
+  if (i == st.in_flight.end())
+    return;
+  const auto& req = i->second.waiters.front().second;
+  auto worker = st.opts.llm(self, build_llm_prompt(req.text, st.opts.sites));
+  ++st.active_calls;
+  auto done = [self, key, worker](caf::expected<llm_answer> answer) {
+    // Not `normal`: actors ignore exit messages with that reason.
+    self->send_exit(worker, caf::exit_reason::user_shutdown);
+    --self->state.active_calls;
+    complete(self, key, std::move(answer));
+    pump(self);
+  };
+  self
+    ->request(worker, std::chrono::seconds(st.opts.llm_timeout_s + 5), atom::run_v)
+    .then(
+      [self, done](std::string& text) {
+        auto object = extract_json_object(text);
+        if (!object)
+          return done(std::move(object.error()));
+        done(parse_llm_answer(*object, self->state.opts.sites));
+      },
+      [done](caf::error& err) { done(std::move(err)); });
+}
+
+void pump(self_ptr self) {
+  auto& st = self->state;
+  while (st.active_calls < st.opts.llm_concurrency && !st.queued.empty()) {
+    auto key = std::move(st.queued.front());
+    st.queued.pop_front();
+    start_call(self, key);
+  }
+}
+
 } // namespace
 
 intent_actor::behavior_type
 intent_service(intent_actor::stateful_pointer<intent_state> self,
                intent_options opts) {
   self->state.opts = std::move(opts);
+  if (self->state.opts.llm_concurrency < 1)
+    self->state.opts.llm_concurrency = 1;
   return {
     [self](atom::process, intent_request& req) -> caf::result<intent_response> {
       auto start = std::chrono::steady_clock::now();
       auto& st = self->state;
       ++st.stats.requests;
-      intent_response res;
       auto key = intent_cache_key(req);
       if (auto hit = lookup(self, key)) {
         ++st.stats.cache_hits;
-        res.value = hit->value;
+        intent_response res{hit->value, hit->metadata};
         res.value.description = req.text;
-        res.metadata = hit->metadata;
         res.metadata.cached = true;
-      } else {
-        auto reading = read_intent_text(req.text, st.opts.sites);
-        if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
-          std::string names;
-          for (const auto& s : reading.unknown_sites)
-            names += (names.empty() ? "" : ", ") + s;
-          std::string known;
-          for (const auto& s : st.opts.sites)
-            known += (known.empty() ? "" : ", ") + s;
-          return caf::error{ec::unknown_entity, "unknown site " + names
-                                                  + " in the text; configured "
-                                                    "sites: "
-                                                  + known};
-        }
-        res.value = make_intent(reading, req, st.opts.sites, {},
-                                res.metadata.defaulted);
-        res.metadata.engine = "rules";
-        ++st.stats.answered_by_rules;
-        store(self, std::move(key), res.value, res.metadata);
+        return finish(std::move(res), start);
       }
-      // Every answer is a new intent, even when its understanding was cached.
-      res.value.intent_id = next_intent_id();
-      res.metadata.processed_at = rfc3339_now();
-      std::chrono::duration<double, std::milli> took
-        = std::chrono::steady_clock::now() - start;
-      res.metadata.duration_ms = took.count();
-      return res;
+      auto reading = read_intent_text(req.text, st.opts.sites);
+      if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
+        std::string names;
+        for (const auto& s : reading.unknown_sites)
+          names += (names.empty() ? "" : ", ") + s;
+        std::string known;
+        for (const auto& s : st.opts.sites)
+          known += (known.empty() ? "" : ", ") + s;
+        return caf::error{ec::unknown_entity, "unknown site " + names
+                                                + " in the text; configured "
+                                                  "sites: "
+                                                + known};
+      }
+      if (!st.opts.llm) {
+        auto res = by_rules(self, reading, req);
+        store(self, std::move(key), res.value, res.metadata);
+        return finish(std::move(res), start);
+      }
+      // LLM: identical requests in flight share one call.
+      auto promise = self->make_response_promise<intent_response>();
+      auto& call = st.in_flight[key];
+      call.waiters.emplace_back(promise, req);
+      if (call.waiters.size() == 1) {
+        call.start = start;
+        st.queued.push_back(key);
+        pump(self);
+      }
+      return promise;
     },
     [self](atom::stats) -> caf::result<intent_stats> {
-      auto stats = self->state.stats;
-      stats.cache_size = self->state.lru.size();
+      auto& st = self->state;
+      auto stats = st.stats;
+      stats.cache_size = st.lru.size();
+      stats.llm = !st.opts.llm ? "disabled" : st.last_call_ok ? "healthy" : "degraded";
       return stats;
     },
   };

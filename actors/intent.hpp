@@ -1,12 +1,16 @@
-// The intent actor: understands sentences with the rule engine (and, when
-// configured, an LLM), caches answers, counts what it did.
+// The intent actor: understands sentences with the rule engine and, when
+// configured, an LLM (rules answer whenever it fails); caches valid answers;
+// shares one LLM call among identical concurrent requests.
 #pragma once
 
+#include "io/llm_backends.hpp"
 #include "protocol/actors.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
+#include <deque>
 #include <list>
 #include <string>
 #include <unordered_map>
@@ -21,6 +25,12 @@ struct intent_options {
   size_t cache_size = 1024;
   /// Seconds a cached answer stays valid.
   int cache_ttl_s = 3600;
+  /// Starts LLM calls; empty: rules only.
+  llm_spawner llm;
+  /// The backend's own timeout (the actor waits a little longer).
+  int llm_timeout_s = 30;
+  /// LLM calls at once; more wait in order.
+  int llm_concurrency = 4;
 };
 
 struct intent_state {
@@ -33,10 +43,23 @@ struct intent_state {
     caf::actor_clock::time_point expires;
   };
 
+  /// Requests waiting for one LLM call (identical ones share it).
+  struct pending {
+    std::vector<std::pair<caf::typed_response_promise<intent_response>,
+                          intent_request>>
+      waiters;
+    std::chrono::steady_clock::time_point start;
+  };
+
   intent_options opts;
   /// LRU order: front is the most recently used.
   std::list<cached> lru;
   std::unordered_map<std::string, std::list<cached>::iterator> index;
+  std::unordered_map<std::string, pending> in_flight;
+  std::deque<std::string> queued;
+  int active_calls = 0;
+  /// Whether the most recent LLM call gave a valid answer.
+  bool last_call_ok = true;
   intent_stats stats;
 };
 

@@ -183,6 +183,9 @@ caf::error validate(const config& cfg) {
                 + cfg.llm.backend + "'");
   if (cfg.llm.backend == "cli" && cfg.llm.cli_argv.empty())
     return fail("llm.cli_argv: must name a program when llm.backend is cli");
+  for (const auto& arg : cfg.llm.cli_argv)
+    if (arg == "--dangerously-skip-permissions")
+      return fail("llm.cli_argv: --dangerously-skip-permissions is never allowed");
   if (cfg.llm.backend == "http" && cfg.llm.endpoint.empty())
     return fail("llm.endpoint: required when llm.backend is http");
   if (cfg.gitops.layout != "mono" && cfg.gitops.layout != "per-site")

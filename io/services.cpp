@@ -5,6 +5,7 @@
 #include "io/ask.hpp"
 #include "io/http.hpp"
 #include "io/intent_routes.hpp"
+#include "io/llm_backends.hpp"
 #include "io/log.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
@@ -25,6 +26,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -205,6 +207,7 @@ int run_services(const run_options& opts) {
     log::warn("configuration", {{"detail", w}});
   auto webui = cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR}
                                      : cfg.webui_dir;
+  init_http_client(); // before any thread starts
   caf::actor_system_config acfg;
   register_types(acfg);
   caf::actor_system sys{acfg};
@@ -241,6 +244,19 @@ int run_services(const run_options& opts) {
         iopts.sites = site_names;
         iopts.cache_size = cfg.llm.cache_size;
         iopts.cache_ttl_s = cfg.llm.cache_ttl_s;
+        iopts.llm_timeout_s = cfg.llm.timeout_s;
+        iopts.llm_concurrency = cfg.llm.concurrency;
+        if (cfg.llm.backend == "cli") {
+          iopts.llm = make_cli_llm(cfg.llm.cli_argv,
+                                   std::chrono::seconds(cfg.llm.timeout_s));
+        } else if (cfg.llm.backend == "http") {
+          auto key = std::getenv("O2HUB_LLM_API_KEY");
+          iopts.llm = make_http_llm(cfg.llm.endpoint, cfg.llm.model,
+                                    key ? key : "",
+                                    std::chrono::seconds(cfg.llm.timeout_s));
+        }
+        if (iopts.llm)
+          log::info("LLM enabled", {{"backend", cfg.llm.backend}});
         auto intent = sys.spawn(intent_service, std::move(iopts));
         others.push_back(caf::actor_cast<caf::actor>(intent));
         router = make_router(ctx, opts, security, false);
@@ -274,6 +290,7 @@ int run_services(const run_options& opts) {
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       for (auto& a : others)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      cancel_llm_calls(); // blocked LLM workers must not delay the exit
       // Let close frames and last responses go out, then stop.
       grace.expires_after(std::chrono::milliseconds(500));
       grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });

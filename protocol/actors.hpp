@@ -21,6 +21,13 @@ using status_actor = caf::typed_actor<
   // Sets a service field shown in the health report: key, JSON value text.
   caf::reacts_to<atom::put, std::string, std::string>>;
 
+/// One LLM call (a CLI run or an HTTP request), as a detached actor that
+/// blocks in I/O; it answers once and is then told to exit.
+using llm_call_actor = caf::typed_actor<
+  // Runs the call; returns the model's text (the CLI's "result", the
+  // completion's message content).
+  caf::replies_to<atom::run>::with<std::string>>;
+
 /// Turns operators' sentences into intents: rules always, an LLM when
 /// configured, with a cache.
 using intent_actor = caf::typed_actor<

@@ -31,6 +31,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
   CAF_ADD_ATOM(o2hub, o2hub::atom, process, "o2_process")
   CAF_ADD_ATOM(o2hub, o2hub::atom, stats, "o2_stats")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, run, "o2_run")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

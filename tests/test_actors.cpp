@@ -9,7 +9,10 @@
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/uniform_type_info_map.hpp>
+
+#include <set>
 
 using namespace o2hub;
 using namespace std::chrono_literals;
@@ -130,6 +133,160 @@ BOOST_AUTO_TEST_CASE(cache_off_and_unknown_sites) {
   BOOST_TEST_REQUIRE(!bad);
   BOOST_TEST(bad.error().code() == static_cast<uint8_t>(ec::unknown_entity));
   BOOST_TEST(render(bad.error()).find("edge9") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- the intent actor with an LLM (fake workers, deterministic) --------------
+
+namespace {
+
+/// Stands in for a backend: records prompts; answers from `answer`, or holds
+/// the reply until the test sends the worker (ok_atom, text).
+struct fake_llm {
+  std::vector<std::string> prompts;
+  std::function<std::string(const std::string&)> answer;
+  bool hold = false;
+  std::vector<caf::actor> workers;
+};
+
+intent_options llm_opts(std::shared_ptr<fake_llm> fake, int concurrency = 4) {
+  auto o = intent_opts();
+  o.llm_concurrency = concurrency;
+  o.llm = [fake](caf::local_actor* self, std::string prompt) {
+    fake->prompts.push_back(prompt);
+    // Dynamically typed so that the test can release a held reply; it
+    // implements llm_call_actor's one handler.
+    auto worker = self->spawn([fake, prompt](caf::event_based_actor* w) -> caf::behavior {
+      auto held = std::make_shared<caf::response_promise>();
+      return {
+        [=](atom::run) -> caf::result<std::string> {
+          if (fake->hold) {
+            *held = w->make_response_promise();
+            return caf::delegated<std::string>{};
+          }
+          return fake->answer(prompt);
+        },
+        [=](caf::ok_atom, const std::string& text) { held->deliver(text); },
+      };
+    });
+    fake->workers.push_back(worker);
+    return caf::actor_cast<llm_call_actor>(worker);
+  };
+  return o;
+}
+
+const std::string good_answer
+  = R"({"intentType":"URLLC","targetSites":["edge3"],"latencyMs":2,"bandwidthMbps":80})";
+
+/// Receives `n` replies that are already in the scoped actor's mailbox.
+std::vector<intent_response> receive_n(caf::scoped_actor& self, size_t n) {
+  std::vector<intent_response> out;
+  for (size_t i = 0; i < n; ++i)
+    self->receive([&](intent_response& r) { out.push_back(std::move(r)); },
+                  [&](caf::error& err) { BOOST_FAIL(render(err)); },
+                  caf::after(std::chrono::seconds(0)) >> [&] { BOOST_FAIL("no reply"); });
+  return out;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(intent_llm_tests, test::actor_fixture)
+
+BOOST_AUTO_TEST_CASE(uses_a_valid_llm_answer_and_caches_it) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->answer = [](const std::string&) { return "```json\n" + good_answer + "\n```"; };
+  auto a = spawn(intent_service, llm_opts(fake));
+  auto r = request<intent_response>(a, atom::process_v, req_of("something vague"));
+  BOOST_TEST_REQUIRE(static_cast<bool>(r), test::error_of(r));
+  BOOST_TEST(r->metadata.engine == "llm");
+  BOOST_TEST(!r->metadata.fallback);
+  BOOST_TEST(r->value.intent_type == "URLLC");
+  BOOST_TEST(r->value.target_sites == std::vector<std::string>{"edge3"});
+  BOOST_TEST(r->value.latency_ms == 2);
+  BOOST_TEST(fake->prompts.size() == 1u);
+  BOOST_TEST(fake->prompts[0].find("something vague") != std::string::npos);
+  auto again = request<intent_response>(a, atom::process_v, req_of("something vague"));
+  BOOST_TEST(again->metadata.cached);
+  BOOST_TEST(fake->prompts.size() == 1u);
+  BOOST_TEST(request<intent_stats>(a, atom::stats_v)->llm == "healthy");
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_to_rules_and_does_not_cache_failures) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->answer = [](const std::string&) { return std::string{"no idea"}; };
+  auto a = spawn(intent_service, llm_opts(fake));
+  auto r = request<intent_response>(a, atom::process_v,
+                                    req_of("Deploy mMTC for 5000 sensors on edge4"));
+  BOOST_TEST_REQUIRE(static_cast<bool>(r));
+  BOOST_TEST(r->metadata.engine == "rules");
+  BOOST_TEST(r->metadata.fallback);
+  BOOST_TEST(r->metadata.fallback_reason.find("JSON") != std::string::npos,
+             r->metadata.fallback_reason);
+  BOOST_TEST(r->value.intent_type == "mMTC");
+  BOOST_TEST(r->value.device_count == 5000);
+  auto stats = request<intent_stats>(a, atom::stats_v);
+  BOOST_TEST(stats->llm == "degraded");
+  BOOST_TEST(stats->fallbacks == 1u);
+  // Not cached: the next identical request asks the LLM again.
+  fake->answer = [](const std::string&) { return good_answer; };
+  auto r2 = request<intent_response>(a, atom::process_v,
+                                     req_of("Deploy mMTC for 5000 sensors on edge4"));
+  BOOST_TEST(!r2->metadata.cached);
+  BOOST_TEST(r2->metadata.engine == "llm");
+  BOOST_TEST(fake->prompts.size() == 2u);
+  BOOST_TEST(request<intent_stats>(a, atom::stats_v)->llm == "healthy");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_answers_name_the_reason) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->answer = [](const std::string&) {
+    return std::string{R"({"intentType":"eMBB","targetSites":["edge77"]})"};
+  };
+  auto a = spawn(intent_service, llm_opts(fake));
+  auto r = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB"));
+  BOOST_TEST(r->metadata.fallback);
+  BOOST_TEST(r->metadata.fallback_reason.find("edge77") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(identical_requests_share_one_call) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->answer = [](const std::string&) { return good_answer; };
+  auto a = spawn(intent_service, llm_opts(fake));
+  for (int i = 0; i < 3; ++i)
+    self->send(a, atom::process_v, req_of("same words"));
+  self->send(a, atom::process_v, req_of("other words"));
+  run();
+  auto replies = receive_n(self, 4);
+  BOOST_TEST(fake->prompts.size() == 2u);
+  std::set<std::string> ids;
+  for (auto& r : replies) {
+    BOOST_TEST(r.metadata.engine == "llm");
+    ids.insert(r.value.intent_id);
+  }
+  BOOST_TEST(ids.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(at_most_concurrency_calls_run_at_once) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->hold = true;
+  auto a = spawn(intent_service, llm_opts(fake, 2));
+  for (auto text : {"one", "two", "three", "four"})
+    self->send(a, atom::process_v, req_of(text));
+  run();
+  BOOST_TEST(fake->prompts.size() == 2u);
+  auto release = [&](size_t i) { caf::anon_send(fake->workers[i], caf::ok_atom_v, good_answer); };
+  release(0);
+  run();
+  BOOST_TEST(fake->prompts.size() == 3u);
+  release(1);
+  run();
+  BOOST_TEST(fake->prompts.size() == 4u);
+  release(2);
+  release(3);
+  run();
+  auto replies = receive_n(self, 4);
+  BOOST_TEST(replies.size() == 4u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

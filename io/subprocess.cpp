@@ -1,0 +1,161 @@
+#include "io/subprocess.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <poll.h>
+#include <spawn.h>
+#include <set>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace o2hub {
+
+namespace {
+
+std::mutex groups_mtx;
+std::set<pid_t> running_groups;
+bool cancelled = false;
+
+void close_fd(int& fd) {
+  if (fd >= 0)
+    ::close(fd);
+  fd = -1;
+}
+
+} // namespace
+
+void cancel_all_processes() {
+  std::lock_guard<std::mutex> guard{groups_mtx};
+  cancelled = true;
+  for (auto pgid : running_groups)
+    ::kill(-pgid, SIGKILL);
+}
+
+process_result run_process(const std::vector<std::string>& argv,
+                           std::chrono::milliseconds timeout,
+                           size_t max_output) {
+  process_result result;
+  if (argv.empty()) {
+    result.start_error = "empty command";
+    return result;
+  }
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    result.start_error = std::strerror(errno);
+    return result;
+  }
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    result.start_error = std::strerror(errno);
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return result;
+  }
+  std::vector<char*> cargv;
+  for (const auto& a : argv)
+    cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  // posix_spawn: safe in a multi-threaded process (no code runs between
+  // fork and exec), own process group, stdin from /dev/null.
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK
+                                    | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  pid_t pid = -1;
+  int rc = 0;
+  {
+    std::lock_guard<std::mutex> guard{groups_mtx};
+    if (cancelled)
+      rc = ECANCELED;
+    else
+      rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+    if (rc == 0)
+      running_groups.insert(pid);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    result.start_error = "cannot run '" + argv[0] + "': "
+                         + (rc == ECANCELED ? "shutting down" : std::strerror(rc));
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return result;
+  }
+  int fds[2] = {out_pipe[0], err_pipe[0]};
+  std::string* sinks[2] = {&result.out, &result.err};
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[16384];
+  while (fds[0] >= 0 || fds[1] >= 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  deadline - std::chrono::steady_clock::now())
+                  .count();
+    if (left <= 0) {
+      result.timed_out = true;
+      break;
+    }
+    pollfd pfds[2];
+    nfds_t n = 0;
+    int which[2];
+    for (int i = 0; i < 2; ++i)
+      if (fds[i] >= 0) {
+        pfds[n] = {fds[i], POLLIN, 0};
+        which[n++] = i;
+      }
+    int ready = ::poll(pfds, n, static_cast<int>(std::min<long>(left, 100)));
+    if (ready < 0 && errno != EINTR)
+      break;
+    for (nfds_t k = 0; k < n && ready > 0; ++k) {
+      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      int i = which[k];
+      auto got = ::read(fds[i], buf, sizeof(buf));
+      if (got <= 0) {
+        close_fd(fds[i]);
+        continue;
+      }
+      if (sinks[i]->size() < max_output)
+        sinks[i]->append(buf, std::min<size_t>(static_cast<size_t>(got),
+                                               max_output - sinks[i]->size()));
+    }
+  }
+  close_fd(fds[0]);
+  close_fd(fds[1]);
+  // The whole group goes: a timed-out program and anything it started.
+  if (result.timed_out)
+    ::kill(-pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  // Leftover children of a program that exited (daemonised helpers) too.
+  ::kill(-pid, SIGKILL);
+  {
+    std::lock_guard<std::mutex> guard{groups_mtx};
+    running_groups.erase(pid);
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+} // namespace o2hub

@@ -1,0 +1,32 @@
+// Runs a program from an argv vector (never a shell), in its own process
+// group, with a deadline: on timeout the whole group is killed. Blocking:
+// call it only from a detached actor or a thread of its own.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace o2hub {
+
+struct process_result {
+  /// Exit code, or 128+signal when killed; -1 when it could not start.
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  bool timed_out = false;
+  /// Set when the program could not be started (the reason).
+  std::string start_error;
+};
+
+/// Runs `argv` (argv[0] is looked up in PATH) with stdin closed. Output
+/// beyond `max_output` bytes per stream is dropped.
+process_result run_process(const std::vector<std::string>& argv,
+                           std::chrono::milliseconds timeout,
+                           size_t max_output = 4 * 1024 * 1024);
+
+/// Kills every process group started by run_process that is still running
+/// (at shutdown, so that no blocked caller delays the exit).
+void cancel_all_processes();
+
+} // namespace o2hub
