@@ -75,8 +75,8 @@ bool json_content(const http::request& req) {
   std::string lower;
   for (char c : base)
     lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || lower.size() > 5
-         && lower.compare(lower.size() - 5, 5, "+json") == 0;
+  return lower == "application/json"
+         || (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
 }
 
 http::response unsupported_media(const http::request& req) {
