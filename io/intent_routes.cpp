@@ -219,9 +219,9 @@ void pump_batch(caf::event_based_actor* self, const std::shared_ptr<batch_run>& 
 class intent_ws : public ws_endpoint {
 public:
   intent_ws(caf::actor_system& sys, intent_actor intent,
-            std::vector<std::string> sites, status_actor status)
+            std::vector<std::string> sites, status_actor status, bool llm)
     : sys_(sys), intent_(std::move(intent)), sites_(std::move(sites)),
-      status_(std::move(status)) {
+      status_(std::move(status)), stage_(llm ? "llm_processing" : "rules") {
   }
 
   void on_open(const std::shared_ptr<ws_sink>&) override {
@@ -272,7 +272,7 @@ public:
     w.begin_object()
       .kv("type", "progress")
       .kv("id", msg.id)
-      .kv("stage", "rules")
+      .kv("stage", stage_)
       .kv("timestamp", rfc3339_now())
       .end_object();
     sink->send(w.take());
@@ -319,6 +319,8 @@ private:
   intent_actor intent_;
   std::vector<std::string> sites_;
   status_actor status_;
+  /// The progress stage: "llm_processing" when an LLM is asked first.
+  std::string stage_;
   std::atomic<long> clients_{0};
   std::atomic<uint64_t> ids_{0};
 };
@@ -432,7 +434,9 @@ void add_intent_routes(http::router& r, const service_context& ctx,
 
   r.add(verb::get, "/openapi.json", static_file(ctx.webui + "/openapi.json"));
   r.add(verb::get, "/docs", static_file(ctx.webui + "/docs.html"));
-  r.add_ws("/ws", std::make_shared<intent_ws>(sys, intent, sites, ctx.status),
+  r.add_ws("/ws",
+           std::make_shared<intent_ws>(sys, intent, sites, ctx.status,
+                                       ctx.cfg->llm.backend != "none"),
            http::access::viewer);
 }
 

@@ -158,6 +158,14 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
   ws_client ok{f.bridge, "/ws?token=view-token", {{"Origin", same}}};
   ok.send_text("ping");
   BOOST_TEST(str_member(ok.read(), "type") == "pong");
+  // A viewer may watch but not send intents.
+  ws_client watcher{f.intent, "/ws?token=view-token"};
+  watcher.send_text(R"({"type":"intent","id":"v1","text":"Deploy eMBB"})");
+  BOOST_TEST(str_member(watcher.read(), "code") == "forbidden");
+  auto no_auth = http_request(f.intent, "POST", "/api/v1/intent", R"({"text":"x"})",
+                              {{"Content-Type", "application/json"},
+                               {"Authorization", "Bearer view-token"}});
+  BOOST_TEST(no_auth.status == 403u);
   ws_client bearer{f.bridge, "/ws", {{"Authorization", "Bearer op-token"}}};
   bearer.send_text("ping");
   BOOST_TEST(str_member(bearer.read(), "type") == "pong");

@@ -81,6 +81,10 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   BOOST_TEST(json_at(good.body, {"intent", "targetSites"}) == R"(["edge2"])");
   BOOST_TEST(json_at(good.body, {"intent", "serviceProfile", "latency"}) == "3ms");
   BOOST_TEST(json_at(good.body, {"intent", "priority"}) == "9");
+  ws_client ws{hub.intent};
+  ws.send_text(R"({"type":"intent","id":"w","text":"MODE_GOOD over the socket"})");
+  BOOST_TEST(json_at(ws.read(), {"stage"}) == "llm_processing");
+  BOOST_TEST(json_at(ws.read(10s), {"metadata", "engine"}) == "llm");
   auto cached = ask(hub.intent, "MODE_GOOD deploy something");
   BOOST_TEST(json_at(cached.body, {"metadata", "cached"}) == "true");
   auto fenced = ask(hub.intent, "MODE_FENCED deploy");
@@ -131,7 +135,7 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   ask(hub.intent, "MODE_GOOD another one");
   BOOST_TEST(json_at(http_get(hub.intent, "/health").body, {"llm"}) == "healthy");
   auto metrics = http_get(hub.intent, "/metrics").body;
-  BOOST_TEST(metrics.find("o2hub_intent_answers_total{engine=\"llm\"} 3") != std::string::npos,
+  BOOST_TEST(metrics.find("o2hub_intent_answers_total{engine=\"llm\"} 4") != std::string::npos,
              metrics);
   hub.proc.signal(SIGTERM);
   BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0);
