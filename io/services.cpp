@@ -1,11 +1,13 @@
 #include "io/services.hpp"
 
 #include "actors/intent.hpp"
+#include "actors/monitor.hpp"
 #include "actors/status.hpp"
 #include "io/ask.hpp"
 #include "io/http.hpp"
 #include "io/intent_routes.hpp"
 #include "io/llm_backends.hpp"
+#include "io/monitor_routes.hpp"
 #include "io/log.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
@@ -261,6 +263,18 @@ int run_services(const run_options& opts) {
         others.push_back(caf::actor_cast<caf::actor>(intent));
         router = make_router(ctx, opts, security, false);
         add_intent_routes(*router, ctx, intent);
+      } else if (spec.name == std::string_view{"monitor"}) {
+        monitor_options mopts;
+        mopts.sites = site_names;
+        mopts.services = {
+          {"intent", "http://" + cfg.bind + ":" + std::to_string(cfg.intent_port)},
+          {"bridge", "http://" + cfg.bind + ":" + std::to_string(cfg.bridge_port)}};
+        if (!cfg.gitops.remote.empty())
+          mopts.services["gitops"] = cfg.gitops.remote;
+        auto mon = sys.spawn(monitor, std::move(mopts));
+        others.push_back(caf::actor_cast<caf::actor>(mon));
+        router = make_router(ctx, opts, security, true);
+        add_monitor_routes(*router, ctx, mon);
       } else {
         router = make_router(ctx, opts, security, true);
         // WebSockets need at least the viewer token when tokens are configured.

@@ -5,11 +5,28 @@
 #include "protocol/fwd.hpp"
 #include "protocol/intent.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/pipeline.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <memory>
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <string>
+
+namespace o2hub {
+
+class ws_sink;
+
+/// A WebSocket connection's outbound side. Local only: handed to the hub
+/// actor in the same process, never sent across nodes.
+using ws_sink_ptr = std::shared_ptr<ws_sink>;
+
+} // namespace o2hub
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(o2hub::ws_sink_ptr)
 
 namespace o2hub {
 
@@ -35,5 +52,31 @@ using intent_actor = caf::typed_actor<
   caf::replies_to<atom::process, intent_request>::with<intent_response>,
   // Returns counters and the LLM's state.
   caf::replies_to<atom::stats>::with<intent_stats>>;
+
+/// The realtime monitor: pipelines keyed by intent id, metrics, edge status;
+/// the hub that fans events out to WebSocket clients. Replies are the JSON
+/// of the monitor's REST answers (the monitor owns that view).
+using monitor_actor = caf::typed_actor<
+  // Starts a pipeline: intent id, intent text; conflict if it is running.
+  caf::replies_to<atom::start, std::string, std::string>::with<pipeline>,
+  // Moves a pipeline to a stage: intent id ("" = the latest running),
+  // stage string, metadata JSON object.
+  caf::replies_to<atom::update, std::string, std::string, std::string>::with<
+    pipeline>,
+  // Sets an edge's status: edge name (any spelling), status, metadata JSON;
+  // returns the edge's status JSON.
+  caf::replies_to<atom::edge, std::string, std::string, std::string>::with<
+    std::string>,
+  // GET /api/v1/metrics: {metrics, edge_status, services}.
+  caf::replies_to<atom::get, atom::metrics>::with<std::string>,
+  // GET /api/v1/pipelines: newest first, limit, offset.
+  caf::replies_to<atom::get, atom::pipelines, uint64_t, uint64_t>::with<
+    std::string>,
+  // GET /api/v1/pipelines/{id}.
+  caf::replies_to<atom::get, atom::pipeline, std::string>::with<std::string>,
+  // GET /api/v1/edges.
+  caf::replies_to<atom::get, atom::edges>::with<std::string>,
+  // A new WebSocket client: gets initial_state, then every event.
+  caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 
 } // namespace o2hub

@@ -13,6 +13,8 @@ struct intent_metadata;
 struct intent_request;
 struct intent_response;
 struct intent_stats;
+struct pipeline;
+struct stage_entry;
 
 } // namespace o2hub
 
@@ -26,12 +28,20 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_request))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_response))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_stats))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::stage_entry))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
   CAF_ADD_ATOM(o2hub, o2hub::atom, process, "o2_process")
   CAF_ADD_ATOM(o2hub, o2hub::atom, stats, "o2_stats")
   CAF_ADD_ATOM(o2hub, o2hub::atom, run, "o2_run")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, start, "o2_start")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, edge, "o2_edge")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, edges, "o2_edges")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, metrics, "o2_metrics")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, pipelines, "o2_pipes")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, pipeline, "o2_pipe")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 
@@ -46,5 +56,9 @@ using ping = caf::ping_atom;
 constexpr ping ping_v{};
 using pong = caf::pong_atom;
 constexpr pong pong_v{};
+using update = caf::update_atom;
+constexpr update update_v{};
+using subscribe = caf::subscribe_atom;
+constexpr subscribe subscribe_v{};
 
 } // namespace o2hub::atom

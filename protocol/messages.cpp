@@ -2,6 +2,7 @@
 
 #include "protocol/error.hpp"
 #include "protocol/intent.hpp"
+#include "protocol/pipeline.hpp"
 #include "protocol/register.hpp"
 
 #include <caf/actor_system_config.hpp>

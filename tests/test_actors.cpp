@@ -364,7 +364,20 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
                     "o2hub::intent_request", "o2hub::intent_response",
                     "o2hub::intent_stats"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 6u);
+  pipeline p;
+  p.intent_id = "intent-9";
+  p.intent_text = "Deploy";
+  p.status = "failed";
+  p.current_stage = "rollback";
+  p.start_time = "t0";
+  p.end_time = "t1";
+  p.duration_s = 2.5;
+  p.stages = {{"input_received", "t0", "{}"}, {"failed", "t1", R"({"reason":"slo"})"}};
+  p.rolled_back = true;
+  BOOST_TEST((round_trip(sys, p) == p));
+  BOOST_TEST((round_trip(sys, p.stages[1]) == p.stages[1]));
+  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::pipeline")));
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 8u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {

@@ -1,0 +1,56 @@
+// The realtime monitor actor: the state machine of every pipeline, the
+// metrics, the edges' status, and the hub that fans events out to the
+// WebSocket clients' bounded sinks (never through mailboxes).
+#pragma once
+
+#include "protocol/actors.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace o2hub {
+
+struct edge_state {
+  std::string status = "unknown";
+  std::string last_sync;
+  int64_t deployments = 0;
+  double latency_ms = -1;
+  /// JSON object of the last checks or metadata.
+  std::string checks_json = "{}";
+};
+
+struct monitor_options {
+  /// Canonical names of the configured sites.
+  std::vector<std::string> sites;
+  /// The services list shown on the dashboard: name -> URL.
+  std::map<std::string, std::string> services;
+  /// Pipelines kept in memory (oldest finished ones go first).
+  size_t max_pipelines = 10000;
+};
+
+struct monitor_state {
+  static inline const char* name = "monitor";
+
+  monitor_options opts;
+  std::map<std::string, pipeline> pipelines;
+  /// Intent ids by start order (oldest first).
+  std::vector<std::string> order;
+  std::map<std::string, edge_state> edges;
+  uint64_t total = 0;
+  uint64_t successful = 0;
+  uint64_t failed = 0;
+  std::vector<double> durations;
+  std::string last_update;
+  std::string current_stage = "idle";
+  std::vector<std::weak_ptr<ws_sink>> clients;
+};
+
+monitor_actor::behavior_type
+monitor(monitor_actor::stateful_pointer<monitor_state> self,
+        monitor_options opts);
+
+} // namespace o2hub

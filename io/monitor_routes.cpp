@@ -1,0 +1,337 @@
+#include "io/monitor_routes.hpp"
+
+#include "protocol/error.hpp"
+#include "protocol/json.hpp"
+#include "protocol/monitor_json.hpp"
+#include "protocol/wire.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include <simdjson.h>
+
+#include <charconv>
+
+namespace o2hub {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::shared_ptr<http::request> reply_proto(const http::request& req) {
+  auto proto = std::make_shared<http::request>();
+  proto->version(req.version());
+  proto->keep_alive(req.keep_alive());
+  return proto;
+}
+
+http::response from_error(const http::request& req, const caf::error& err) {
+  auto message = [&] {
+    const auto& ctx = err.context();
+    if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+      return ctx.get_as<std::string>(0);
+    return render(err);
+  }();
+  if (err.category() == caf::atom("o2hub")) {
+    switch (static_cast<ec>(err.code())) {
+      case ec::invalid_argument:
+        return http::make_error(req, http::status::bad_request, "invalid_stage", message);
+      case ec::unknown_entity:
+        return http::make_error(req, http::status::not_found, "not_found", message);
+      case ec::conflict:
+        return http::make_error(req, http::status::conflict, "conflict", message);
+      default:
+        break;
+    }
+  }
+  return http::make_error(req, http::status::service_unavailable, "unavailable", message);
+}
+
+/// Sends `xs` to the monitor and answers with `on_ok(reply)` or the error.
+template <class Reply, class OnOk, class... Ts>
+void call(caf::actor_system& sys, const monitor_actor& monitor,
+          const http::request& req, http::responder respond, OnOk on_ok,
+          Ts... xs) {
+  auto proto = reply_proto(req);
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(monitor, 5s, xs...)
+      .then([=](const Reply& r) { respond(on_ok(*proto, r)); },
+            [=](const caf::error& err) { respond(from_error(*proto, err)); });
+  });
+}
+
+/// Fields of a JSON body: string fields, and the raw "metadata" object.
+struct body_fields {
+  std::map<std::string, std::string> strings;
+  std::string metadata = "{}";
+  std::string error; // why the body is unusable
+};
+
+/// Reads a JSON object body. With `metadata_only`, the whole body is the
+/// metadata object (the original's update form).
+body_fields read_body(const std::string& body, bool metadata_only) {
+  body_fields out;
+  bool blank = body.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank)
+    return out;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded{body};
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object obj;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj)) {
+    out.error = "the body must be a JSON object";
+    return out;
+  }
+  if (metadata_only) {
+    std::string_view raw;
+    if (obj.raw_json().get(raw))
+      out.error = "the body must be a JSON object";
+    else
+      out.metadata = std::string{raw};
+    return out;
+  }
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      out.error = "the body must be a JSON object";
+      return out;
+    }
+    auto v = field.value();
+    if (key == "metadata") {
+      simdjson::ondemand::object m;
+      std::string_view raw;
+      if (v.get_object().get(m) || m.raw_json().get(raw)) {
+        out.error = "\"metadata\" must be an object";
+        return out;
+      }
+      out.metadata = std::string{raw};
+      continue;
+    }
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS)
+      out.strings[std::string{key}] = std::string{s};
+  }
+  return out;
+}
+
+/// A parameter from the query, else from the body.
+std::string param(const http::request_context& ctx, const body_fields& body,
+                  const char* name) {
+  if (auto q = ctx.param(name))
+    return *q;
+  if (auto i = body.strings.find(name); i != body.strings.end())
+    return i->second;
+  return {};
+}
+
+uint64_t number_param(const http::request_context& ctx, const char* name,
+                      uint64_t fallback, uint64_t max, bool& ok) {
+  auto q = ctx.param(name);
+  if (!q)
+    return fallback;
+  uint64_t v = 0;
+  auto res = std::from_chars(q->data(), q->data() + q->size(), v);
+  if (res.ec != std::errc{} || res.ptr != q->data() + q->size() || v > max) {
+    ok = false;
+    return 0;
+  }
+  return v;
+}
+
+bool valid_status(const std::string& s) {
+  if (s.empty() || s.size() > 32)
+    return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+/// The monitor's WebSocket: clients subscribe to the monitor actor's events.
+class monitor_ws : public ws_endpoint {
+public:
+  monitor_ws(monitor_actor monitor, status_actor status)
+    : monitor_(std::move(monitor)), status_(std::move(status)) {
+  }
+
+  void on_open(const std::shared_ptr<ws_sink>& sink) override {
+    caf::anon_send(monitor_, atom::subscribe_v, ws_sink_ptr{sink});
+    report(++clients_);
+  }
+
+  void on_close(const std::shared_ptr<ws_sink>&) override {
+    report(--clients_);
+  }
+
+  void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
+                  bool binary) override {
+    if (binary) {
+      sink->send(wire::ws_error_json("binary_not_supported",
+                                     "send JSON text messages, not binary frames"));
+      return;
+    }
+    if (data == "ping") { // the original clients' plain-text ping
+      sink->send("pong");
+      return;
+    }
+    auto env = wire::read_ws_envelope(data);
+    if (!env.type) {
+      sink->send(wire::ws_error_json(env.error_code, env.error_message));
+      return;
+    }
+    if (*env.type == "ping") {
+      sink->send(wire::pong_json());
+      return;
+    }
+    sink->send(wire::ws_error_json("unknown_type",
+                                   "unknown message type '" + *env.type + "'"));
+  }
+
+private:
+  void report(long n) {
+    caf::anon_send(status_, atom::put_v, std::string{"websocket_clients"},
+                   std::to_string(n));
+  }
+
+  monitor_actor monitor_;
+  status_actor status_;
+  std::atomic<long> clients_{0};
+};
+
+} // namespace
+
+void add_monitor_routes(http::router& r, const service_context& ctx,
+                        monitor_actor monitor) {
+  using http::verb;
+  auto& sys = *ctx.sys;
+  auto bad = [](const http::request& req, http::status st, const char* code,
+                std::string detail) {
+    return http::make_error(req, st, code, std::move(detail));
+  };
+
+  r.add(
+    verb::post, "/api/v1/pipeline/start",
+    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                         http::responder respond) {
+      auto body = read_body(req.body(), false);
+      if (!body.error.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+      auto id = param(c, body, "intent_id");
+      auto text = param(c, body, "intent_text");
+      if (id.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "missing_intent_id",
+                           "intent_id is required (query or JSON body)"));
+      call<pipeline>(
+        sys, monitor, req, respond,
+        [](const http::request& proto, const pipeline& p) {
+          json::writer w;
+          w.begin_object().kv("status", "started").key("pipeline");
+          wire::write_pipeline(w, p);
+          w.end_object();
+          return http::make_json(proto, http::status::ok, w.take());
+        },
+        atom::start_v, id, text);
+    },
+    http::access::operator_);
+
+  r.add(
+    verb::post, "/api/v1/pipeline/update",
+    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                         http::responder respond) {
+      // Original form: ?stage=..&intent_id=.. with the metadata as the body.
+      bool query_form = c.param("stage") != nullptr;
+      auto body = read_body(req.body(), query_form);
+      if (!body.error.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+      auto stage_name = param(c, body, "stage");
+      if (stage_name.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "missing_stage",
+                           "stage is required (query or JSON body)"));
+      if (!parse_stage(stage_name)) {
+        std::string all;
+        for (const auto& s : stage_names())
+          all += (all.empty() ? "" : ", ") + s;
+        return respond(bad(req, http::status::bad_request, "invalid_stage",
+                           "unknown stage '" + stage_name + "'; stages: " + all));
+      }
+      call<pipeline>(
+        sys, monitor, req, respond,
+        [](const http::request& proto, const pipeline& p) {
+          json::writer w;
+          w.begin_object().kv("status", "updated").key("pipeline");
+          wire::write_pipeline(w, p);
+          w.end_object();
+          return http::make_json(proto, http::status::ok, w.take());
+        },
+        atom::update_v, param(c, body, "intent_id"), stage_name, body.metadata);
+    },
+    http::access::operator_);
+
+  r.add(
+    verb::post, "/api/v1/edge/update",
+    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                         http::responder respond) {
+      bool query_form = c.param("edge") != nullptr;
+      auto body = read_body(req.body(), query_form);
+      if (!body.error.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+      auto edge = param(c, body, "edge");
+      auto status = param(c, body, "status");
+      if (edge.empty() || status.empty())
+        return respond(bad(req, http::status::unprocessable_entity, "missing_field",
+                           "edge and status are required (query or JSON body)"));
+      if (!valid_status(status))
+        return respond(bad(req, http::status::unprocessable_entity, "invalid_status",
+                           "status must be a lower-case word such as healthy, "
+                           "degraded or unreachable"));
+      call<std::string>(
+        sys, monitor, req, respond,
+        [](const http::request& proto, const std::string& edge_json) {
+          json::writer w;
+          w.begin_object().kv("status", "updated").key("edge_status").raw(edge_json).end_object();
+          return http::make_json(proto, http::status::ok, w.take());
+        },
+        atom::edge_v, edge, status, body.metadata);
+    },
+    http::access::operator_);
+
+  auto json_reply = [](const http::request& proto, const std::string& text) {
+    return http::make_json(proto, http::status::ok, text);
+  };
+  r.add(verb::get, "/api/v1/metrics",
+        [&sys, monitor, json_reply](const http::request& req, const http::request_context&,
+                                    http::responder respond) {
+          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
+                            atom::metrics_v);
+        });
+  r.add(verb::get, "/api/v1/pipelines",
+        [&sys, monitor, json_reply, bad](const http::request& req,
+                                         const http::request_context& c,
+                                         http::responder respond) {
+          bool ok = true;
+          auto limit = number_param(c, "limit", 50, 1000, ok);
+          auto offset = number_param(c, "offset", 0, UINT32_MAX, ok);
+          if (!ok)
+            return respond(bad(req, http::status::bad_request, "invalid_query",
+                               "limit (0-1000) and offset must be whole numbers"));
+          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
+                            atom::pipelines_v, limit, offset);
+        });
+  r.add(verb::get, "/api/v1/pipelines/{id}",
+        [&sys, monitor, json_reply](const http::request& req, const http::request_context& c,
+                                    http::responder respond) {
+          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
+                            atom::pipeline_v, c.params.at("id"));
+        });
+  r.add(verb::get, "/api/v1/edges",
+        [&sys, monitor, json_reply](const http::request& req, const http::request_context&,
+                                    http::responder respond) {
+          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
+                            atom::edges_v);
+        });
+  r.add_ws("/ws", std::make_shared<monitor_ws>(monitor, ctx.status),
+           http::access::viewer);
+}
+
+} // namespace o2hub

@@ -1,0 +1,190 @@
+// The monitor actor's pipeline state machine, deterministically.
+#define BOOST_TEST_MODULE monitor
+#include <boost/test/unit_test.hpp>
+
+#include "actors/monitor.hpp"
+#include "io/sink.hpp"
+#include "support/actor_fixture.hpp"
+#include "support/json_query.hpp"
+
+using namespace o2hub;
+namespace test = o2hub::test;
+
+namespace {
+
+/// Records what the hub pushes; can act as a client that is full.
+struct recording_sink : ws_sink {
+  std::vector<std::string> got;
+  bool full = false;
+  bool closed = false;
+  bool push(std::shared_ptr<const std::string> text) override {
+    if (full || closed)
+      return false;
+    got.push_back(*text);
+    return true;
+  }
+  void close(uint16_t, std::string) override {
+    closed = true;
+  }
+  uint64_t id() const override {
+    return 1;
+  }
+  o2hub::role role() const override {
+    return o2hub::role::viewer;
+  }
+  std::vector<std::string> types() const {
+    std::vector<std::string> out;
+    for (auto& m : got)
+      out.push_back(test::json_at(m, {"type"}));
+    return out;
+  }
+};
+
+monitor_options opts() {
+  monitor_options o;
+  o.sites = {"edge1", "edge2", "edge3", "edge4"};
+  return o;
+}
+
+struct fixture : test::actor_fixture {
+  monitor_actor m = spawn(monitor, opts());
+
+  caf::expected<pipeline> start(const std::string& id) {
+    return request<pipeline>(m, atom::start_v, id, std::string{"text of " + id});
+  }
+  caf::expected<pipeline> update(const std::string& id, const std::string& s,
+                                 std::string meta = "{}") {
+    return request<pipeline>(m, atom::update_v, id, s, meta);
+  }
+  std::string metrics() {
+    return *request<std::string>(m, atom::get_v, atom::metrics_v);
+  }
+};
+
+uint8_t code(const caf::error& e) {
+  return e.code();
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(pipeline_state_machine, fixture)
+
+BOOST_AUTO_TEST_CASE(every_forward_stage_in_order_then_completed) {
+  BOOST_TEST_REQUIRE(static_cast<bool>(start("a")));
+  for (const auto& s : stage_names()) {
+    if (s == "idle" || s == "input_received" || s == "failed" || s == "rollback")
+      continue;
+    auto p = update("a", s);
+    BOOST_TEST_REQUIRE(static_cast<bool>(p), s << ": " << test::error_of(p));
+    BOOST_TEST(p->current_stage == s);
+  }
+  auto p = *request<std::string>(m, atom::get_v, atom::pipeline_v, std::string{"a"});
+  BOOST_TEST(test::json_at(p, {"status"}) == "completed");
+  BOOST_TEST(test::json_at(p, {"stages", size_t{10}, "stage"}) == "completed");
+  auto mt = metrics();
+  BOOST_TEST(test::json_at(mt, {"metrics", "successful_intents"}) == "1");
+  BOOST_TEST(test::json_at(mt, {"metrics", "active_pipelines"}) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(skipping_ahead_is_fine_going_back_is_not) {
+  start("a");
+  BOOST_TEST(static_cast<bool>(update("a", "gitops_pushed")));
+  BOOST_TEST(static_cast<bool>(update("a", "gitops_pushed", R"({"again":true})")));
+  auto back = update("a", "krm_generating");
+  BOOST_TEST_REQUIRE(!back);
+  BOOST_TEST(code(back.error()) == static_cast<uint8_t>(ec::conflict));
+  BOOST_TEST(!update("a", "idle"));
+  auto bogus = update("a", "deploying");
+  BOOST_TEST_REQUIRE(!bogus);
+  BOOST_TEST(code(bogus.error()) == static_cast<uint8_t>(ec::invalid_argument));
+}
+
+BOOST_AUTO_TEST_CASE(terminal_stages_count_once) {
+  start("a");
+  BOOST_TEST(static_cast<bool>(update("a", "failed")));
+  BOOST_TEST(!update("a", "failed"));
+  BOOST_TEST(!update("a", "completed"));
+  BOOST_TEST(!update("a", "krm_generated"));
+  start("b");
+  BOOST_TEST(static_cast<bool>(update("b", "completed")));
+  BOOST_TEST(!update("b", "completed"));
+  BOOST_TEST(!update("b", "failed"));
+  auto mt = metrics();
+  BOOST_TEST(test::json_at(mt, {"metrics", "total_intents"}) == "2");
+  BOOST_TEST(test::json_at(mt, {"metrics", "successful_intents"}) == "1");
+  BOOST_TEST(test::json_at(mt, {"metrics", "failed_intents"}) == "1");
+  BOOST_TEST(test::json_at(mt, {"metrics", "success_rate"}) == "0.5");
+}
+
+BOOST_AUTO_TEST_CASE(rollback_after_slo_breach_failure_or_completion) {
+  start("slo");
+  update("slo", "slo_validating");
+  BOOST_TEST(static_cast<bool>(update("slo", "rollback", R"({"reason":"p95 20ms > 10ms"})")));
+  BOOST_TEST(!update("slo", "completed")); // rolling back: only failed
+  BOOST_TEST(static_cast<bool>(update("slo", "failed")));
+  BOOST_TEST(!update("slo", "rollback")); // once
+  start("f");
+  update("f", "failed");
+  auto r = update("f", "rollback");
+  BOOST_TEST_REQUIRE(static_cast<bool>(r));
+  BOOST_TEST(r->rolled_back);
+  BOOST_TEST(r->status == "failed");
+  start("c");
+  update("c", "completed");
+  BOOST_TEST(static_cast<bool>(update("c", "rollback"))); // an alert later
+  auto mt = metrics();
+  BOOST_TEST(test::json_at(mt, {"metrics", "failed_intents"}) == "2");
+  BOOST_TEST(test::json_at(mt, {"metrics", "successful_intents"}) == "1");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_running_and_concurrent_pipelines) {
+  auto none = update("", "krm_generated");
+  BOOST_TEST_REQUIRE(!none);
+  BOOST_TEST(code(none.error()) == static_cast<uint8_t>(ec::unknown_entity));
+  BOOST_TEST(code(update("ghost", "krm_generated").error())
+             == static_cast<uint8_t>(ec::unknown_entity));
+  start("a");
+  start("b");
+  auto dup = start("a");
+  BOOST_TEST_REQUIRE(!dup);
+  BOOST_TEST(code(dup.error()) == static_cast<uint8_t>(ec::conflict));
+  // No id: the most recently started running pipeline.
+  BOOST_TEST(update("", "krm_generated")->intent_id == "b");
+  update("a", "edge_deploying");
+  update("b", "completed");
+  BOOST_TEST(update("", "edge_deployed")->intent_id == "a");
+  auto list = *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{10},
+                                    uint64_t{0});
+  BOOST_TEST(test::json_at(list, {"pipelines", size_t{0}, "intent_id"}) == "b");
+  BOOST_TEST(test::json_at(list, {"pipelines", size_t{1}, "intent_id"}) == "a");
+  auto page = *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{1},
+                                    uint64_t{1});
+  BOOST_TEST(test::json_at(page, {"pipelines", size_t{0}, "intent_id"}) == "a");
+  // A finished id may start again.
+  BOOST_TEST(static_cast<bool>(start("b")));
+}
+
+BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clients) {
+  auto a = std::make_shared<recording_sink>();
+  auto slow = std::make_shared<recording_sink>();
+  self->send(m, atom::subscribe_v, ws_sink_ptr{a});
+  self->send(m, atom::subscribe_v, ws_sink_ptr{slow});
+  run();
+  slow->full = true;
+  start("x");
+  update("x", "krm_generating");
+  request<std::string>(m, atom::edge_v, std::string{"Edge-02"}, std::string{"degraded"},
+                       std::string{R"({"deployments":4})"});
+  BOOST_TEST((a->types()
+              == std::vector<std::string>{"initial_state", "pipeline_started",
+                                          "stage_update", "edge_update"}));
+  BOOST_TEST(test::json_at(a->got[2], {"data", "stage", "stage"}) == "krm_generating");
+  BOOST_TEST(test::json_at(a->got[3], {"data", "edge"}) == "edge2");
+  BOOST_TEST(test::json_at(a->got[3], {"data", "status", "deployments"}) == "4");
+  BOOST_TEST(slow->got.size() == 1u); // only initial_state
+  auto unknown = request<std::string>(m, atom::edge_v, std::string{"edge9"},
+                                      std::string{"healthy"}, std::string{"{}"});
+  BOOST_TEST(!unknown);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
