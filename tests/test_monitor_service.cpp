@@ -1,0 +1,166 @@
+// The realtime monitor (8003) through REST and WebSocket, several clients.
+#define BOOST_TEST_MODULE monitor_service
+#include <boost/test/unit_test.hpp>
+
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+serve_fixture& hub() {
+  static serve_fixture f;
+  return f;
+}
+
+uint16_t port() {
+  return hub().monitor;
+}
+
+http_result post(const std::string& target, const std::string& body = {}) {
+  return http_request(port(), "POST", target, body, {{"Content-Type", "application/json"}});
+}
+
+std::string at(const std::string& text, std::initializer_list<json_step> path) {
+  return json_at(text, path);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
+  ws_client a{port()};
+  ws_client b{port()};
+  auto init = a.read();
+  BOOST_TEST(at(init, {"type"}) == "initial_state");
+  for (auto key : {"metrics", "edge_status", "current_pipeline", "services", "pipelines"})
+    BOOST_TEST(at(init, {"data", key}) != "<missing>", key);
+  BOOST_TEST(at(init, {"data", "edge_status", "edge4", "status"}) == "unknown");
+  BOOST_TEST(at(b.read(), {"type"}) == "initial_state");
+  // The original's query parameters...
+  auto started = post("/api/v1/pipeline/start?intent_id=intent-q1&intent_text=Deploy%20eMBB");
+  BOOST_TEST_REQUIRE(started.status == 200u, started.body);
+  BOOST_TEST(at(started.body, {"status"}) == "started");
+  BOOST_TEST(at(started.body, {"pipeline", "intent_id"}) == "intent-q1");
+  auto upd = post("/api/v1/pipeline/update?stage=krm_generated",
+                  R"({"files_created":3,"duration_ms":1200})");
+  BOOST_TEST_REQUIRE(upd.status == 200u, upd.body);
+  // ... and the JSON bodies of its guide.
+  auto upd2 = post("/api/v1/pipeline/update",
+                   R"({"intent_id":"intent-q1","stage":"gitops_pushed","metadata":{"commit":"abc"}})");
+  BOOST_TEST_REQUIRE(upd2.status == 200u, upd2.body);
+  auto edge = post("/api/v1/edge/update",
+                   R"({"edge":"edge01","status":"healthy","metadata":{"deployments":5,"cpu_usage":45.2}})");
+  BOOST_TEST_REQUIRE(edge.status == 200u, edge.body);
+  for (auto* c : {&a, &b}) {
+    auto e1 = c->read();
+    BOOST_TEST(at(e1, {"type"}) == "pipeline_started");
+    BOOST_TEST(at(e1, {"data", "intent_id"}) == "intent-q1");
+    auto e2 = c->read();
+    BOOST_TEST(at(e2, {"type"}) == "stage_update");
+    BOOST_TEST(at(e2, {"data", "stage", "stage"}) == "krm_generated");
+    BOOST_TEST(at(e2, {"data", "stage", "metadata", "files_created"}) == "3");
+    BOOST_TEST(at(e2, {"data", "pipeline", "intent_id"}) == "intent-q1");
+    auto e3 = c->read();
+    BOOST_TEST(at(e3, {"data", "stage", "metadata", "commit"}) == "abc");
+    auto e4 = c->read();
+    BOOST_TEST(at(e4, {"type"}) == "edge_update");
+    BOOST_TEST(at(e4, {"data", "edge"}) == "edge1");
+    BOOST_TEST(at(e4, {"data", "status", "status"}) == "healthy");
+    BOOST_TEST(at(e4, {"data", "status", "deployments"}) == "5");
+    BOOST_TEST(at(e4, {"data", "status", "last_sync"}).back() == 'Z');
+  }
+  // Original clients send the text "ping" and get "pong".
+  a.send_text("ping");
+  BOOST_TEST(a.read() == "pong");
+  b.send_text(R"({"type":"ping"})");
+  BOOST_TEST(at(b.read(), {"type"}) == "pong");
+  auto done = post("/api/v1/pipeline/update?stage=completed&intent_id=intent-q1");
+  BOOST_TEST(done.status == 200u);
+  auto m = http_get(port(), "/api/v1/metrics");
+  BOOST_TEST(at(m.body, {"metrics", "successful_intents"}) == "1");
+  BOOST_TEST(at(m.body, {"metrics", "current_stage"}) == "completed");
+  BOOST_TEST(at(m.body, {"edge_status", "edge1", "status"}) == "healthy");
+  BOOST_TEST(at(m.body, {"services"}) != "<missing>");
+  auto one = http_get(port(), "/api/v1/pipelines/intent-q1");
+  BOOST_TEST(at(one.body, {"status"}) == "completed");
+  BOOST_TEST(at(one.body, {"stages", size_t{3}, "stage"}) == "completed");
+  auto list = http_get(port(), "/api/v1/pipelines?limit=5");
+  BOOST_TEST(at(list.body, {"pipelines", size_t{0}, "intent_id"}) == "intent-q1");
+  auto edges = http_get(port(), "/api/v1/edges");
+  BOOST_TEST(at(edges.body, {"edge3", "status"}) == "unknown");
+  // A late joiner sees the history.
+  ws_client late{port()};
+  auto state = late.read();
+  BOOST_TEST(at(state, {"data", "pipelines", size_t{0}, "intent_id"}) == "intent-q1");
+  BOOST_TEST(at(state, {"data", "current_pipeline", "status"}) == "completed");
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
+  post("/api/v1/pipeline/start?intent_id=intent-bad&intent_text=x");
+  struct bad_case {
+    const char* name;
+    std::string target;
+    std::string body;
+    unsigned status;
+    const char* code;
+  };
+  std::vector<bad_case> cases{
+    {"unknown stage", "/api/v1/pipeline/update?stage=deploying&intent_id=intent-bad", "", 400,
+     "invalid_stage"},
+    {"missing stage", "/api/v1/pipeline/update", R"({"intent_id":"intent-bad"})", 422,
+     "missing_stage"},
+    {"unknown pipeline", "/api/v1/pipeline/update?stage=krm_generated&intent_id=nope", "",
+     404, "not_found"},
+    {"going back", "/api/v1/pipeline/update?stage=idle&intent_id=intent-bad", "", 409,
+     "conflict"},
+    {"start a running id", "/api/v1/pipeline/start?intent_id=intent-bad", "", 409, "conflict"},
+    {"start without id", "/api/v1/pipeline/start", R"({"intent_text":"x"})", 422,
+     "missing_intent_id"},
+    {"malformed body", "/api/v1/pipeline/update", "{oops", 422, "invalid_body"},
+    {"metadata not an object", "/api/v1/pipeline/update",
+     R"({"intent_id":"intent-bad","stage":"krm_generated","metadata":[1]})", 422,
+     "invalid_body"},
+    {"unknown edge", "/api/v1/edge/update?edge=edge9&status=healthy", "", 404, "not_found"},
+    {"edge without status", "/api/v1/edge/update", R"({"edge":"edge1"})", 422,
+     "missing_field"},
+    {"bad edge status", "/api/v1/edge/update?edge=edge1&status=%3Cscript%3E", "", 422,
+     "invalid_status"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      auto res = post(c.target, c.body);
+      BOOST_TEST(res.status == c.status, res.body);
+      BOOST_TEST(at(res.body, {"code"}) == c.code);
+      BOOST_TEST(at(res.body, {"detail"}).size() > 5u);
+    }
+  }
+  BOOST_TEST(http_get(port(), "/api/v1/pipelines?limit=abc").status == 400u);
+  BOOST_TEST(http_get(port(), "/api/v1/pipelines/nope").status == 404u);
+  // Completed twice: the second is refused, the count stays.
+  post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad");
+  BOOST_TEST(post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad").status == 409u);
+  ws_client c{port()};
+  c.read(); // initial_state
+  c.send_text("{nope");
+  BOOST_TEST(at(c.read(), {"code"}) == "invalid_json");
+  c.send_binary("\x00");
+  BOOST_TEST(at(c.read(), {"code"}) == "binary_not_supported");
+  c.send_text("ping");
+  BOOST_TEST(c.read() == "pong");
+}
+
+BOOST_AUTO_TEST_CASE(mutations_need_the_operator_token) {
+  serve_fixture secured{{{"O2HUB_TOKEN", "op"}, {"O2HUB_VIEWER_TOKEN", "view"}}};
+  auto anon = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "");
+  BOOST_TEST(anon.status == 401u);
+  auto viewer = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "",
+                             {{"Authorization", "Bearer view"}});
+  BOOST_TEST(viewer.status == 403u);
+  auto op = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "",
+                         {{"Authorization", "Bearer op"}});
+  BOOST_TEST(op.status == 200u);
+  BOOST_TEST(http_get(secured.monitor, "/api/v1/metrics").status == 200u);
+}
