@@ -164,7 +164,12 @@ make_router(const service_context& ctx, const run_options& opts,
                     http::responder respond) {
            respond(http::make_json(req, http::status::ok, services));
          });
-  r->add(verb::get, "/", static_file(ctx.webui + "/index.html"));
+  // The monitor's / is its dashboard; every service has the landing page.
+  r->add(verb::get, "/home", static_file(ctx.webui + "/index.html"));
+  if (ctx.name != "monitor")
+    r->add(verb::get, "/", static_file(ctx.webui + "/index.html"));
+  else
+    r->add(verb::get, "/", static_file(ctx.webui + "/dashboard.html"));
   r->add_prefix(verb::get, "/static/", static_files(ctx.webui));
   r->add_prefix(verb::get, "/vendor/", vendor_files(ctx.webui + "/node_modules"));
   return r;

@@ -17,12 +17,12 @@ after(async () => {
   assert.equal(code, 0, 'o2hub exits cleanly');
 });
 
-test('landing page lists the three services with links to their ports', async () => {
+test('landing page (/home) lists the three services with links to their ports', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/`);
+  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/home`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 10000 });
   assert.equal(await page.textContent('h1'), 'o2hub');
   const cards = await page.$$eval('.card', (els) => els.map((el) => ({
@@ -42,7 +42,7 @@ test('static assets come from o2hub itself (no CDN)', async () => {
   const page = await browser.newPage();
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/`);
+  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/home`);
   await page.waitForSelector('body[data-ready="true"]');
   assert.deepEqual([...hosts], [`127.0.0.1:${hub.ports.monitor}`]);
   await page.close();
