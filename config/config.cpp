@@ -131,13 +131,14 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
   if (auto p = root["probing"]; p && r.expect_map(p, "probing")) {
     r.check_keys(p, "probing", {"interval_s", "timeout_ms",
                                 "failures_before_unreachable", "k8s_ca_file",
-                                "k8s_skip_verify"});
+                                "k8s_skip_verify", "k8s_scheme"});
     r.read(p, "interval_s", "probing", cfg.probing.interval_s, 1, 86400);
     r.read(p, "timeout_ms", "probing", cfg.probing.timeout_ms, 10, 600000);
     r.read(p, "failures_before_unreachable", "probing",
            cfg.probing.failures_before_unreachable, 1, 100);
     r.read(p, "k8s_ca_file", "probing", cfg.probing.k8s_ca_file);
     r.read(p, "k8s_skip_verify", "probing", cfg.probing.k8s_skip_verify);
+    r.read(p, "k8s_scheme", "probing", cfg.probing.k8s_scheme);
   }
   if (r.error())
     return r.error();
@@ -188,6 +189,8 @@ caf::error validate(const config& cfg) {
       return fail("llm.cli_argv: --dangerously-skip-permissions is never allowed");
   if (cfg.llm.backend == "http" && cfg.llm.endpoint.empty())
     return fail("llm.endpoint: required when llm.backend is http");
+  if (cfg.probing.k8s_scheme != "https" && cfg.probing.k8s_scheme != "http")
+    return fail("probing.k8s_scheme: must be https or http");
   if (cfg.gitops.layout != "mono" && cfg.gitops.layout != "per-site")
     return fail("gitops.layout: must be mono or per-site, got '"
                 + cfg.gitops.layout + "'");

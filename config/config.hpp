@@ -69,6 +69,8 @@ struct probing_config {
   int failures_before_unreachable;
   std::string k8s_ca_file;
   bool k8s_skip_verify = true;
+  /// "https" (the API server) or "http" (e.g. behind `kubectl proxy`).
+  std::string k8s_scheme = "https";
 };
 
 struct config {

@@ -1,10 +1,12 @@
 #include "io/services.hpp"
 
+#include "actors/edge_prober.hpp"
 #include "actors/intent.hpp"
 #include "actors/monitor.hpp"
 #include "actors/status.hpp"
 #include "io/ask.hpp"
 #include "io/http.hpp"
+#include "io/http_client.hpp"
 #include "io/intent_routes.hpp"
 #include "io/llm_backends.hpp"
 #include "io/monitor_routes.hpp"
@@ -229,6 +231,7 @@ int run_services(const run_options& opts) {
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
     std::vector<caf::actor> others; // service actors besides the status ones
+    std::shared_ptr<http_client> probe_client;
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
       site_names.push_back(s.name);
@@ -278,6 +281,24 @@ int run_services(const run_options& opts) {
           mopts.services["gitops"] = cfg.gitops.remote;
         auto mon = sys.spawn(monitor, std::move(mopts));
         others.push_back(caf::actor_cast<caf::actor>(mon));
+        // One prober per edge site, all on one non-blocking HTTP client.
+        probe_client = std::make_shared<http_client>();
+        for (const auto& site : cfg.sites) {
+          prober_options popts;
+          popts.site = site.name;
+          popts.checks = checks_for(site, cfg.probing);
+          popts.interval = std::chrono::seconds(
+            site.scrape_interval_s.value_or(cfg.probing.interval_s));
+          popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
+          popts.monitor = mon;
+          popts.fetch = [client = probe_client](const fetch_request& r,
+                                                std::function<void(fetch_result)> done) {
+            client->fetch(r, std::move(done));
+          };
+          auto prober = sys.spawn(edge_prober, std::move(popts));
+          caf::anon_send(prober, atom::tick_v);
+          others.push_back(caf::actor_cast<caf::actor>(prober));
+        }
         router = make_router(ctx, opts, security, true);
         add_monitor_routes(*router, ctx, mon);
       } else {
@@ -310,6 +331,8 @@ int run_services(const run_options& opts) {
       for (auto& a : others)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       cancel_llm_calls(); // blocked LLM workers must not delay the exit
+      if (probe_client)
+        probe_client->stop();
       // Let close frames and last responses go out, then stop.
       grace.expires_after(std::chrono::milliseconds(500));
       grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });

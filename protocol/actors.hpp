@@ -79,4 +79,13 @@ using monitor_actor = caf::typed_actor<
   // A new WebSocket client: gets initial_state, then every event.
   caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 
+/// Probes one edge site (O2 IMS, Prometheus, Kubernetes) on a timer and
+/// tells the monitor when the site's status changes.
+using prober_actor = caf::typed_actor<
+  // Probes now; the actor sends itself the next tick after the interval.
+  caf::reacts_to<atom::tick>,
+  // One check's result: round, check index, HTTP status (0: no answer),
+  // latency in ms, error text.
+  caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
+
 } // namespace o2hub

@@ -42,6 +42,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, metrics, "o2_metrics")
   CAF_ADD_ATOM(o2hub, o2hub::atom, pipelines, "o2_pipes")
   CAF_ADD_ATOM(o2hub, o2hub::atom, pipeline, "o2_pipe")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, checked, "o2_checked")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 
@@ -60,5 +61,7 @@ using update = caf::update_atom;
 constexpr update update_v{};
 using subscribe = caf::subscribe_atom;
 constexpr subscribe subscribe_v{};
+using tick = caf::tick_atom;
+constexpr tick tick_v{};
 
 } // namespace o2hub::atom

@@ -58,14 +58,19 @@ BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
   std::vector<std::unique_ptr<ws_client>> clients;
   for (auto port : ports) {
     clients.push_back(std::make_unique<ws_client>(port));
+    if (port == f.monitor) // the monitor greets with its state
+      BOOST_TEST(str_member(clients.back()->read(), "type") == "initial_state");
     clients.back()->send_text(R"({"type":"ping"})");
     auto reply = clients.back()->read();
     BOOST_TEST(str_member(reply, "type") == "pong");
     BOOST_TEST(str_member(reply, "timestamp").back() == 'Z');
   }
-  // The original clients send the bare text "ping".
+  // The original clients send the bare text "ping" (the monitor's answered
+  // "pong" as text; the others answer JSON).
   clients[1]->send_text("ping");
-  BOOST_TEST(str_member(clients[1]->read(), "type") == "pong");
+  BOOST_TEST(clients[1]->read() == "pong");
+  clients[2]->send_text("ping");
+  BOOST_TEST(str_member(clients[2]->read(), "type") == "pong");
   auto health = http_get(f.monitor, "/health").body;
   BOOST_TEST(health.find("\"websocket_clients\":1") != std::string::npos, health);
   // SIGTERM: WebSockets are closed with 1001 and the process exits 0 in 2 s.
@@ -117,7 +122,7 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
   ws.send_text(R"({"type":"ping"})");
   BOOST_TEST(str_member(ws.read(), "type") == "pong");
   // A frame over the limit closes that socket with 1009; others live on.
-  ws_client victim{f.monitor};
+  ws_client victim{f.intent};
   victim.send_text(std::string(2 << 20, 'a'));
   BOOST_CHECK_THROW(victim.read(5s), std::runtime_error);
   BOOST_TEST(victim.close_code() == 1009u);

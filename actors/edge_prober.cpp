@@ -1,0 +1,132 @@
+#include "actors/edge_prober.hpp"
+
+#include "config/config.hpp"
+#include "protocol/json.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+namespace o2hub {
+
+std::vector<probe_check> checks_for(const edge_site& site,
+                                    const probing_config& cfg) {
+  auto base = [&](const char* scheme, uint16_t port) {
+    return std::string{scheme} + "://" + site.ip + ":" + std::to_string(port);
+  };
+  std::vector<probe_check> out;
+  fetch_request r;
+  r.timeout_ms = cfg.timeout_ms;
+  r.url = base("http", site.o2ims_port) + "/o2ims-infrastructureInventory/api_versions";
+  out.push_back({"o2ims", r});
+  r.url = base("http", site.prometheus_port) + "/-/healthy";
+  out.push_back({"prometheus", r});
+  r.url = base(cfg.k8s_scheme.c_str(), site.k8s_api_port) + "/readyz";
+  r.ca_file = cfg.k8s_ca_file;
+  r.verify_tls = !cfg.k8s_skip_verify || !cfg.k8s_ca_file.empty();
+  out.push_back({"k8s", r});
+  return out;
+}
+
+namespace {
+
+using self_ptr = prober_actor::stateful_pointer<prober_state>;
+
+const char* check_state(int32_t status) {
+  if (status >= 200 && status < 300)
+    return "ok";
+  if (status == 401 || status == 403)
+    return "unauthorized"; // reachable, but needs credentials
+  if (status > 0)
+    return "error";
+  return "down";
+}
+
+void evaluate(self_ptr self) {
+  auto& st = self->state;
+  size_t up = 0;
+  size_t down = 0;
+  double latency = 0;
+  size_t answered = 0;
+  for (const auto& r : st.results) {
+    auto s = std::string{check_state(r.status)};
+    if (s == "ok" || s == "unauthorized")
+      ++up;
+    if (s == "down")
+      ++down;
+    if (r.status > 0) {
+      latency += r.latency_ms;
+      ++answered;
+    }
+  }
+  std::string next = st.status;
+  if (up == st.results.size()) {
+    next = "healthy";
+    st.consecutive_down = 0;
+  } else if (down == st.results.size()) {
+    if (++st.consecutive_down >= st.opts.failures_before_unreachable)
+      next = "unreachable";
+  } else {
+    next = "degraded";
+    st.consecutive_down = 0;
+  }
+  if (next == st.status)
+    return;
+  st.status = next;
+  json::writer w;
+  w.begin_object();
+  if (answered > 0)
+    w.kv("latency_ms", latency / static_cast<double>(answered));
+  for (size_t i = 0; i < st.results.size(); ++i) {
+    const auto& r = st.results[i];
+    w.key(st.opts.checks[i].name).begin_object().kv("state", check_state(r.status));
+    if (r.status > 0)
+      w.kv("http", r.status).kv("latency_ms", r.latency_ms);
+    if (!r.error.empty())
+      w.kv("error", r.error);
+    w.end_object();
+  }
+  w.end_object();
+  // Anonymous: the monitor's reply (the edge's JSON) is of no use here.
+  caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, next, w.take());
+}
+
+} // namespace
+
+prober_actor::behavior_type
+edge_prober(prober_actor::stateful_pointer<prober_state> self,
+            prober_options opts) {
+  self->state.opts = std::move(opts);
+  return {
+    [self](atom::tick) {
+      auto& st = self->state;
+      self->delayed_send(self, st.opts.interval, atom::tick_v);
+      if (st.pending > 0)
+        return; // the previous round is still running: skip this one
+      ++st.round;
+      st.results.assign(st.opts.checks.size(), {});
+      st.pending = st.opts.checks.size();
+      auto me = caf::actor_cast<prober_actor>(self);
+      for (uint32_t i = 0; i < st.opts.checks.size(); ++i) {
+        auto round = st.round;
+        st.opts.fetch(st.opts.checks[i].request, [me, round, i](fetch_result r) {
+          caf::anon_send(me, atom::checked_v, round, i,
+                         static_cast<int32_t>(r.status), r.latency_ms,
+                         std::move(r.error));
+        });
+      }
+    },
+    [self](atom::checked, uint64_t round, uint32_t check, int32_t status,
+           double latency, std::string& error) {
+      auto& st = self->state;
+      if (round != st.round || check >= st.results.size()
+          || st.results[check].status != -1)
+        return; // late or duplicate
+      st.results[check] = {status, latency, std::move(error)};
+      if (--st.pending == 0)
+        evaluate(self);
+    },
+  };
+}
+
+} // namespace o2hub

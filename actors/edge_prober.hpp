@@ -1,0 +1,67 @@
+// One actor per edge site: every interval it checks the site's O2 IMS,
+// Prometheus and Kubernetes endpoints through the shared HTTP client and
+// reports status changes (healthy / degraded / unreachable, with
+// hysteresis) to the monitor.
+#pragma once
+
+#include "io/http_client.hpp"
+#include "protocol/actors.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace o2hub {
+
+/// Starts one HTTP request; the callback may run on any thread.
+using fetch_fn =
+  std::function<void(const fetch_request&, std::function<void(fetch_result)>)>;
+
+struct probe_check {
+  /// "o2ims", "prometheus" or "k8s".
+  std::string name;
+  fetch_request request;
+};
+
+struct prober_options {
+  std::string site;
+  std::vector<probe_check> checks;
+  std::chrono::milliseconds interval{15000};
+  /// Rounds with every check down before the site is unreachable.
+  int failures_before_unreachable = 3;
+  monitor_actor monitor;
+  fetch_fn fetch;
+};
+
+/// The checks of a configured site: O2 IMS api_versions, Prometheus
+/// /-/healthy, Kubernetes /readyz (https).
+struct edge_site;
+struct probing_config;
+std::vector<probe_check> checks_for(const edge_site& site,
+                                    const probing_config& cfg);
+
+struct prober_state {
+  static inline const char* name = "edge_prober";
+
+  struct outcome {
+    int32_t status = -1; // -1: no result yet this round
+    double latency_ms = 0;
+    std::string error;
+  };
+
+  prober_options opts;
+  uint64_t round = 0;
+  std::vector<outcome> results;
+  size_t pending = 0;
+  int consecutive_down = 0;
+  std::string status = "unknown";
+};
+
+prober_actor::behavior_type
+edge_prober(prober_actor::stateful_pointer<prober_state> self,
+            prober_options opts);
+
+} // namespace o2hub
