@@ -167,9 +167,44 @@ void trim(monitor_state& st) {
 monitor_actor::behavior_type
 monitor(monitor_actor::stateful_pointer<monitor_state> self,
         monitor_options opts) {
+  auto& st0 = self->state;
   for (const auto& s : opts.sites)
-    self->state.edges[s];
-  self->state.opts = std::move(opts);
+    st0.edges[s];
+  // Restore what the store held: history, counters, last edge status.
+  for (auto& p : opts.restored.pipelines) {
+    st0.order.push_back(p.intent_id);
+    st0.pipelines[p.intent_id] = std::move(p);
+  }
+  st0.total = opts.restored.total;
+  st0.successful = opts.restored.successful;
+  st0.failed = opts.restored.failed;
+  st0.durations = std::move(opts.restored.durations);
+  for (auto& [name, json] : opts.restored.edges) {
+    auto i = st0.edges.find(name);
+    if (i == st0.edges.end())
+      continue;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(json).get(doc))
+      continue;
+    auto& e = i->second;
+    std::string_view v;
+    if (!doc["status"].get(v))
+      e.status = std::string{v};
+    if (!doc["last_sync"].get(v))
+      e.last_sync = std::string{v};
+    int64_t n = 0;
+    if (!doc["deployments"].get(n))
+      e.deployments = n;
+    double l = 0;
+    if (!doc["latency_ms"].get(l))
+      e.latency_ms = l;
+    simdjson::dom::element checks;
+    if (!doc["checks"].get(checks))
+      e.checks_json = simdjson::minify(checks);
+  }
+  opts.restored = {};
+  st0.opts = std::move(opts);
   return {
     [self](atom::start, std::string& id, std::string& text) -> caf::result<pipeline> {
       auto& st = self->state;
@@ -183,6 +218,10 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
       p.intent_text = text;
       p.start_time = rfc3339_now();
       p.stages.push_back({"input_received", p.start_time, "{}"});
+      if (st.opts.store)
+        if (auto err = st.opts.store->save(p, st.total + 1, st.successful,
+                                           st.failed, -1))
+          return err;
       st.order.erase(std::remove(st.order.begin(), st.order.end(), id),
                      st.order.end());
       st.order.push_back(id);
@@ -214,17 +253,30 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
       if (auto why = transition_error(*p, *to); !why.empty())
         return caf::error{ec::conflict, why};
       auto now = rfc3339_now();
-      p->stages.push_back({stage_name, now, metadata.empty() ? "{}" : metadata});
-      p->current_stage = stage_name;
-      if (p->status == "running" && (*to == stage::completed || *to == stage::failed)) {
-        p->status = *to == stage::completed ? "completed" : "failed";
-        p->end_time = now;
-        p->duration_s = seconds_between(p->start_time, now);
-        st.durations.push_back(p->duration_s);
-        ++(*to == stage::completed ? st.successful : st.failed);
+      // Change a copy, store it, then apply: a 2xx means it is on disk.
+      auto next = *p;
+      auto successful = st.successful;
+      auto failed = st.failed;
+      double duration = -1;
+      next.stages.push_back({stage_name, now, metadata.empty() ? "{}" : metadata});
+      next.current_stage = stage_name;
+      if (next.status == "running"
+          && (*to == stage::completed || *to == stage::failed)) {
+        next.status = *to == stage::completed ? "completed" : "failed";
+        next.end_time = now;
+        next.duration_s = duration = seconds_between(next.start_time, now);
+        ++(*to == stage::completed ? successful : failed);
       }
       if (*to == stage::rollback)
-        p->rolled_back = true;
+        next.rolled_back = true;
+      if (st.opts.store)
+        if (auto err = st.opts.store->save(next, st.total, successful, failed, duration))
+          return err;
+      *p = std::move(next);
+      st.successful = successful;
+      st.failed = failed;
+      if (duration >= 0)
+        st.durations.push_back(duration);
       st.last_update = now;
       st.current_stage = stage_name;
       json::writer w;
@@ -268,6 +320,9 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
       json::writer w;
       write_edge(w, name, e);
       auto edge_json = w.take();
+      if (st.opts.store)
+        if (auto err = st.opts.store->save_edge(name, edge_json))
+          return err;
       json::writer ev;
       ev.begin_object().kv("edge", name).key("status").raw(edge_json).end_object();
       broadcast(self, wire::event_json("edge_update", ev.take()));

@@ -3,6 +3,7 @@
 // WebSocket clients' bounded sinks (never through mailboxes).
 #pragma once
 
+#include "io/store.hpp"
 #include "protocol/actors.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -30,6 +31,10 @@ struct monitor_options {
   std::map<std::string, std::string> services;
   /// Pipelines kept in memory (oldest finished ones go first).
   size_t max_pipelines = 10000;
+  /// Durable state; null: memory only. Writes happen before replies.
+  std::shared_ptr<pipeline_store> store;
+  /// What the store held at start-up.
+  stored_state restored;
 };
 
 struct monitor_state {

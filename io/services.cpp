@@ -15,6 +15,7 @@
 #include "io/server.hpp"
 #include "io/service_context.hpp"
 #include "io/static_files.hpp"
+#include "io/store.hpp"
 #include "protocol/error.hpp"
 #include "protocol/json.hpp"
 #include "protocol/register.hpp"
@@ -30,6 +31,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -279,7 +281,21 @@ int run_services(const run_options& opts) {
           {"bridge", "http://" + cfg.bind + ":" + std::to_string(cfg.bridge_port)}};
         if (!cfg.gitops.remote.empty())
           mopts.services["gitops"] = cfg.gitops.remote;
-        auto mon = sys.spawn(monitor, std::move(mopts));
+        std::error_code fs_err;
+        std::filesystem::create_directories(cfg.data_dir, fs_err);
+        auto db = cfg.data_dir + "/o2hub.db";
+        auto store = open_sqlite_store(db, mopts.restored);
+        if (!store) {
+          std::cerr << "o2hub: " << render(store.error()) << "\n";
+          exit_code = 2;
+          break;
+        }
+        mopts.store = std::move(*store);
+        log::info("monitor state restored",
+                  {{"database", db},
+                   {"pipelines", std::to_string(mopts.restored.pipelines.size())}});
+        // Detached: SQLite writes block briefly, on the monitor's own thread.
+        auto mon = sys.spawn<caf::detached>(monitor, std::move(mopts));
         others.push_back(caf::actor_cast<caf::actor>(mon));
         // One prober per edge site, all on one non-blocking HTTP client.
         probe_client = std::make_shared<http_client>();

@@ -1,6 +1,9 @@
 #include "protocol/monitor_json.hpp"
 
+#include "protocol/error.hpp"
 #include "protocol/json.hpp"
+
+#include <simdjson.h>
 
 namespace o2hub::wire {
 
@@ -34,6 +37,48 @@ std::string pipeline_json(const pipeline& p) {
   json::writer w;
   write_pipeline(w, p);
   return w.take();
+}
+
+caf::expected<pipeline> read_pipeline(std::string_view json_text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json_text.data(), json_text.size()).get(doc))
+    return caf::error{ec::parse_error, "stored pipeline is not JSON"};
+  pipeline p;
+  auto str = [&](const char* key, std::string& out) {
+    std::string_view v;
+    if (!doc[key].get(v))
+      out = std::string{v};
+  };
+  str("intent_id", p.intent_id);
+  str("intent_text", p.intent_text);
+  str("status", p.status);
+  str("current_stage", p.current_stage);
+  str("start_time", p.start_time);
+  str("end_time", p.end_time);
+  double d = 0;
+  if (!doc["duration"].get(d))
+    p.duration_s = d;
+  bool rb = false;
+  if (!doc["rolled_back"].get(rb))
+    p.rolled_back = rb;
+  simdjson::dom::array stages;
+  if (!doc["stages"].get(stages))
+    for (auto s : stages) {
+      stage_entry e;
+      std::string_view v;
+      if (!s["stage"].get(v))
+        e.name = std::string{v};
+      if (!s["timestamp"].get(v))
+        e.timestamp = std::string{v};
+      simdjson::dom::element m;
+      if (!s["metadata"].get(m))
+        e.metadata_json = simdjson::minify(m);
+      p.stages.push_back(std::move(e));
+    }
+  if (p.intent_id.empty())
+    return caf::error{ec::parse_error, "stored pipeline has no intent_id"};
+  return p;
 }
 
 std::string event_json(std::string_view type, std::string_view data_json) {

@@ -3,6 +3,8 @@
 
 #include "protocol/pipeline.hpp"
 
+#include <caf/expected.hpp>
+
 #include <string>
 
 namespace o2hub::json {
@@ -15,6 +17,9 @@ namespace o2hub::wire {
 ///  "end_time","duration","stages":[{stage,timestamp,metadata}],"rolled_back"}
 void write_pipeline(json::writer& w, const pipeline& p);
 std::string pipeline_json(const pipeline& p);
+
+/// Reads what pipeline_json() wrote (for restoring from the store).
+caf::expected<pipeline> read_pipeline(std::string_view json_text);
 
 /// {"type": type, "data": <data_json>}
 std::string event_json(std::string_view type, std::string_view data_json);

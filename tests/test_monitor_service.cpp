@@ -2,6 +2,9 @@
 #define BOOST_TEST_MODULE monitor_service
 #include <boost/test/unit_test.hpp>
 
+#include <csignal>
+#include <filesystem>
+
 #include "support/client.hpp"
 #include "support/json_query.hpp"
 #include "support/serve.hpp"
@@ -163,4 +166,45 @@ BOOST_AUTO_TEST_CASE(mutations_need_the_operator_token) {
                          {{"Authorization", "Bearer op"}});
   BOOST_TEST(op.status == 200u);
   BOOST_TEST(http_get(secured.monitor, "/api/v1/metrics").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(acknowledged_updates_survive_kill_9) {
+  auto dir = fresh_data_dir();
+  {
+    serve_fixture first{{}, {}, dir};
+    auto post1 = [&](const std::string& target, const std::string& body = {}) {
+      return http_request(first.monitor, "POST", target, body,
+                          {{"Content-Type", "application/json"}});
+    };
+    BOOST_TEST(post1("/api/v1/pipeline/start?intent_id=dur-1&intent_text=keep%20me").status == 200u);
+    BOOST_TEST(post1("/api/v1/pipeline/update?stage=gitops_pushed&intent_id=dur-1",
+                     R"({"commit":"c0ffee"})").status == 200u);
+    BOOST_TEST(post1("/api/v1/pipeline/start?intent_id=dur-2&intent_text=done").status == 200u);
+    BOOST_TEST(post1("/api/v1/pipeline/update?stage=completed&intent_id=dur-2").status == 200u);
+    BOOST_TEST(post1("/api/v1/edge/update?edge=edge3&status=degraded",
+                     R"({"deployments":2})").status == 200u);
+    first.proc.signal(SIGKILL); // no chance to flush anything
+    BOOST_TEST(first.proc.wait(5s).has_value());
+  }
+  serve_fixture second{{}, {}, dir};
+  auto p1 = http_get(second.monitor, "/api/v1/pipelines/dur-1");
+  BOOST_TEST_REQUIRE(p1.status == 200u, p1.body);
+  BOOST_TEST(at(p1.body, {"current_stage"}) == "gitops_pushed");
+  BOOST_TEST(at(p1.body, {"stages", size_t{1}, "metadata", "commit"}) == "c0ffee");
+  auto m = http_get(second.monitor, "/api/v1/metrics");
+  BOOST_TEST(at(m.body, {"metrics", "total_intents"}) == "2");
+  BOOST_TEST(at(m.body, {"metrics", "successful_intents"}) == "1");
+  BOOST_TEST(at(m.body, {"edge_status", "edge3", "status"}) == "degraded");
+  BOOST_TEST(at(m.body, {"edge_status", "edge3", "deployments"}) == "2");
+  // The running pipeline accepts updates again; the finished one stays done.
+  auto more = http_request(second.monitor, "POST",
+                           "/api/v1/pipeline/update?stage=completed&intent_id=dur-1", "",
+                           {{"Content-Type", "application/json"}});
+  BOOST_TEST(more.status == 200u, more.body);
+  auto again = http_request(second.monitor, "POST",
+                            "/api/v1/pipeline/update?stage=failed&intent_id=dur-2", "",
+                            {{"Content-Type", "application/json"}});
+  BOOST_TEST(again.status == 409u);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }

@@ -1,6 +1,8 @@
 // Browser test harness: starts the real o2hub on free ports and drives
 // Debian's headless Chromium through playwright-core (from webui/node_modules).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +48,8 @@ export async function startO2hub(extraArgs = [], env = {}) {
   const [intent, monitor, bridge] = await freePorts(3);
   const ports = { intent, monitor, bridge };
   let output = '';
-  const proc = spawn(binary, ['serve',
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'o2hub-browser-'));
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir,
     '--intent-port', String(ports.intent),
     '--monitor-port', String(ports.monitor),
     '--bridge-port', String(ports.bridge), ...extraArgs],
@@ -63,8 +66,12 @@ export async function startO2hub(extraArgs = [], env = {}) {
     ports,
     output: () => output,
     stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve(proc.exitCode);
-      proc.on('exit', (code) => resolve(code));
+      const done = (code) => {
+        rmSync(dataDir, { recursive: true, force: true });
+        resolve(code);
+      };
+      if (proc.exitCode !== null) return done(proc.exitCode);
+      proc.on('exit', done);
       proc.kill('SIGTERM');
     }),
   };

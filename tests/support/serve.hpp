@@ -5,16 +5,30 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace o2hub::test {
 
+/// A data directory of its own for every o2hub a test starts.
+inline std::string fresh_data_dir() {
+  static int counter = 0;
+  return "/tmp/o2hub-it-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
 struct serve_fixture {
+  /// Starts o2hub serve; `data_dir` empty: a fresh one, removed afterwards.
   explicit serve_fixture(std::map<std::string, std::string> env = {},
-                         std::vector<std::string> extra_args = {})
+                         std::vector<std::string> extra_args = {},
+                         std::string data_dir = {})
     : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
+      owns_data(data_dir.empty()),
+      data(data_dir.empty() ? fresh_data_dir() : std::move(data_dir)),
       proc(args(extra_args), std::move(env)) {
     for (auto port : {intent, monitor, bridge})
       BOOST_REQUIRE_MESSAGE(wait_healthy(port, std::chrono::seconds(20)),
@@ -31,15 +45,28 @@ struct serve_fixture {
                                  "--bridge-port",
                                  std::to_string(bridge),
                                  "--data-dir",
-                                 "/tmp/o2hub-it-data"};
+                                 data};
     out.insert(out.end(), extra.begin(), extra.end());
     return out;
+  }
+
+  ~serve_fixture() {
+    if (proc.running()) {
+      proc.signal(SIGKILL);
+      proc.wait(std::chrono::seconds(5));
+    }
+    if (owns_data) {
+      std::error_code ec;
+      std::filesystem::remove_all(data, ec);
+    }
   }
 
   std::vector<uint16_t> ports;
   uint16_t intent;
   uint16_t monitor;
   uint16_t bridge;
+  bool owns_data;
+  std::string data;
   process proc;
 };
 
