@@ -205,6 +205,8 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
   }
   opts.restored = {};
   st0.opts = std::move(opts);
+  if (st0.opts.metrics_interval.count() > 0)
+    self->delayed_send(self, st0.opts.metrics_interval, atom::tick_v);
   return {
     [self](atom::start, std::string& id, std::string& text) -> caf::result<pipeline> {
       auto& st = self->state;
@@ -368,6 +370,70 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
       json::writer w;
       write_edges(w, self->state);
       return w.take();
+    },
+    [self](atom::get, atom::prometheus) -> caf::result<std::string> {
+      auto& st = self->state;
+      std::string out;
+      out += "# HELP o2hub_pipelines_total Pipelines by result.\n"
+             "# TYPE o2hub_pipelines_total counter\n";
+      out += "o2hub_pipelines_total{result=\"started\"} " + std::to_string(st.total) + "\n";
+      out += "o2hub_pipelines_total{result=\"completed\"} " + std::to_string(st.successful) + "\n";
+      out += "o2hub_pipelines_total{result=\"failed\"} " + std::to_string(st.failed) + "\n";
+      size_t active = 0;
+      for (const auto& [id, p] : st.pipelines)
+        active += p.status == "running";
+      out += "# HELP o2hub_pipelines_active Pipelines running now.\n"
+             "# TYPE o2hub_pipelines_active gauge\no2hub_pipelines_active "
+             + std::to_string(active) + "\n";
+      static constexpr double bounds[] = {1, 5, 10, 30, 60, 120, 300, 600, 1800};
+      out += "# HELP o2hub_pipeline_duration_seconds Time from start to result.\n"
+             "# TYPE o2hub_pipeline_duration_seconds histogram\n";
+      double sum = 0;
+      for (double d : st.durations)
+        sum += d;
+      for (double b : bounds) {
+        auto n = std::count_if(st.durations.begin(), st.durations.end(),
+                               [b](double d) { return d <= b; });
+        out += "o2hub_pipeline_duration_seconds_bucket{le=\"" + std::to_string(static_cast<int>(b))
+               + "\"} " + std::to_string(n) + "\n";
+      }
+      out += "o2hub_pipeline_duration_seconds_bucket{le=\"+Inf\"} "
+             + std::to_string(st.durations.size()) + "\n";
+      out += "o2hub_pipeline_duration_seconds_sum " + std::to_string(sum) + "\n";
+      out += "o2hub_pipeline_duration_seconds_count " + std::to_string(st.durations.size())
+             + "\n";
+      out += "# HELP o2hub_edge_up 1 when the edge site is healthy or degraded.\n"
+             "# TYPE o2hub_edge_up gauge\n";
+      for (const auto& [name, e] : st.edges)
+        out += "o2hub_edge_up{edge=\"" + name + "\",status=\"" + e.status + "\"} "
+               + (e.status == "healthy" || e.status == "degraded" ? "1" : "0") + "\n";
+      out += "# HELP o2hub_edge_probe_latency_ms Mean latency of the last probe.\n"
+             "# TYPE o2hub_edge_probe_latency_ms gauge\n";
+      for (const auto& [name, e] : st.edges)
+        if (e.latency_ms >= 0)
+          out += "o2hub_edge_probe_latency_ms{edge=\"" + name + "\"} "
+                 + std::to_string(e.latency_ms) + "\n";
+      size_t clients = 0;
+      for (const auto& c : st.clients)
+        clients += !c.expired();
+      out += "# HELP o2hub_monitor_websocket_clients Dashboard clients.\n"
+             "# TYPE o2hub_monitor_websocket_clients gauge\n"
+             "o2hub_monitor_websocket_clients "
+             + std::to_string(clients) + "\n";
+      return out;
+    },
+    [self](atom::tick) {
+      auto& st = self->state;
+      self->delayed_send(self, st.opts.metrics_interval, atom::tick_v);
+      json::writer w;
+      write_metrics(w, st);
+      auto now = w.take();
+      if (now == st.last_metrics)
+        return;
+      st.last_metrics = now;
+      json::writer ev;
+      ev.begin_object().key("metrics").raw(now).end_object();
+      broadcast(self, wire::event_json("metrics", ev.take()));
     },
     [self](atom::subscribe, ws_sink_ptr& sink) {
       // initial_state first, then every event: both come from this actor, so

@@ -8,6 +8,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,8 @@ struct monitor_options {
   std::map<std::string, std::string> services;
   /// Pipelines kept in memory (oldest finished ones go first).
   size_t max_pipelines = 10000;
+  /// How often the metrics are broadcast when they changed; 0: never.
+  std::chrono::milliseconds metrics_interval{5000};
   /// Durable state; null: memory only. Writes happen before replies.
   std::shared_ptr<pipeline_store> store;
   /// What the store held at start-up.
@@ -52,6 +55,8 @@ struct monitor_state {
   std::string last_update;
   std::string current_stage = "idle";
   std::vector<std::weak_ptr<ws_sink>> clients;
+  /// The metrics JSON last broadcast.
+  std::string last_metrics;
 };
 
 monitor_actor::behavior_type

@@ -330,6 +330,19 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
           call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
                             atom::edges_v);
         });
+  r.add(verb::get, "/metrics",
+        [&sys, monitor, metrics = ctx.metrics](const http::request& req,
+                                               const http::request_context&,
+                                               http::responder respond) {
+          call<std::string>(
+            sys, monitor, req, respond,
+            [metrics](const http::request& proto, const std::string& text) {
+              return http::make_body(proto, http::status::ok, metrics->render() + text,
+                                     "text/plain; version=0.0.4");
+            },
+            atom::get_v, atom::prometheus_v);
+        },
+        http::access::viewer);
   r.add_ws("/ws", std::make_shared<monitor_ws>(monitor, ctx.status),
            http::access::viewer);
 }

@@ -153,14 +153,15 @@ make_router(const service_context& ctx, const run_options& opts,
                },
                atom::health_v);
            });
-    r->add(verb::get, "/metrics",
-           [metrics = ctx.metrics](const http::request& req,
-                                   const http::request_context&,
-                                   http::responder respond) {
-             respond(http::make_body(req, http::status::ok, metrics->render(),
-                                     "text/plain; version=0.0.4"));
-           },
-           http::access::viewer);
+    if (ctx.name != "monitor") // the monitor adds its own metrics
+      r->add(verb::get, "/metrics",
+             [metrics = ctx.metrics](const http::request& req,
+                                     const http::request_context&,
+                                     http::responder respond) {
+               respond(http::make_body(req, http::status::ok, metrics->render(),
+                                       "text/plain; version=0.0.4"));
+             },
+             http::access::viewer);
   }
   auto services = services_json(opts);
   r->add(verb::get, "/api/v1/services",

@@ -76,6 +76,10 @@ using monitor_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::pipeline, std::string>::with<std::string>,
   // GET /api/v1/edges.
   caf::replies_to<atom::get, atom::edges>::with<std::string>,
+  // GET /metrics: pipelines by result, durations, edges up, clients.
+  caf::replies_to<atom::get, atom::prometheus>::with<std::string>,
+  // Broadcasts the metrics when they changed (the actor's own timer).
+  caf::reacts_to<atom::tick>,
   // A new WebSocket client: gets initial_state, then every event.
   caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 

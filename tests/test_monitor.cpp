@@ -187,4 +187,24 @@ BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clie
   BOOST_TEST(!unknown);
 }
 
+BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
+  auto a = std::make_shared<recording_sink>();
+  self->send(m, atom::subscribe_v, ws_sink_ptr{a});
+  run();
+  advance(std::chrono::seconds(5));
+  BOOST_TEST((a->types() == std::vector<std::string>{"initial_state", "metrics"}));
+  advance(std::chrono::seconds(5)); // nothing changed: nothing sent
+  BOOST_TEST(a->got.size() == 2u);
+  start("p");
+  advance(std::chrono::seconds(5));
+  BOOST_TEST_REQUIRE(a->got.size() == 4u);
+  BOOST_TEST(test::json_at(a->got[3], {"type"}) == "metrics");
+  BOOST_TEST(test::json_at(a->got[3], {"data", "metrics", "total_intents"}) == "1");
+  auto prom = *request<std::string>(m, atom::get_v, atom::prometheus_v);
+  BOOST_TEST(prom.find("o2hub_pipelines_total{result=\"started\"} 1") != std::string::npos);
+  BOOST_TEST(prom.find("o2hub_edge_up{edge=\"edge1\",status=\"unknown\"} 0")
+             != std::string::npos);
+  BOOST_TEST(prom.find("o2hub_monitor_websocket_clients 1") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

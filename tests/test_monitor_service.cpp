@@ -92,6 +92,14 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   BOOST_TEST(at(one.body, {"stages", size_t{3}, "stage"}) == "completed");
   auto list = http_get(port(), "/api/v1/pipelines?limit=5");
   BOOST_TEST(at(list.body, {"pipelines", size_t{0}, "intent_id"}) == "intent-q1");
+  auto prom = http_get(port(), "/metrics");
+  BOOST_TEST(prom.status == 200u);
+  for (auto metric : {"o2hub_pipelines_total{result=\"completed\"} 1",
+                      "o2hub_pipeline_duration_seconds_count 1",
+                      "o2hub_edge_up{edge=\"edge1\",status=\"healthy\"} 1",
+                      "o2hub_monitor_websocket_clients 2",
+                      "o2hub_http_requests_total{service=\"monitor\""})
+    BOOST_TEST(prom.body.find(metric) != std::string::npos, metric);
   auto edges = http_get(port(), "/api/v1/edges");
   BOOST_TEST(at(edges.body, {"edge3", "status"}) == "unknown");
   // A late joiner sees the history.
