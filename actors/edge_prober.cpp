@@ -88,7 +88,10 @@ void evaluate(self_ptr self) {
   }
   w.end_object();
   // Anonymous: the monitor's reply (the edge's JSON) is of no use here.
-  caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, next, w.take());
+  if (st.opts.service)
+    caf::anon_send(st.opts.monitor, atom::service_v, st.opts.site, next, w.take());
+  else
+    caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, next, w.take());
 }
 
 } // namespace

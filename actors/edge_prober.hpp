@@ -34,6 +34,8 @@ struct prober_options {
   int failures_before_unreachable = 3;
   monitor_actor monitor;
   fetch_fn fetch;
+  /// True: `site` names a service (intent, bridge, gitops), not an edge.
+  bool service = false;
 };
 
 /// The checks of a configured site: O2 IMS api_versions, Prometheus

@@ -100,8 +100,18 @@ void write_metrics(json::writer& w, const monitor_state& st) {
 
 void write_services(json::writer& w, const monitor_state& st) {
   w.begin_object();
-  for (const auto& [name, url] : st.opts.services)
-    w.key(name).begin_object().kv("url", url).kv("status", "unknown").end_object();
+  for (const auto& [name, url] : st.opts.services) {
+    w.key(name).begin_object().kv("url", url);
+    auto i = st.services.find(name);
+    if (i == st.services.end()) {
+      w.kv("status", "unknown");
+    } else {
+      w.kv("status", i->second.status).kv("last_check", i->second.last_sync);
+      if (i->second.latency_ms >= 0)
+        w.kv("latency_ms", i->second.latency_ms);
+    }
+    w.end_object();
+  }
   w.end_object();
 }
 
@@ -421,6 +431,22 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
              "o2hub_monitor_websocket_clients "
              + std::to_string(clients) + "\n";
       return out;
+    },
+    [self](atom::service, std::string& name, std::string& status,
+           std::string& checks) {
+      auto& st = self->state;
+      auto& svc = st.services[name];
+      svc.status = status;
+      svc.last_sync = rfc3339_now();
+      svc.checks_json = checks;
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      double latency = 0;
+      if (!parser.parse(checks).get(doc) && !doc["latency_ms"].get(latency))
+        svc.latency_ms = latency;
+      json::writer w;
+      w.begin_object().kv("service", name).kv("status", status).key("checks").raw(checks).end_object();
+      broadcast(self, wire::event_json("service_update", w.take()));
     },
     [self](atom::tick) {
       auto& st = self->state;

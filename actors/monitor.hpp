@@ -48,6 +48,8 @@ struct monitor_state {
   /// Intent ids by start order (oldest first).
   std::vector<std::string> order;
   std::map<std::string, edge_state> edges;
+  /// Service name -> status from its prober ("unknown" until checked).
+  std::map<std::string, edge_state> services;
   uint64_t total = 0;
   uint64_t successful = 0;
   uint64_t failed = 0;

@@ -277,11 +277,16 @@ int run_services(const run_options& opts) {
       } else if (spec.name == std::string_view{"monitor"}) {
         monitor_options mopts;
         mopts.sites = site_names;
-        mopts.services = {
-          {"intent", "http://" + cfg.bind + ":" + std::to_string(cfg.intent_port)},
-          {"bridge", "http://" + cfg.bind + ":" + std::to_string(cfg.bridge_port)}};
-        if (!cfg.gitops.remote.empty())
-          mopts.services["gitops"] = cfg.gitops.remote;
+        // The services list: what the probers below check.
+        auto local = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"}
+                                                               : cfg.bind;
+        std::vector<std::pair<std::string, std::string>> service_checks{
+          {"intent", "http://" + local + ":" + std::to_string(cfg.intent_port) + "/health"},
+          {"bridge", "http://" + local + ":" + std::to_string(cfg.bridge_port) + "/health"}};
+        if (cfg.gitops.remote.rfind("http", 0) == 0)
+          service_checks.emplace_back("gitops", cfg.gitops.remote);
+        for (const auto& [name, url] : service_checks)
+          mopts.services[name] = url;
         std::error_code fs_err;
         std::filesystem::create_directories(cfg.data_dir, fs_err);
         auto db = cfg.data_dir + "/o2hub.db";
@@ -300,13 +305,7 @@ int run_services(const run_options& opts) {
         others.push_back(caf::actor_cast<caf::actor>(mon));
         // One prober per edge site, all on one non-blocking HTTP client.
         probe_client = std::make_shared<http_client>();
-        for (const auto& site : cfg.sites) {
-          prober_options popts;
-          popts.site = site.name;
-          popts.checks = checks_for(site, cfg.probing);
-          popts.interval = std::chrono::seconds(
-            site.scrape_interval_s.value_or(cfg.probing.interval_s));
-          popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
+        auto start_prober = [&](prober_options popts) {
           popts.monitor = mon;
           popts.fetch = [client = probe_client](const fetch_request& r,
                                                 std::function<void(fetch_result)> done) {
@@ -315,6 +314,28 @@ int run_services(const run_options& opts) {
           auto prober = sys.spawn(edge_prober, std::move(popts));
           caf::anon_send(prober, atom::tick_v);
           others.push_back(caf::actor_cast<caf::actor>(prober));
+        };
+        for (const auto& site : cfg.sites) {
+          prober_options popts;
+          popts.site = site.name;
+          popts.checks = checks_for(site, cfg.probing);
+          popts.interval = std::chrono::seconds(
+            site.scrape_interval_s.value_or(cfg.probing.interval_s));
+          popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
+          start_prober(std::move(popts));
+        }
+        // The services: the same mechanism, one check each.
+        for (auto& [name, url] : service_checks) {
+          prober_options popts;
+          popts.site = name;
+          popts.service = true;
+          fetch_request fr;
+          fr.url = url;
+          fr.timeout_ms = cfg.probing.timeout_ms;
+          popts.checks = {{"http", fr}};
+          popts.interval = std::chrono::seconds(cfg.probing.interval_s);
+          popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
+          start_prober(std::move(popts));
         }
         router = make_router(ctx, opts, security, true);
         add_monitor_routes(*router, ctx, mon);

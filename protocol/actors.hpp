@@ -78,6 +78,8 @@ using monitor_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::edges>::with<std::string>,
   // GET /metrics: pipelines by result, durations, edges up, clients.
   caf::replies_to<atom::get, atom::prometheus>::with<std::string>,
+  // A service's status from its prober: name, status, checks JSON.
+  caf::reacts_to<atom::service, std::string, std::string, std::string>,
   // Broadcasts the metrics when they changed (the actor's own timer).
   caf::reacts_to<atom::tick>,
   // A new WebSocket client: gets initial_state, then every event.

@@ -44,6 +44,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, pipeline, "o2_pipe")
   CAF_ADD_ATOM(o2hub, o2hub::atom, checked, "o2_checked")
   CAF_ADD_ATOM(o2hub, o2hub::atom, prometheus, "o2_prom")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, service, "o2_service")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include "support/client.hpp"
 #include "support/json_query.hpp"
@@ -161,6 +162,20 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(at(c.read(), {"code"}) == "binary_not_supported");
   c.send_text("ping");
   BOOST_TEST(c.read() == "pong");
+}
+
+BOOST_AUTO_TEST_CASE(services_are_probed) {
+  std::string body;
+  for (int i = 0; i < 100; ++i) {
+    body = http_get(port(), "/api/v1/metrics").body;
+    if (at(body, {"services", "intent", "status"}) == "healthy"
+        && at(body, {"services", "bridge", "status"}) == "healthy")
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_TEST(at(body, {"services", "intent", "status"}) == "healthy", body);
+  BOOST_TEST(at(body, {"services", "bridge", "status"}) == "healthy");
+  BOOST_TEST(at(body, {"services", "intent", "url"}).find("/health") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(mutations_need_the_operator_token) {

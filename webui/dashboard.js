@@ -73,11 +73,12 @@ function renderEdges() {
 }
 
 function renderServices(services) {
+  if (services) state.services = services;
   const list = $('services');
   list.replaceChildren();
-  for (const [name, s] of Object.entries(services || {})) {
-    const li = el('li');
-    li.append(el('span', {}, name), el('span', { class: 'mono' }, s.url ?? ''));
+  for (const [name, s] of Object.entries(state.services || {})) {
+    const li = el('li', { 'data-service': name, title: s.url ?? '' });
+    li.append(el('span', {}, name), el('span', { class: 'status', 'data-status': s.status }, s.status ?? 'unknown'));
     list.append(li);
   }
 }
@@ -131,6 +132,11 @@ function handle(msg) {
     case 'edge_update':
       state.edges[msg.data.edge] = msg.data.status; renderEdges();
       log(`edge ${msg.data.edge}: ${msg.data.status.status}`);
+      break;
+    case 'service_update':
+      state.services = state.services || {};
+      state.services[msg.data.service] = { ...(state.services[msg.data.service] || {}), status: msg.data.status };
+      renderServices();
       break;
     case 'metrics':
       renderMetrics(msg.data.metrics ?? msg.data);
