@@ -215,6 +215,11 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
   }
   opts.restored = {};
   st0.opts = std::move(opts);
+  {
+    json::writer w; // clients get these in initial_state: not news
+    write_metrics(w, st0);
+    st0.last_metrics = w.take();
+  }
   if (st0.opts.metrics_interval.count() > 0)
     self->delayed_send(self, st0.opts.metrics_interval, atom::tick_v);
   return {
@@ -264,6 +269,10 @@ monitor(monitor_actor::stateful_pointer<monitor_state> self,
       }
       if (auto why = transition_error(*p, *to); !why.empty())
         return caf::error{ec::conflict, why};
+      // Every stage_update carries the whole pipeline: keep it bounded.
+      if (p->stages.size() >= 256)
+        return caf::error{ec::conflict, "pipeline " + p->intent_id
+                                          + " has 256 stage updates already"};
       auto now = rfc3339_now();
       // Change a copy, store it, then apply: a 2xx means it is on disk.
       auto next = *p;

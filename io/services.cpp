@@ -235,6 +235,7 @@ int run_services(const run_options& opts) {
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
     std::vector<caf::actor> others; // service actors besides the status ones
     std::shared_ptr<http_client> probe_client;
+    std::vector<prober_actor> probers; // first tick once every service listens
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
       site_names.push_back(s.name);
@@ -312,7 +313,7 @@ int run_services(const run_options& opts) {
             client->fetch(r, std::move(done));
           };
           auto prober = sys.spawn(edge_prober, std::move(popts));
-          caf::anon_send(prober, atom::tick_v);
+          probers.push_back(prober);
           others.push_back(caf::actor_cast<caf::actor>(prober));
         };
         for (const auto& site : cfg.sites) {
@@ -378,6 +379,8 @@ int run_services(const run_options& opts) {
     if (exit_code != 0) {
       stop_all();
     } else {
+      for (auto& p : probers)
+        caf::anon_send(p, atom::tick_v);
       signals.async_wait([&](boost::system::error_code ec, int sig) {
         if (ec)
           return;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "support/client.hpp"
@@ -32,17 +33,25 @@ std::string at(const std::string& text, std::initializer_list<json_step> path) {
   return json_at(text, path);
 }
 
+/// The next message that is not a periodic metrics event.
+std::string next(ws_client& c) {
+  auto msg = c.read();
+  while (json_at(msg, {"type"}) == "metrics")
+    msg = c.read();
+  return msg;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   ws_client a{port()};
   ws_client b{port()};
-  auto init = a.read();
+  auto init = next(a);
   BOOST_TEST(at(init, {"type"}) == "initial_state");
   for (auto key : {"metrics", "edge_status", "current_pipeline", "services", "pipelines"})
     BOOST_TEST(at(init, {"data", key}) != "<missing>", key);
   BOOST_TEST(at(init, {"data", "edge_status", "edge4", "status"}) == "unknown");
-  BOOST_TEST(at(b.read(), {"type"}) == "initial_state");
+  BOOST_TEST(at(next(b), {"type"}) == "initial_state");
   // The original's query parameters...
   auto started = post("/api/v1/pipeline/start?intent_id=intent-q1&intent_text=Deploy%20eMBB");
   BOOST_TEST_REQUIRE(started.status == 200u, started.body);
@@ -59,17 +68,17 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
                    R"({"edge":"edge01","status":"healthy","metadata":{"deployments":5,"cpu_usage":45.2}})");
   BOOST_TEST_REQUIRE(edge.status == 200u, edge.body);
   for (auto* c : {&a, &b}) {
-    auto e1 = c->read();
+    auto e1 = next(*c);
     BOOST_TEST(at(e1, {"type"}) == "pipeline_started");
     BOOST_TEST(at(e1, {"data", "intent_id"}) == "intent-q1");
-    auto e2 = c->read();
+    auto e2 = next(*c);
     BOOST_TEST(at(e2, {"type"}) == "stage_update");
     BOOST_TEST(at(e2, {"data", "stage", "stage"}) == "krm_generated");
     BOOST_TEST(at(e2, {"data", "stage", "metadata", "files_created"}) == "3");
     BOOST_TEST(at(e2, {"data", "pipeline", "intent_id"}) == "intent-q1");
-    auto e3 = c->read();
+    auto e3 = next(*c);
     BOOST_TEST(at(e3, {"data", "stage", "metadata", "commit"}) == "abc");
-    auto e4 = c->read();
+    auto e4 = next(*c);
     BOOST_TEST(at(e4, {"type"}) == "edge_update");
     BOOST_TEST(at(e4, {"data", "edge"}) == "edge1");
     BOOST_TEST(at(e4, {"data", "status", "status"}) == "healthy");
@@ -78,9 +87,9 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   }
   // Original clients send the text "ping" and get "pong".
   a.send_text("ping");
-  BOOST_TEST(a.read() == "pong");
+  BOOST_TEST(next(a) == "pong");
   b.send_text(R"({"type":"ping"})");
-  BOOST_TEST(at(b.read(), {"type"}) == "pong");
+  BOOST_TEST(at(next(b), {"type"}) == "pong");
   auto done = post("/api/v1/pipeline/update?stage=completed&intent_id=intent-q1");
   BOOST_TEST(done.status == 200u);
   auto m = http_get(port(), "/api/v1/metrics");
@@ -105,7 +114,7 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   BOOST_TEST(at(edges.body, {"edge3", "status"}) == "unknown");
   // A late joiner sees the history.
   ws_client late{port()};
-  auto state = late.read();
+  auto state = next(late);
   BOOST_TEST(at(state, {"data", "pipelines", size_t{0}, "intent_id"}) == "intent-q1");
   BOOST_TEST(at(state, {"data", "current_pipeline", "status"}) == "completed");
 }
@@ -155,13 +164,13 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad");
   BOOST_TEST(post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad").status == 409u);
   ws_client c{port()};
-  c.read(); // initial_state
+  next(c); // initial_state
   c.send_text("{nope");
-  BOOST_TEST(at(c.read(), {"code"}) == "invalid_json");
+  BOOST_TEST(at(next(c), {"code"}) == "invalid_json");
   c.send_binary("\x00");
-  BOOST_TEST(at(c.read(), {"code"}) == "binary_not_supported");
+  BOOST_TEST(at(next(c), {"code"}) == "binary_not_supported");
   c.send_text("ping");
-  BOOST_TEST(c.read() == "pong");
+  BOOST_TEST(next(c) == "pong");
 }
 
 BOOST_AUTO_TEST_CASE(services_are_probed) {
@@ -228,6 +237,46 @@ BOOST_AUTO_TEST_CASE(acknowledged_updates_survive_kill_9) {
                             "/api/v1/pipeline/update?stage=failed&intent_id=dur-2", "",
                             {{"Content-Type", "application/json"}});
   BOOST_TEST(again.status == 409u);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
+  auto dir = fresh_data_dir();
+  std::filesystem::create_directories(dir);
+  auto cfg = dir + "/o2hub.yaml";
+  std::ofstream{cfg} << "http:\n  ws_queue_limit: 8\n";
+  serve_fixture hub2{{}, {"--config", cfg}};
+  ws_client fast{hub2.monitor};
+  ws_client slow{hub2.monitor}; // never reads
+  BOOST_TEST(at(next(fast), {"type"}) == "initial_state");
+  std::string big(60000, 'x');
+  int sent = 0;
+  for (int i = 0; i < 150; ++i) {
+    auto res = http_request(hub2.monitor, "POST", "/api/v1/edge/update?edge=edge1&status=healthy",
+                            R"({"blob":")" + big + R"("})",
+                            {{"Content-Type", "application/json"}});
+    BOOST_REQUIRE(res.status == 200u);
+    ++sent;
+    // The fast client reads everything as it comes (other events aside).
+    std::string msg;
+    do
+      msg = fast.read();
+    while (at(msg, {"type"}) != "edge_update" || at(msg, {"data", "edge"}) != "edge1");
+    BOOST_TEST_REQUIRE(at(msg, {"data", "status", "checks", "blob"}).size() == big.size());
+  }
+  // The slow one was closed with a reason instead of buffering 9 MB.
+  bool closed = false;
+  try {
+    for (int i = 0; i < sent + 2; ++i)
+      slow.read(5s);
+  } catch (const std::runtime_error&) {
+    closed = true;
+  }
+  BOOST_TEST(closed);
+  BOOST_TEST(slow.close_code() == 1008u);
+  BOOST_TEST(slow.close_reason().find("too slow") != std::string::npos);
+  BOOST_TEST(http_get(hub2.monitor, "/health").status == 200u);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
