@@ -123,9 +123,15 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
   BOOST_TEST(str_member(ws.read(), "type") == "pong");
   // A frame over the limit closes that socket with 1009; others live on.
   ws_client victim{f.intent};
-  victim.send_text(std::string(2 << 20, 'a'));
+  victim.send_text_lenient(std::string(2 << 20, 'a'));
   BOOST_CHECK_THROW(victim.read(5s), std::runtime_error);
-  BOOST_TEST(victim.close_code() == 1009u);
+  // Close 1009 (too big). When the server closes while the rest of the
+  // frame is still arriving, the kernel may reset the connection first and
+  // the close frame is lost: that is the only other outcome accepted.
+  BOOST_TEST((victim.close_code() == 1009u
+              || victim.last_error().find("reset") != std::string::npos
+              || victim.last_error().find("Broken pipe") != std::string::npos),
+             "close code " << victim.close_code() << ", " << victim.last_error());
   ws.send_text("ping");
   BOOST_TEST(str_member(ws.read(), "type") == "pong");
   // WebSocket upgrade on a path without an endpoint.

@@ -85,6 +85,7 @@ struct ws_client::impl {
   websocket::stream<beast::tcp_stream> ws{ioc};
   beast::flat_buffer buf;
   bool closed = false;
+  std::string last_error;
 };
 
 ws_client::ws_client(uint16_t port, const std::string& target,
@@ -130,6 +131,18 @@ void ws_client::send_text(const std::string& text) {
   impl_->ws.write(net::buffer(text));
 }
 
+void ws_client::send_text_lenient(const std::string& text) {
+  impl_->ws.text(true);
+  beast::error_code ec;
+  impl_->ws.write(net::buffer(text), ec);
+  if (ec)
+    impl_->last_error = ec.message();
+}
+
+std::string ws_client::last_error() const {
+  return impl_->last_error;
+}
+
 void ws_client::send_binary(const std::string& data) {
   impl_->ws.binary(true);
   impl_->ws.write(net::buffer(data));
@@ -153,6 +166,7 @@ std::string ws_client::read(std::chrono::milliseconds timeout) {
   }
   if (result) {
     d.closed = true;
+    d.last_error = result.message();
     throw std::runtime_error("websocket closed: " + result.message());
   }
   auto text = beast::buffers_to_string(d.buf.data());

@@ -38,6 +38,10 @@ public:
   ~ws_client();
 
   void send_text(const std::string& text);
+  /// Like send_text, but a peer that already closed is not an error.
+  void send_text_lenient(const std::string& text);
+  /// After a failed read: the error text ("" if none).
+  std::string last_error() const;
   void send_binary(const std::string& data);
 
   /// Reads one message; throws on close or error. `timeout` bounds the wait.
