@@ -56,6 +56,10 @@ struct request_context {
 using handler =
   std::function<void(const request&, const request_context&, responder)>;
 
+/// What a late reply needs of a request (version, keep-alive): handlers that
+/// answer after returning keep this instead of the request.
+std::shared_ptr<request> reply_prototype(const request& req);
+
 /// A response with a JSON body; keep-alive and version follow the request.
 response make_json(const request& req, status st, std::string body);
 

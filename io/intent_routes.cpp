@@ -1,6 +1,7 @@
 #include "io/intent_routes.hpp"
 
 #include "io/static_files.hpp"
+#include "io/ws_common.hpp"
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
 #include "protocol/json.hpp"
@@ -30,14 +31,6 @@ std::vector<std::string> site_names(const config& cfg) {
   for (const auto& s : cfg.sites)
     out.push_back(s.name);
   return out;
-}
-
-/// A minimal request that keeps what a late reply needs.
-std::shared_ptr<http::request> reply_proto(const http::request& req) {
-  auto proto = std::make_shared<http::request>();
-  proto->version(req.version());
-  proto->keep_alive(req.keep_alive());
-  return proto;
 }
 
 /// HTTP status and code for an error from the intent actor.
@@ -234,27 +227,15 @@ public:
 
   void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
                   bool binary) override {
-    if (binary) {
-      sink->send(wire::ws_error_json("binary_not_supported",
-                                     "send JSON text messages, not binary frames"));
-      return;
-    }
-    if (data == "ping") {
-      sink->send(wire::pong_json());
-      return;
-    }
+    auto type = common_ws_message(*sink, data, binary, false);
+    if (!type)
+      return; // answered: ping, binary frame, unreadable message
     auto msg = wire::parse_ws_intent(data, sites_);
-    if (msg.type == "ping") {
-      sink->send(wire::pong_json());
-      return;
-    }
-    if (msg.type.empty() || msg.type != "intent") {
-      auto code = msg.type.empty() ? msg.parsed.error.code : std::string{"unknown_type"};
-      auto text = msg.type.empty()
-                    ? msg.parsed.error.message
-                    : "unknown message type '" + msg.type
-                        + "' (send \"intent\" or \"ping\")";
-      sink->send(error_json(code, text, msg.id));
+    if (*type != "intent") {
+      sink->send(error_json("unknown_type",
+                            "unknown message type '" + *type
+                              + "' (send \"intent\" or \"ping\")",
+                            msg.id));
       return;
     }
     if (msg.id.empty())
@@ -337,7 +318,7 @@ void add_intent_routes(http::router& r, const service_context& ctx,
         [&sys, status = ctx.status, intent, metrics = ctx.metrics](
           const http::request& req, const http::request_context&,
           http::responder respond) {
-          auto proto = reply_proto(req);
+          auto proto = http::reply_prototype(req);
           sys.spawn([=](caf::event_based_actor* self) {
             auto fail = [proto, respond](const caf::error& err) {
               respond(http::make_error(*proto, http::status::service_unavailable,
@@ -372,7 +353,7 @@ void add_intent_routes(http::router& r, const service_context& ctx,
         return respond(http::make_error(req,
                                         static_cast<http::status>(parsed.error.status),
                                         parsed.error.code, parsed.error.message));
-      auto proto = reply_proto(req);
+      auto proto = http::reply_prototype(req);
       sys.spawn([=, request = std::move(parsed.request)](
                   caf::event_based_actor* self) mutable {
         self->request(intent, process_timeout, atom::process_v, std::move(request))
@@ -404,7 +385,7 @@ void add_intent_routes(http::router& r, const service_context& ctx,
       run->items = std::move(parsed.items);
       run->results.resize(run->items.size());
       run->intent = intent;
-      run->proto = reply_proto(req);
+      run->proto = http::reply_prototype(req);
       run->respond = std::move(respond);
       sys.spawn([run](caf::event_based_actor* self) { pump_batch(self, run); });
     },
@@ -415,7 +396,7 @@ void add_intent_routes(http::router& r, const service_context& ctx,
     [&sys, intent, metrics = ctx.metrics](const http::request& req,
                                           const http::request_context&,
                                           http::responder respond) {
-      auto proto = reply_proto(req);
+      auto proto = http::reply_prototype(req);
       sys.spawn([=](caf::event_based_actor* self) {
         self->request(intent, 2s, atom::stats_v)
           .then(

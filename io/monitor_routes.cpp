@@ -1,5 +1,6 @@
 #include "io/monitor_routes.hpp"
 
+#include "io/ws_common.hpp"
 #include "protocol/error.hpp"
 #include "protocol/json.hpp"
 #include "protocol/monitor_json.hpp"
@@ -18,13 +19,6 @@ namespace o2hub {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::shared_ptr<http::request> reply_proto(const http::request& req) {
-  auto proto = std::make_shared<http::request>();
-  proto->version(req.version());
-  proto->keep_alive(req.keep_alive());
-  return proto;
-}
 
 http::response from_error(const http::request& req, const caf::error& err) {
   auto message = [&] {
@@ -53,7 +47,7 @@ template <class Reply, class OnOk, class... Ts>
 void call(caf::actor_system& sys, const monitor_actor& monitor,
           const http::request& req, http::responder respond, OnOk on_ok,
           Ts... xs) {
-  auto proto = reply_proto(req);
+  auto proto = http::reply_prototype(req);
   sys.spawn([=](caf::event_based_actor* self) {
     self->request(monitor, 5s, xs...)
       .then([=](const Reply& r) { respond(on_ok(*proto, r)); },
@@ -166,26 +160,9 @@ public:
 
   void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
                   bool binary) override {
-    if (binary) {
-      sink->send(wire::ws_error_json("binary_not_supported",
-                                     "send JSON text messages, not binary frames"));
-      return;
-    }
-    if (data == "ping") { // the original clients' plain-text ping
-      sink->send("pong");
-      return;
-    }
-    auto env = wire::read_ws_envelope(data);
-    if (!env.type) {
-      sink->send(wire::ws_error_json(env.error_code, env.error_message));
-      return;
-    }
-    if (*env.type == "ping") {
-      sink->send(wire::pong_json());
-      return;
-    }
-    sink->send(wire::ws_error_json("unknown_type",
-                                   "unknown message type '" + *env.type + "'"));
+    if (auto type = common_ws_message(*sink, data, binary, true))
+      sink->send(wire::ws_error_json("unknown_type",
+                                     "unknown message type '" + *type + "'"));
   }
 
 private:

@@ -94,6 +94,13 @@ const std::string* request_context::param(std::string_view name) const {
   return i == query.end() ? nullptr : &i->second;
 }
 
+std::shared_ptr<request> reply_prototype(const request& req) {
+  auto proto = std::make_shared<request>();
+  proto->version(req.version());
+  proto->keep_alive(req.keep_alive());
+  return proto;
+}
+
 response make_body(const request& req, status st, std::string body,
                    std::string_view content_type) {
   response res{st, req.version()};

@@ -16,6 +16,7 @@
 #include "io/service_context.hpp"
 #include "io/static_files.hpp"
 #include "io/store.hpp"
+#include "io/ws_common.hpp"
 #include "protocol/error.hpp"
 #include "protocol/json.hpp"
 #include "protocol/register.hpp"
@@ -63,22 +64,9 @@ public:
 
   void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
                   bool binary) override {
-    if (binary) {
-      sink->send(wire::ws_error_json("binary_not_supported",
-                                     "send JSON text messages, not binary frames"));
-      return;
-    }
-    auto env = wire::read_ws_envelope(data);
-    if (!env.type) {
-      sink->send(wire::ws_error_json(env.error_code, env.error_message));
-      return;
-    }
-    if (*env.type == "ping") {
-      sink->send(wire::pong_json());
-      return;
-    }
-    sink->send(wire::ws_error_json("unknown_type", "unknown message type '"
-                                                     + *env.type + "'"));
+    if (auto type = common_ws_message(*sink, data, binary, false))
+      sink->send(wire::ws_error_json("unknown_type",
+                                     "unknown message type '" + *type + "'"));
   }
 
   void on_close(const std::shared_ptr<ws_sink>&) override {
@@ -135,10 +123,7 @@ make_router(const service_context& ctx, const run_options& opts,
            [&sys = *ctx.sys, status = ctx.status, metrics = ctx.metrics](
              const http::request& req, const http::request_context&,
              http::responder respond) {
-             // Keep only what the reply needs: the request itself is gone then.
-             auto proto = std::make_shared<http::request>();
-             proto->version(req.version());
-             proto->keep_alive(req.keep_alive());
+             auto proto = http::reply_prototype(req);
              ask(
                sys, status, std::chrono::seconds(2),
                [proto, respond, metrics](health_report report) {

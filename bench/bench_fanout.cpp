@@ -1,0 +1,144 @@
+// Fan-out of the monitor's WebSocket (issue 4): N clients connect to
+// ws://127.0.0.1:<port>/ws, one stage update is posted, and the time until
+// each client has it is measured. Prints p50/p99/max and the monitor's RSS
+// per connection. Usage: bench_fanout <port> <clients> <o2hub pid>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+long rss_kib(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+struct client : std::enable_shared_from_this<client> {
+  websocket::stream<beast::tcp_stream> ws;
+  beast::flat_buffer buf;
+  bool ready = false;
+  clock_type::time_point got{};
+  const std::string* marker = nullptr;
+  int* connected = nullptr;
+
+  explicit client(net::io_context& ioc) : ws(ioc) {
+  }
+
+  void start(tcp::endpoint ep) {
+    beast::get_lowest_layer(ws).async_connect(ep, [self = shared_from_this()](beast::error_code ec) {
+      if (ec)
+        return;
+      self->ws.async_handshake("127.0.0.1", "/ws", [self](beast::error_code ec2) {
+        if (ec2)
+          return;
+        self->read();
+      });
+    });
+  }
+
+  void read() {
+    ws.async_read(buf, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec)
+        return;
+      auto text = beast::buffers_to_string(self->buf.data());
+      self->buf.consume(self->buf.size());
+      if (!self->ready && text.find("initial_state") != std::string::npos) {
+        self->ready = true;
+        ++*self->connected;
+      } else if (text.find(*self->marker) != std::string::npos) {
+        self->got = clock_type::now();
+      }
+      self->read();
+    });
+  }
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: bench_fanout <port> <clients> <o2hub pid>\n");
+    return 2;
+  }
+  auto port = static_cast<unsigned short>(std::stoi(argv[1]));
+  int n = std::stoi(argv[2]);
+  int pid = std::stoi(argv[3]);
+  rlimit lim{65536, 65536};
+  setrlimit(RLIMIT_NOFILE, &lim);
+  net::io_context ioc;
+  tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};
+  std::string marker = "fanout-" + std::to_string(clock_type::now().time_since_epoch().count());
+  int connected = 0;
+  long rss_before = rss_kib(pid);
+  std::vector<std::shared_ptr<client>> clients;
+  for (int i = 0; i < n; ++i) {
+    auto c = std::make_shared<client>(ioc);
+    c->marker = &marker;
+    c->connected = &connected;
+    clients.push_back(c);
+    c->start(ep);
+    if (i % 200 == 199)
+      ioc.run_for(std::chrono::milliseconds(50)); // pace the handshakes
+  }
+  auto deadline = clock_type::now() + std::chrono::seconds(120);
+  while (connected < n && clock_type::now() < deadline)
+    ioc.run_for(std::chrono::milliseconds(100));
+  long rss_idle = rss_kib(pid);
+  std::printf("clients connected: %d of %d\n", connected, n);
+  std::printf("o2hub RSS: %ld KiB before, %ld KiB with the clients idle: %.1f KiB per connection\n",
+              rss_before, rss_idle,
+              connected ? double(rss_idle - rss_before) / connected : 0.0);
+  // One stage update, posted over plain HTTP.
+  tcp::socket http{ioc};
+  http.connect(ep);
+  beast::http::request<beast::http::string_body> req{
+    beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
+  req.set(beast::http::field::host, "127.0.0.1");
+  req.prepare_payload();
+  auto sent = clock_type::now();
+  beast::http::write(http, req);
+  deadline = clock_type::now() + std::chrono::seconds(60);
+  auto done = [&] {
+    return std::all_of(clients.begin(), clients.end(), [](auto& c) {
+      return !c->ready || c->got != clock_type::time_point{};
+    });
+  };
+  while (!done() && clock_type::now() < deadline)
+    ioc.run_for(std::chrono::milliseconds(5));
+  std::vector<double> ms;
+  for (auto& c : clients)
+    if (c->ready && c->got != clock_type::time_point{})
+      ms.push_back(std::chrono::duration<double, std::milli>(c->got - sent).count());
+  std::sort(ms.begin(), ms.end());
+  if (ms.empty()) {
+    std::printf("no client got the update\n");
+    return 1;
+  }
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))]; };
+  std::printf("update delivered to %zu clients: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+              ms.size(), pct(0.5), pct(0.99), ms.back());
+  return 0;
+}
