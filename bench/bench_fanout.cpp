@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
   auto port = static_cast<unsigned short>(std::stoi(argv[1]));
   int n = std::stoi(argv[2]);
   int pid = std::stoi(argv[3]);
-  rlimit lim{65536, 65536};
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = lim.rlim_max; // as many descriptors as allowed
   setrlimit(RLIMIT_NOFILE, &lim);
   net::io_context ioc;
   tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};

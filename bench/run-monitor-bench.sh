@@ -12,10 +12,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 clients="${1:-10000}"
 sites="${2:-667}"
 seconds="${3:-30}"
-build="$here/build"
-"$here/scripts/build.sh" "$build" Release >/dev/null
-cmake --build "$build" --target bench_fanout >/dev/null
-ulimit -n 65536
+build="$here/build-release" # Release, apart from the start script's build/
+# O2HUB_BENCH_NO_BUILD=1: use what $build holds.
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || "$here/scripts/build.sh" "$build" Release >/dev/null
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || cmake --build "$build" --target bench_fanout >/dev/null
+ulimit -n "$(ulimit -Hn)" # as many descriptors as this machine allows
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -33,6 +34,7 @@ echo "== fan-out: $clients WebSocket clients =="
 cat >"$tmp/fanout.yaml" <<YAML
 http:
   ws_queue_limit: 64
+  threads: ${O2HUB_BENCH_THREADS:-1}
 YAML
 "$build/o2hub" monitor --port 18603 --config "$tmp/fanout.yaml" --data-dir "$tmp/d1" \
   --log-level warn >"$tmp/fanout.log" 2>&1 &
