@@ -2,23 +2,12 @@
 // insertion, offline assets.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startO2hub, launchBrowser } from './harness.mjs';
+import { useHubAndBrowser } from './harness.mjs';
 
-let hub;
-let browser;
-
-before(async () => {
-  hub = await startO2hub();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  assert.equal(await hub?.stop(), 0, 'o2hub exits cleanly');
-});
+const ctx = useHubAndBrowser({ before, after });
 
 async function post(path, body) {
-  const res = await fetch(`http://127.0.0.1:${hub.ports.monitor}${path}`, {
+  const res = await fetch(`http://127.0.0.1:${ctx.hub.ports.monitor}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -27,12 +16,12 @@ async function post(path, body) {
 }
 
 test('stages and edge cards follow REST updates live', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/`);
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.monitor}/`);
   await page.waitForSelector('#conn[data-state="open"]', { timeout: 10000 });
   await post('/api/v1/pipeline/start?intent_id=intent-ui-1&intent_text=Deploy%20eMBB%20on%20edge1');
   await post('/api/v1/pipeline/update?stage=krm_generated&intent_id=intent-ui-1', { files_created: 3 });
@@ -46,13 +35,13 @@ test('stages and edge cards follow REST updates live', async () => {
   const card = await page.textContent('.edge[data-edge="edge2"]');
   assert.match(card, /deployments: 7/);
   assert.deepEqual(errors, []);
-  assert.deepEqual([...hosts], [`127.0.0.1:${hub.ports.monitor}`]);
+  assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.monitor}`]);
   await page.close();
 });
 
 test('an intent id full of HTML stays text', async () => {
-  const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/`);
+  const page = await ctx.browser.newPage();
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.monitor}/`);
   await page.waitForSelector('#conn[data-state="open"]');
   const evil = '<img src=x onerror="window.pwned=1">';
   await post(`/api/v1/pipeline/start?intent_id=${encodeURIComponent(evil)}&intent_text=x`);

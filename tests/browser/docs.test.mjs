@@ -2,26 +2,15 @@
 // renders the OpenAPI document offline, and "Try it out" reaches the API.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startO2hub, launchBrowser } from './harness.mjs';
+import { useHubAndBrowser } from './harness.mjs';
 
-let hub;
-let browser;
-
-before(async () => {
-  hub = await startO2hub();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  assert.equal(await hub?.stop(), 0, 'o2hub exits cleanly');
-});
+const ctx = useHubAndBrowser({ before, after });
 
 test('Swagger UI renders every route from local assets only', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  await page.goto(`http://127.0.0.1:${hub.ports.intent}/docs`);
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.intent}/docs`);
   await page.waitForSelector('.opblock-summary-path', { timeout: 15000 });
   const title = await page.textContent('.title');
   assert.match(title, /o2hub intent service/);
@@ -29,13 +18,13 @@ test('Swagger UI renders every route from local assets only', async () => {
   for (const p of ['/api/v1/intent', '/api/v1/intent/batch', '/health', '/metrics']) {
     assert.ok(paths.includes(p), `${p} listed in ${paths}`);
   }
-  assert.deepEqual([...hosts], [`127.0.0.1:${hub.ports.intent}`]);
+  assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.intent}`]);
   await page.close();
 });
 
 test('the page can call the API it documents', async () => {
-  const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${hub.ports.intent}/docs`);
+  const page = await ctx.browser.newPage();
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.intent}/docs`);
   const body = await page.evaluate(async () => {
     const res = await fetch('/api/v1/intent', {
       method: 'POST',

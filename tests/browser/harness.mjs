@@ -85,3 +85,19 @@ export async function launchBrowser() {
       '--disable-component-update', '--disable-sync'],
   });
 }
+
+/// Registers before/after hooks that start o2hub and Chromium for a test
+/// file and stop both (o2hub must exit 0). Returns a getter for both.
+export function useHubAndBrowser(hooks) {
+  const ctx = { hub: null, browser: null };
+  hooks.before(async () => {
+    ctx.hub = await startO2hub();
+    ctx.browser = await launchBrowser();
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    const code = await ctx.hub?.stop();
+    if (code !== 0) throw new Error(`o2hub exited with ${code}`);
+  });
+  return ctx;
+}

@@ -1,28 +1,16 @@
 // The landing page at 8003 / renders the three services with working links.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startO2hub, launchBrowser } from './harness.mjs';
+import { useHubAndBrowser } from './harness.mjs';
 
-let hub;
-let browser;
-
-before(async () => {
-  hub = await startO2hub();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  const code = await hub?.stop();
-  assert.equal(code, 0, 'o2hub exits cleanly');
-});
+const ctx = useHubAndBrowser({ before, after });
 
 test('landing page (/home) lists the three services with links to their ports', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/home`);
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.monitor}/home`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 10000 });
   assert.equal(await page.textContent('h1'), 'o2hub');
   const cards = await page.$$eval('.card', (els) => els.map((el) => ({
@@ -31,19 +19,19 @@ test('landing page (/home) lists the three services with links to their ports', 
     status: el.querySelector('.status').textContent,
   })));
   assert.deepEqual(cards.map((c) => c.service), ['intent', 'monitor', 'bridge']);
-  assert.equal(cards[0].href, `http://127.0.0.1:${hub.ports.intent}/docs`);
-  assert.equal(cards[2].href, `http://127.0.0.1:${hub.ports.bridge}/`);
+  assert.equal(cards[0].href, `http://127.0.0.1:${ctx.hub.ports.intent}/docs`);
+  assert.equal(cards[2].href, `http://127.0.0.1:${ctx.hub.ports.bridge}/`);
   assert.equal(cards[1].status, 'healthy');
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 test('static assets come from o2hub itself (no CDN)', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  await page.goto(`http://127.0.0.1:${hub.ports.monitor}/home`);
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.monitor}/home`);
   await page.waitForSelector('body[data-ready="true"]');
-  assert.deepEqual([...hosts], [`127.0.0.1:${hub.ports.monitor}`]);
+  assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.monitor}`]);
   await page.close();
 });
