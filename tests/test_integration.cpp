@@ -127,9 +127,11 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
   BOOST_CHECK_THROW(victim.read(5s), std::runtime_error);
   // Close 1009 (too big). When the server closes while the rest of the
   // frame is still arriving, the kernel may reset the connection first and
-  // the close frame is lost: that is the only other outcome accepted.
+  // the close frame is lost, or the client's own write is aborted by the
+  // close before it can read the frame: the other outcomes accepted.
   BOOST_TEST((victim.close_code() == 1009u
               || victim.last_error().find("reset") != std::string::npos
+              || victim.last_error().find("canceled") != std::string::npos
               || victim.last_error().find("Broken pipe") != std::string::npos),
              "close code " << victim.close_code() << ", " << victim.last_error());
   ws.send_text("ping");
