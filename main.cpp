@@ -1,12 +1,14 @@
 // o2hub: the Intent-to-O2 services layer. This file only parses the command
 // line; everything else lives in o2hub_core.
 #include "config/config.hpp"
+#include "io/console.hpp"
 #include "io/log.hpp"
 #include "io/services.hpp"
 #include "protocol/error.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -17,6 +19,7 @@ struct common_flags {
   std::string edge_sites_file;
   std::optional<std::string> bind;
   std::optional<std::string> data_dir;
+  std::optional<std::string> tmux_socket;
   std::string log_level = "info";
 };
 
@@ -28,6 +31,8 @@ void add_common(CLI::App* app, common_flags& f) {
     ->check(CLI::ExistingFile);
   app->add_option("--bind", f.bind, "address to listen on (default 127.0.0.1)");
   app->add_option("--data-dir", f.data_dir, "where o2hub keeps its data");
+  app->add_option("--tmux-socket", f.tmux_socket,
+                  "tmux -L socket of the bridge's session (default o2hub)");
   app->add_option("--log-level", f.log_level, "debug, info, warn, error or off")
     ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
 }
@@ -53,6 +58,8 @@ std::optional<o2hub::config> load(const common_flags& f) {
     cfg.bind = *f.bind;
   if (f.data_dir)
     cfg.data_dir = *f.data_dir;
+  if (f.tmux_socket)
+    cfg.tmux_socket = *f.tmux_socket;
   return cfg;
 }
 
@@ -84,7 +91,26 @@ int main(int argc, char** argv) {
     sub->add_option("-p,--port", port, "port to listen on");
   }
 
+  o2hub::console_options console_opts;
+  bool no_color = false;
+  auto console = app.add_subcommand(
+    "console", "the interactive intent console (what the bridge's tmux pane runs)");
+  console->add_option("--intent-url", console_opts.intent_url,
+                      "intent service base URL (http://127.0.0.1:8002)");
+  console->add_option("--monitor-url", console_opts.monitor_url,
+                      "monitor base URL (http://127.0.0.1:8003)");
+  console->add_option("--follow-timeout", console_opts.follow_timeout_s,
+                      "seconds to follow one pipeline (300)");
+  console->add_flag("--no-color", no_color, "plain text output");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (console->parsed()) {
+    if (auto t = std::getenv("O2HUB_TOKEN"))
+      console_opts.token = t;
+    console_opts.color = !no_color && !std::getenv("NO_COLOR");
+    return o2hub::run_console(console_opts, std::cin, std::cout);
+  }
 
   o2hub::log::init(flags.log_level);
   auto cfg = load(flags);

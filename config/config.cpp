@@ -1,5 +1,8 @@
 #include "config/config.hpp"
 
+#include "protocol/tmux_control.hpp"
+#include <regex>
+
 #include "config/defaults.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -24,6 +27,9 @@ config default_config() {
   cfg.bridge_port = defaults::bridge_port;
   cfg.tmux_session = defaults::tmux_session;
   cfg.tmux_socket = defaults::tmux_socket;
+  cfg.bridge_max_viewers = defaults::bridge_max_viewers;
+  cfg.bridge_cols = defaults::bridge_cols;
+  cfg.bridge_rows = defaults::bridge_rows;
   cfg.http = {defaults::body_limit, defaults::read_timeout_s,
               defaults::ws_frame_limit, defaults::ws_queue_limit,
               defaults::http_threads};
@@ -74,10 +80,25 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
       r.read_port(n, "port", "services.monitor", cfg.monitor_port);
     }
     if (auto n = s["bridge"]; n && r.expect_map(n, "services.bridge")) {
-      r.check_keys(n, "services.bridge", {"port", "tmux_session", "tmux_socket"});
+      r.check_keys(n, "services.bridge", {"port", "tmux_session", "tmux_socket",
+                                          "command", "max_viewers", "cols",
+                                          "rows", "events"});
       r.read_port(n, "port", "services.bridge", cfg.bridge_port);
       r.read(n, "tmux_session", "services.bridge", cfg.tmux_session);
       r.read(n, "tmux_socket", "services.bridge", cfg.tmux_socket);
+      r.read(n, "command", "services.bridge", cfg.bridge_command);
+      r.read(n, "max_viewers", "services.bridge", cfg.bridge_max_viewers, 1, 10000);
+      r.read(n, "cols", "services.bridge", cfg.bridge_cols, 10, 1000);
+      r.read(n, "rows", "services.bridge", cfg.bridge_rows, 2, 500);
+      if (auto e = n["events"]; e && r.expect_map(e, "services.bridge.events")) {
+        cfg.bridge_events.clear();
+        for (const auto& kv : e) {
+          auto name = kv.first.as<std::string>();
+          std::string pattern;
+          r.read(e, name.c_str(), "services.bridge.events", pattern);
+          cfg.bridge_events.emplace_back(name, pattern);
+        }
+      }
     }
   }
   if (auto h = root["http"]; h && r.expect_map(h, "http")) {
@@ -178,6 +199,25 @@ caf::error validate(const config& cfg) {
     return fail("services: the intent, monitor and bridge ports must differ");
   if (cfg.bind.empty())
     return fail("bind: must not be empty");
+  if (!tmux::valid_session_name(cfg.tmux_session))
+    return fail("services.bridge.tmux_session: letters, digits, '_' and '-' "
+                "only (1-64), got '" + cfg.tmux_session + "'");
+  if (!tmux::valid_session_name(cfg.tmux_socket))
+    return fail("services.bridge.tmux_socket: letters, digits, '_' and '-' "
+                "only (1-64), got '" + cfg.tmux_socket + "'");
+  static const std::set<std::string> categories{
+    "processing", "success", "error", "warning", "intent", "deployment"};
+  for (const auto& [name, pattern] : cfg.bridge_events) {
+    if (!categories.count(name))
+      return fail("services.bridge.events: unknown event '" + name
+                  + "' (processing, success, error, warning, intent, deployment)");
+    try {
+      std::regex re{pattern, std::regex::ECMAScript | std::regex::icase};
+    } catch (const std::regex_error& e) {
+      return fail("services.bridge.events." + name + ": not a valid regex: "
+                  + e.what());
+    }
+  }
   if (cfg.llm.backend != "none" && cfg.llm.backend != "cli"
       && cfg.llm.backend != "http")
     return fail("llm.backend: must be none, cli or http, got '"

@@ -83,6 +83,17 @@ struct config {
   uint16_t bridge_port;
   std::string tmux_session;
   std::string tmux_socket;
+  /// What the shared session's pane runs (argv, no shell); empty: `o2hub
+  /// console`, or the LLM CLI when llm.backend is cli.
+  std::vector<std::string> bridge_command;
+  /// Viewers at once; more are refused with close code 1013.
+  size_t bridge_max_viewers;
+  /// The pane's size until a browser resizes it.
+  int bridge_cols;
+  int bridge_rows;
+  /// Event category -> regex (case-insensitive) over new output lines;
+  /// empty: the built-in patterns.
+  std::vector<std::pair<std::string, std::string>> bridge_events;
   http_config http;
   security_config security;
   llm_config llm;

@@ -25,6 +25,9 @@ constexpr int http_threads = 1;
 
 constexpr const char* tmux_session = "claude-intent";
 constexpr const char* tmux_socket = "o2hub";
+constexpr size_t bridge_max_viewers = 64;
+constexpr int bridge_cols = 120;
+constexpr int bridge_rows = 36;
 
 constexpr int llm_timeout_s = 30;
 constexpr size_t llm_cache_size = 1024;

@@ -1,10 +1,13 @@
 #include "io/services.hpp"
 
+#include "actors/bridge.hpp"
 #include "actors/edge_prober.hpp"
 #include "actors/intent.hpp"
 #include "actors/monitor.hpp"
 #include "actors/status.hpp"
 #include "io/ask.hpp"
+#include "io/bridge_routes.hpp"
+#include "io/tmux.hpp"
 #include "io/http.hpp"
 #include "io/http_client.hpp"
 #include "io/intent_routes.hpp"
@@ -50,38 +53,6 @@ bool is_loopback(const std::string& address) {
   auto addr = net::ip::make_address(address, ec);
   return !ec && addr.is_loopback();
 }
-
-/// The WebSocket protocol every service shares: ping -> pong, clear errors
-/// for anything else. Services extend it as their issues add messages.
-class basic_ws : public ws_endpoint {
-public:
-  explicit basic_ws(status_actor status) : status_(std::move(status)) {
-  }
-
-  void on_open(const std::shared_ptr<ws_sink>&) override {
-    report(++clients_);
-  }
-
-  void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
-                  bool binary) override {
-    if (auto type = common_ws_message(*sink, data, binary, false))
-      sink->send(wire::ws_error_json("unknown_type",
-                                     "unknown message type '" + *type + "'"));
-  }
-
-  void on_close(const std::shared_ptr<ws_sink>&) override {
-    report(--clients_);
-  }
-
-private:
-  void report(long n) {
-    caf::anon_send(status_, atom::put_v, std::string{"websocket_clients"},
-                   std::to_string(n));
-  }
-
-  status_actor status_;
-  std::atomic<long> clients_{0};
-};
 
 struct service_spec {
   const char* name;
@@ -154,15 +125,42 @@ make_router(const service_context& ctx, const run_options& opts,
                     http::responder respond) {
            respond(http::make_json(req, http::status::ok, services));
          });
-  // The monitor's / is its dashboard; every service has the landing page.
+  // Every service has the landing page.
   r->add(verb::get, "/home", static_file(ctx.webui + "/index.html"));
-  if (ctx.name != "monitor")
-    r->add(verb::get, "/", static_file(ctx.webui + "/index.html"));
-  else
-    r->add(verb::get, "/", static_file(ctx.webui + "/dashboard.html"));
+  // The monitor's / is its dashboard, the bridge's its terminal page.
+  auto root_page = ctx.name == "monitor"  ? "/dashboard.html"
+                   : ctx.name == "bridge" ? "/terminal.html"
+                                          : "/index.html";
+  r->add(verb::get, "/", static_file(ctx.webui + root_page));
   r->add_prefix(verb::get, "/static/", static_files(ctx.webui));
   r->add_prefix(verb::get, "/vendor/", vendor_files(ctx.webui + "/node_modules"));
   return r;
+}
+
+/// What the bridge's tmux session runs: the configured command, else the
+/// LLM CLI when that is the configured backend, else `o2hub console`
+/// talking to this process's intent service and monitor.
+tmux_options bridge_tmux_options(const config& cfg) {
+  tmux_options t;
+  t.socket = cfg.tmux_socket;
+  t.session = cfg.tmux_session;
+  t.cols = cfg.bridge_cols;
+  t.rows = cfg.bridge_rows;
+  t.command = cfg.bridge_command;
+  if (t.command.empty() && cfg.llm.backend == "cli" && !cfg.llm.cli_argv.empty())
+    t.command = {cfg.llm.cli_argv.front()};
+  if (t.command.empty()) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    auto local = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"}
+                                                           : cfg.bind;
+    t.command = {ec ? std::string{"o2hub"} : self.string(), "console",
+                 "--intent-url",
+                 "http://" + local + ":" + std::to_string(cfg.intent_port),
+                 "--monitor-url",
+                 "http://" + local + ":" + std::to_string(cfg.monitor_port)};
+  }
+  return t;
 }
 
 } // namespace
@@ -221,6 +219,7 @@ int run_services(const run_options& opts) {
     std::vector<caf::actor> others; // service actors besides the status ones
     std::shared_ptr<http_client> probe_client;
     std::vector<prober_actor> probers; // first tick once every service listens
+    std::shared_ptr<tmux_link> tmux; // the bridge's control connection
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
       site_names.push_back(s.name);
@@ -327,9 +326,32 @@ int run_services(const run_options& opts) {
         add_monitor_routes(*router, ctx, mon);
       } else {
         router = make_router(ctx, opts, security, true);
-        // WebSockets need at least the viewer token when tokens are configured.
-        router->add_ws("/ws", std::make_shared<basic_ws>(ctx.status),
-                       http::access::viewer);
+        auto slot = std::make_shared<bridge_actor>();
+        tmux_callbacks cbs;
+        cbs.on_link = [slot](bool up) { caf::anon_send(*slot, atom::link_v, up); };
+        cbs.on_output = [slot](std::string pane, std::string bytes) {
+          caf::anon_send(*slot, atom::output_v, std::move(pane), std::move(bytes));
+        };
+        cbs.on_reply = [slot](uint64_t tag, bool ok, std::string body) {
+          caf::anon_send(*slot, atom::reply_v, tag, ok, std::move(body));
+        };
+        cbs.on_notification = [slot](std::string name, std::string text) {
+          caf::anon_send(*slot, atom::notify_v, std::move(name), std::move(text));
+        };
+        tmux = std::make_shared<tmux_link>(bridge_tmux_options(cfg), std::move(cbs));
+        bridge_options bopts;
+        bopts.session = cfg.tmux_session;
+        bopts.max_viewers = cfg.bridge_max_viewers;
+        bopts.event_patterns = cfg.bridge_events;
+        bopts.status = ctx.status;
+        bopts.send = [weak = std::weak_ptr<tmux_link>{tmux}](const std::string& cmd,
+                                                            uint64_t tag) {
+          auto link = weak.lock();
+          return link && link->send(cmd, tag);
+        };
+        *slot = sys.spawn(bridge, std::move(bopts));
+        others.push_back(caf::actor_cast<caf::actor>(*slot));
+        add_bridge_routes(*router, ctx, *slot);
       }
       sopts.name = spec.name;
       auto srv = std::make_unique<server>(ioc, router, sopts);
@@ -357,6 +379,8 @@ int run_services(const run_options& opts) {
       cancel_llm_calls(); // blocked LLM workers must not delay the exit
       if (probe_client)
         probe_client->stop();
+      if (tmux)
+        tmux->stop(); // detaches; the session keeps running
       // Let close frames and last responses go out, then stop.
       grace.expires_after(std::chrono::milliseconds(500));
       grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });
@@ -366,6 +390,8 @@ int run_services(const run_options& opts) {
     } else {
       for (auto& p : probers)
         caf::anon_send(p, atom::tick_v);
+      if (tmux)
+        tmux->start();
       signals.async_wait([&](boost::system::error_code ec, int sig) {
         if (ec)
           return;

@@ -94,4 +94,27 @@ using prober_actor = caf::typed_actor<
   // latency in ms, error text.
   caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
 
+/// The terminal bridge: owns the view of the shared tmux session and its
+/// viewers. The tmux link (io/tmux.hpp) reports to it; WebSocket sessions
+/// hand it their sinks and their clients' input.
+using bridge_actor = caf::typed_actor<
+  // The control connection went up (attached) or down.
+  caf::reacts_to<atom::link, bool>,
+  // Bytes a pane wrote: pane id ("%0"), bytes.
+  caf::reacts_to<atom::output, std::string, std::string>,
+  // The answer to a tagged command: tag, ok, body.
+  caf::reacts_to<atom::reply, uint64_t, bool, std::string>,
+  // Another tmux notification: name, rest of the line.
+  caf::reacts_to<atom::notify, std::string, std::string>,
+  // A new viewer: gets `connection`, the current screen, then the stream.
+  caf::reacts_to<atom::join, ws_sink_ptr>,
+  // A viewer left: its sink id.
+  caf::reacts_to<atom::leave, uint64_t>,
+  // Input from an operator's connection: sink id, kind ("command",
+  // "input", "key", "clear"), data. Refused with an error message to that
+  // connection while the session is down.
+  caf::reacts_to<atom::input, uint64_t, std::string, std::string>,
+  // The operator's terminal size: cols, rows.
+  caf::reacts_to<atom::resize, uint32_t, uint32_t>>;
+
 } // namespace o2hub

@@ -18,6 +18,19 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// The next message that is not the bridge's terminal stream (its screen,
+/// output and events arrive whenever the session prints).
+std::string skip_screen(ws_client& c) {
+  auto msg = c.read();
+  for (;;) {
+    auto pos = msg.find("\"type\":\"");
+    auto type = pos == std::string::npos ? std::string{} : msg.substr(pos + 8, 7);
+    if (type != "output\"" && type != "event\",")
+      return msg;
+    msg = c.read();
+  }
+}
+
 std::string str_member(const std::string& text, const char* key) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded{text};
@@ -60,8 +73,10 @@ BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
     clients.push_back(std::make_unique<ws_client>(port));
     if (port == f.monitor) // the monitor greets with its state
       BOOST_TEST(str_member(clients.back()->read(), "type") == "initial_state");
+    if (port == f.bridge) // the bridge with the session and its screen
+      BOOST_TEST(str_member(clients.back()->read(), "type") == "connection");
     clients.back()->send_text(R"({"type":"ping"})");
-    auto reply = clients.back()->read();
+    auto reply = skip_screen(*clients.back());
     BOOST_TEST(str_member(reply, "type") == "pong");
     BOOST_TEST(str_member(reply, "timestamp").back() == 'Z');
   }
@@ -70,7 +85,7 @@ BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
   clients[1]->send_text("ping");
   BOOST_TEST(clients[1]->read() == "pong");
   clients[2]->send_text("ping");
-  BOOST_TEST(str_member(clients[2]->read(), "type") == "pong");
+  BOOST_TEST(str_member(skip_screen(*clients[2]), "type") == "pong");
   auto health = http_get(f.monitor, "/health").body;
   BOOST_TEST(health.find("\"websocket_clients\":1") != std::string::npos, health);
   // SIGTERM: WebSockets are closed with 1001 and the process exits 0 in 2 s.
@@ -108,7 +123,7 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
   BOOST_TEST(wrong.status == 405u);
   BOOST_TEST(!str_member(wrong.body, "detail").empty());
   // WebSocket: bad messages get an error and the socket stays open.
-  ws_client ws{f.bridge};
+  ws_client ws{f.intent};
   ws.send_text("{not json");
   BOOST_TEST(str_member(ws.read(), "code") == "invalid_json");
   ws.send_text(R"({"type":"launch_missiles"})");
@@ -169,8 +184,9 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
   }
   auto same = "http://127.0.0.1:" + std::to_string(f.bridge);
   ws_client ok{f.bridge, "/ws?token=view-token", {{"Origin", same}}};
+  BOOST_TEST(str_member(ok.read(), "role") == "viewer");
   ok.send_text("ping");
-  BOOST_TEST(str_member(ok.read(), "type") == "pong");
+  BOOST_TEST(str_member(skip_screen(ok), "type") == "pong");
   // A viewer may watch but not send intents.
   ws_client watcher{f.intent, "/ws?token=view-token"};
   watcher.send_text(R"({"type":"intent","id":"v1","text":"Deploy eMBB"})");
@@ -180,8 +196,9 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
                                {"Authorization", "Bearer view-token"}});
   BOOST_TEST(no_auth.status == 403u);
   ws_client bearer{f.bridge, "/ws", {{"Authorization", "Bearer op-token"}}};
+  BOOST_TEST(str_member(bearer.read(), "role") == "operator");
   bearer.send_text("ping");
-  BOOST_TEST(str_member(bearer.read(), "type") == "pong");
+  BOOST_TEST(str_member(skip_screen(bearer), "type") == "pong");
   // The tokens never reach the log.
   f.proc.signal(SIGTERM);
   BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0);

@@ -1,6 +1,6 @@
 // Browser test harness: starts the real o2hub on free ports and drives
 // Debian's headless Chromium through playwright-core (from webui/node_modules).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -49,7 +49,8 @@ export async function startO2hub(extraArgs = [], env = {}) {
   const ports = { intent, monitor, bridge };
   let output = '';
   const dataDir = mkdtempSync(path.join(tmpdir(), 'o2hub-browser-'));
-  const proc = spawn(binary, ['serve', '--data-dir', dataDir,
+  const tmuxSocket = `o2hub-browser-${process.pid}-${bridge}`;
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--tmux-socket', tmuxSocket,
     '--intent-port', String(ports.intent),
     '--monitor-port', String(ports.monitor),
     '--bridge-port', String(ports.bridge), ...extraArgs],
@@ -68,6 +69,7 @@ export async function startO2hub(extraArgs = [], env = {}) {
     stop: () => new Promise((resolve) => {
       const done = (code) => {
         rmSync(dataDir, { recursive: true, force: true });
+        spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
         resolve(code);
       };
       if (proc.exitCode !== null) return done(proc.exitCode);
@@ -88,10 +90,10 @@ export async function launchBrowser() {
 
 /// Registers before/after hooks that start o2hub and Chromium for a test
 /// file and stop both (o2hub must exit 0). Returns a getter for both.
-export function useHubAndBrowser(hooks) {
+export function useHubAndBrowser(hooks, args = []) {
   const ctx = { hub: null, browser: null };
   hooks.before(async () => {
-    ctx.hub = await startO2hub();
+    ctx.hub = await startO2hub(args);
     ctx.browser = await launchBrowser();
   });
   hooks.after(async () => {

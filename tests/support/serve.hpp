@@ -29,6 +29,8 @@ struct serve_fixture {
     : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
       owns_data(data_dir.empty()),
       data(data_dir.empty() ? fresh_data_dir() : std::move(data_dir)),
+      tmux_socket("o2hub-it-" + std::to_string(::getpid()) + "-"
+                  + std::to_string(ports[2])),
       proc(args(extra_args), std::move(env)) {
     for (auto port : {intent, monitor, bridge})
       BOOST_REQUIRE_MESSAGE(wait_healthy(port, std::chrono::seconds(20)),
@@ -45,7 +47,9 @@ struct serve_fixture {
                                  "--bridge-port",
                                  std::to_string(bridge),
                                  "--data-dir",
-                                 data};
+                                 data,
+                                 "--tmux-socket",
+                                 tmux_socket};
     out.insert(out.end(), extra.begin(), extra.end());
     return out;
   }
@@ -55,6 +59,9 @@ struct serve_fixture {
       proc.signal(SIGKILL);
       proc.wait(std::chrono::seconds(5));
     }
+    // The bridge's private tmux server outlives o2hub by design; not ours.
+    process kill{{"/usr/bin/env", "tmux", "-L", tmux_socket, "kill-server"}};
+    kill.wait(std::chrono::seconds(5));
     if (owns_data) {
       std::error_code ec;
       std::filesystem::remove_all(data, ec);
@@ -67,6 +74,7 @@ struct serve_fixture {
   uint16_t bridge;
   bool owns_data;
   std::string data;
+  std::string tmux_socket;
   process proc;
 };
 

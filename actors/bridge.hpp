@@ -1,0 +1,70 @@
+// The terminal bridge actor: the shared tmux session as its viewers see it.
+// It tracks the session's pane, answers late joiners with a snapshot taken
+// on the control channel (so it is ordered with the stream), fans output and
+// events out to the viewers' bounded sinks, and turns operators' input into
+// literal tmux commands. It never touches tmux or a socket itself: commands
+// go out through `send`, tmux's answers come in as messages.
+#pragma once
+
+#include "protocol/actors.hpp"
+#include "protocol/tmux_control.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace o2hub {
+
+struct bridge_options {
+  std::string session = "claude-intent";
+  size_t max_viewers = 64;
+  /// Event category -> regex; empty: tmux::default_event_patterns().
+  std::vector<std::pair<std::string, std::string>> event_patterns;
+  /// Sends one tmux command; a non-zero tag asks for an atom::reply. False
+  /// when the control connection is down.
+  std::function<bool(const std::string& command, uint64_t tag)> send;
+  /// Receives the bridge's /health fields; may be null (tests).
+  status_actor status;
+};
+
+struct bridge_viewer {
+  std::shared_ptr<ws_sink> sink;
+  /// Has its snapshot: gets the live stream.
+  bool ready = false;
+};
+
+struct bridge_snapshot {
+  std::vector<uint64_t> viewers;
+  std::string captured;
+};
+
+struct bridge_state {
+  static inline const char* name = "bridge";
+
+  bridge_options opts;
+  bool up = false;
+  bool ever_up = false;
+  uint64_t restarts = 0;
+  /// The pane shown ("%0"); empty until tmux told us.
+  std::string pane;
+  std::map<uint64_t, bridge_viewer> viewers;
+  uint64_t next_tag = 1;
+  uint64_t pane_tag = 0;
+  /// capture-pane tag -> the cursor query's tag that completes it.
+  std::map<uint64_t, uint64_t> captures;
+  /// cursor query tag -> the snapshot it completes.
+  std::map<uint64_t, bridge_snapshot> snapshots;
+  std::unique_ptr<tmux::event_matcher> matcher;
+  /// An unfinished UTF-8 sequence at the end of the last output.
+  std::string utf8_carry;
+};
+
+bridge_actor::behavior_type
+bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts);
+
+} // namespace o2hub

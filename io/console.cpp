@@ -1,0 +1,362 @@
+#include "io/console.hpp"
+
+#include "io/http_call.hpp"
+
+#include <simdjson.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace o2hub {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_sigint(int) {
+  interrupted = true;
+}
+
+struct style {
+  bool on;
+  std::string operator()(const char* code, std::string_view text) const {
+    if (!on)
+      return std::string{text};
+    return std::string{"\x1b["} + code + "m" + std::string{text} + "\x1b[0m";
+  }
+};
+
+std::string str(simdjson::dom::element e, const char* key,
+                const char* fallback = "") {
+  std::string_view v;
+  if (e[key].get_string().get(v) == simdjson::SUCCESS)
+    return std::string{v};
+  return fallback;
+}
+
+std::string url_escape(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out.push_back(static_cast<char>(c));
+    else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+class console {
+public:
+  console(const console_options& opts, std::ostream& out)
+    : opts_(opts), out_(out), s_{opts.color} {
+  }
+
+  void banner() {
+    out_ << s_("1;36", "o2hub console") << " — type an intent in plain language, "
+         << "or " << s_("1", "help") << ".\n"
+         << "  e.g. Deploy URLLC with 1ms latency on edge01\n";
+  }
+
+  /// Returns false to leave.
+  bool handle(std::string line) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+      line.pop_back();
+    auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos)
+      return true;
+    line.erase(0, first);
+    if (line == "exit" || line == "quit")
+      return false;
+    if (line == "help" || line == "?")
+      help();
+    else if (line == "clear")
+      out_ << "\x1b[H\x1b[2J";
+    else if (line == "status")
+      status();
+    else if (line == "slo")
+      slo();
+    else
+      submit(line);
+    return true;
+  }
+
+private:
+  fetch_result call(const std::string& method, const std::string& url,
+                    std::string body = {}, long timeout_ms = 10000) {
+    http_call_request req;
+    req.method = method;
+    req.url = url;
+    req.body = std::move(body);
+    req.bearer = opts_.token;
+    req.timeout_ms = timeout_ms;
+    return http_call(req);
+  }
+
+  bool parse(const fetch_result& r, simdjson::dom::element& root,
+             const char* what) {
+    if (r.status == 0) {
+      out_ << s_("31", "✗ ") << what << " unreachable: " << r.error << "\n";
+      return false;
+    }
+    if (parser_.parse(r.body).get(root) != simdjson::SUCCESS) {
+      out_ << s_("31", "✗ ") << what << " answered HTTP " << r.status
+           << " with something that is not JSON\n";
+      return false;
+    }
+    if (r.status >= 300) {
+      out_ << s_("31", "✗ ") << what << " error (HTTP " << r.status
+           << "): " << str(root, "detail", "no detail") << "\n";
+      return false;
+    }
+    return true;
+  }
+
+  void help() {
+    out_ << s_("1", "Commands") << "\n"
+         << "  <sentence>   an intent, e.g. \"Deploy eMBB service on edge01\"\n"
+         << "  status       recent pipelines and edge sites\n"
+         << "  slo          the last SLO gate results\n"
+         << "  clear        clear the screen\n"
+         << "  help         this list\n"
+         << "  exit         leave (the session restarts the console)\n";
+  }
+
+  void submit(const std::string& text) {
+    out_ << s_("33", "… processing intent") << "\n" << std::flush;
+    auto r = call("POST", opts_.intent_url + "/api/v1/intent",
+                  "{\"text\":" + json_string(text) + "}", 60000);
+    simdjson::dom::element root;
+    if (!parse(r, root, "intent service"))
+      return;
+    auto in = root["intent"];
+    if (in.error()) {
+      out_ << s_("31", "✗ error: ") << "the answer has no intent\n";
+      return;
+    }
+    auto x = in.value();
+    out_ << s_("32", "✓ intent created ") << s_("1", str(x, "intentId")) << "\n";
+    out_ << "  type        " << str(x, "intentType") << "  " << str(x, "description")
+         << "\n";
+    out_ << "  sites      ";
+    simdjson::dom::array sites;
+    if (x["targetSites"].get_array().get(sites) == simdjson::SUCCESS)
+      for (auto site : sites) {
+        std::string_view v;
+        if (site.get_string().get(v) == simdjson::SUCCESS)
+          out_ << " " << v;
+      }
+    out_ << "\n";
+    auto profile = x["serviceProfile"];
+    if (!profile.error()) {
+      out_ << "  profile     bandwidth " << str(profile.value(), "bandwidth")
+           << ", latency " << str(profile.value(), "latency");
+      auto rel = str(profile.value(), "reliability");
+      if (!rel.empty())
+        out_ << ", reliability " << rel;
+      int64_t devices = 0;
+      if (profile.value()["deviceCount"].get_int64().get(devices) == simdjson::SUCCESS)
+        out_ << ", " << devices << " devices";
+      out_ << "\n";
+    }
+    auto meta = root["metadata"];
+    if (!meta.error()) {
+      bool fallback = false;
+      if (meta.value()["fallback"].get_bool().get(fallback) != simdjson::SUCCESS)
+        fallback = false;
+      out_ << "  engine      " << str(meta.value(), "engine")
+           << (fallback ? " (fallback)" : "") << "\n";
+      auto pipe = meta.value()["pipeline"];
+      if (!pipe.error()) {
+        auto id = str(pipe.value(), "id");
+        if (id.empty())
+          id = str(x, "intentId");
+        out_ << "  pipeline    " << str(pipe.value(), "monitor", "") << "\n";
+        follow(id);
+        return;
+      }
+    }
+    out_ << s_("2", "  (no pipeline started: dry run or pipeline disabled)") << "\n";
+  }
+
+  /// Prints each new stage of the pipeline until it ends (or Ctrl-C).
+  void follow(const std::string& id) {
+    interrupted = false;
+    size_t seen = 0;
+    auto deadline = std::chrono::steady_clock::now()
+                    + std::chrono::seconds(opts_.follow_timeout_s);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (interrupted) {
+        out_ << s_("33", "  stopped following (the pipeline goes on)") << "\n";
+        return;
+      }
+      auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines/" + url_escape(id),
+                    {}, 5000);
+      simdjson::dom::element root;
+      if (r.status == 200 && parser_.parse(r.body).get(root) == simdjson::SUCCESS) {
+        simdjson::dom::array stages;
+        if (root["stages"].get_array().get(stages) == simdjson::SUCCESS) {
+          size_t i = 0;
+          for (auto st : stages) {
+            if (i++ < seen)
+              continue;
+            auto name = str(st, "stage");
+            auto color = name == "failed" || name == "rollback" ? "31"
+                         : name == "completed"                  ? "32"
+                                                                : "36";
+            out_ << "  " << s_(color, "▸ " + name);
+            auto meta = st["metadata"];
+            std::string_view detail;
+            if (!meta.error()
+                && (meta.value()["message"].get_string().get(detail) == simdjson::SUCCESS
+                    || meta.value()["reason"].get_string().get(detail)
+                         == simdjson::SUCCESS))
+              out_ << "  " << detail;
+            out_ << "\n" << std::flush;
+          }
+          seen = i;
+        }
+        auto status = str(root, "status");
+        if (status == "completed" || status == "failed") {
+          out_ << (status == "completed" ? s_("32", "✓ deployment completed")
+                                         : s_("31", "✗ deployment failed"))
+               << "\n";
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    out_ << s_("33", "  still running; see `status`") << "\n";
+  }
+
+  void status() {
+    auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines?limit=5");
+    simdjson::dom::element root;
+    if (parse(r, root, "monitor")) {
+      out_ << s_("1", "Pipelines") << "\n";
+      simdjson::dom::array list;
+      size_t n = 0;
+      if (root["pipelines"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto p : list) {
+          ++n;
+          out_ << "  " << std::left << std::setw(28) << str(p, "intent_id") << " "
+               << std::setw(10) << str(p, "status") << " "
+               << str(p, "current_stage") << "\n";
+        }
+      if (n == 0)
+        out_ << "  (none yet)\n";
+    }
+    r = call("GET", opts_.monitor_url + "/api/v1/edges");
+    if (parse(r, root, "monitor")) {
+      out_ << s_("1", "Edge sites") << "\n";
+      simdjson::dom::object edges;
+      if (root.get_object().get(edges) == simdjson::SUCCESS)
+        for (auto [name, e] : edges) {
+          auto st = str(e, "status");
+          auto color = st == "healthy" ? "32" : st == "unknown" ? "2" : "31";
+          out_ << "  " << std::left << std::setw(10) << name << " "
+               << s_(color, st) << "\n";
+        }
+    }
+  }
+
+  void slo() {
+    auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines?limit=20");
+    simdjson::dom::element root;
+    if (!parse(r, root, "monitor"))
+      return;
+    simdjson::dom::array list;
+    size_t shown = 0;
+    if (root["pipelines"].get_array().get(list) == simdjson::SUCCESS)
+      for (auto p : list) {
+        simdjson::dom::array stages;
+        if (p["stages"].get_array().get(stages) != simdjson::SUCCESS)
+          continue;
+        for (auto st : stages) {
+          if (str(st, "stage") != "slo_validating")
+            continue;
+          auto meta = st["metadata"];
+          if (meta.error())
+            continue;
+          out_ << s_("1", str(p, "intent_id")) << " (" << str(p, "status") << ")\n";
+          out_ << "  " << simdjson::minify(meta.value()) << "\n";
+          ++shown;
+        }
+        if (shown >= 5)
+          break;
+      }
+    if (shown == 0)
+      out_ << "no SLO results yet: they appear once a pipeline reaches the SLO gate\n";
+  }
+
+  const console_options& opts_;
+  std::ostream& out_;
+  style s_;
+  simdjson::dom::parser parser_;
+};
+
+} // namespace
+
+int run_console(const console_options& opts, std::istream& in, std::ostream& out) {
+  // Ctrl-C stops following a pipeline and gives a fresh prompt; it does not
+  // end the console (and with it the shared session).
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  console c{opts, out};
+  c.banner();
+  for (;;) {
+    out << (opts.color ? "\x1b[1;34mo2hub>\x1b[0m " : "o2hub> ") << std::flush;
+    std::string line;
+    if (!std::getline(in, line)) {
+      if (interrupted && !in.eof()) { // Ctrl-C at the prompt
+        in.clear();
+        interrupted = false;
+        out << "\n";
+        continue;
+      }
+      break;
+    }
+    if (!c.handle(std::move(line)))
+      break;
+    out << std::flush;
+  }
+  out << "\n";
+  return 0;
+}
+
+} // namespace o2hub

@@ -1,0 +1,25 @@
+// `o2hub console`: the interactive program in the bridge's tmux pane. An
+// operator types an intent in plain language; the console sends it to the
+// intent service, prints the intent readably and follows its pipeline on
+// the monitor. Built-ins: status, slo, help, clear, exit.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace o2hub {
+
+struct console_options {
+  std::string intent_url = "http://127.0.0.1:8002";
+  std::string monitor_url = "http://127.0.0.1:8003";
+  /// Operator token (from O2HUB_TOKEN), sent as a bearer token.
+  std::string token;
+  /// Longest time to follow one pipeline, seconds.
+  int follow_timeout_s = 300;
+  bool color = true;
+};
+
+/// Runs the read-eval-print loop on `in`/`out` until EOF or `exit`.
+int run_console(const console_options& opts, std::istream& in, std::ostream& out);
+
+} // namespace o2hub

@@ -1,0 +1,375 @@
+#include "io/tmux.hpp"
+
+#include "io/log.hpp"
+#include "protocol/tmux_control.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <mutex>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace o2hub {
+
+std::vector<std::string> tmux_control_argv(const tmux_options& opts) {
+  std::vector<std::string> argv{opts.tmux,   "-L",         opts.socket, "-C",
+                                "new-session", "-A",       "-s",        opts.session,
+                                "-x",          std::to_string(opts.cols), "-y",
+                                std::to_string(opts.rows)};
+  auto cmd = opts.command;
+  // tmux runs a single argument through /bin/sh -c; two or more are exec'd
+  // directly. env(1) keeps even a one-word command away from the shell.
+  if (cmd.size() == 1)
+    cmd.insert(cmd.begin(), "/usr/bin/env");
+  argv.insert(argv.end(), cmd.begin(), cmd.end());
+  return argv;
+}
+
+struct tmux_link::impl {
+  tmux_options opts;
+  tmux_callbacks cbs;
+  std::thread thread;
+  std::mutex mtx;
+  std::condition_variable cv;
+  bool stopping = false;
+  int in_fd = -1;     // guarded by mtx
+  pid_t child = -1;   // guarded by mtx
+  std::deque<uint64_t> tags; // guarded by mtx: our commands awaiting answers
+  int wake[2] = {-1, -1};
+
+  void run();
+  bool spawn(int& out_fd, int& err_fd);
+  void read_loop(int out_fd, int err_fd, bool& attached, std::string& errors);
+};
+
+namespace {
+
+void close_fd(int& fd) {
+  if (fd >= 0)
+    ::close(fd);
+  fd = -1;
+}
+
+} // namespace
+
+bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0)
+    return false;
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    ::close(in_pipe[0]);
+    ::close(in_pipe[1]);
+    return false;
+  }
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]})
+      ::close(fd);
+    return false;
+  }
+  auto argv = tmux_control_argv(opts);
+  std::vector<char*> cargv;
+  for (auto& a : argv)
+    cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  // The environment without TMUX/TMUX_PANE: o2hub may itself run in tmux.
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "TMUX=", 5) != 0 && std::strncmp(*e, "TMUX_PANE=", 10) != 0)
+      env.push_back(*e);
+  env.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    log::error("cannot run tmux", {{"program", opts.tmux}, {"reason", std::strerror(rc)}});
+    ::close(in_pipe[1]);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return false;
+  }
+  // Writes never block the caller (an actor): a full pipe drops the command.
+  ::fcntl(in_pipe[1], F_SETFL, ::fcntl(in_pipe[1], F_GETFL) | O_NONBLOCK);
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    in_fd = in_pipe[1];
+    child = pid;
+    tags.clear();
+  }
+  out_fd = out_pipe[0];
+  err_fd = err_pipe[0];
+  return true;
+}
+
+void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
+                                std::string& errors) {
+  std::string buf;
+  bool in_block = false;
+  bool ok_block = true;
+  int block_flags = 0;
+  std::string body;
+  std::string out_pane;
+  std::string out_bytes;
+  auto flush_output = [&] {
+    if (!out_bytes.empty() && cbs.on_output)
+      cbs.on_output(std::move(out_pane), std::move(out_bytes));
+    out_pane.clear();
+    out_bytes.clear();
+  };
+  char chunk[65536];
+  while (out_fd >= 0) {
+    pollfd pfds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
+    int n = ::poll(pfds, err_fd >= 0 ? 3 : 1, -1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    if (err_fd >= 0 && (pfds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      auto got = ::read(err_fd, chunk, sizeof chunk);
+      if (got <= 0)
+        close_fd(err_fd);
+      else if (errors.size() < 4096)
+        errors.append(chunk, static_cast<size_t>(got));
+    }
+    if (pfds[2].revents & POLLIN) {
+      char c;
+      [[maybe_unused]] auto r = ::read(wake[0], &c, 1);
+    }
+    if (!(pfds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+      continue;
+    auto got = ::read(out_fd, chunk, sizeof chunk);
+    if (got <= 0)
+      break;
+    buf.append(chunk, static_cast<size_t>(got));
+    size_t pos = 0;
+    for (;;) {
+      auto nl = buf.find('\n', pos);
+      if (nl == std::string::npos)
+        break;
+      std::string_view text{buf.data() + pos, nl - pos};
+      pos = nl + 1;
+      auto l = tmux::parse_line(text, in_block);
+      if (l.kind != tmux::line::output)
+        flush_output();
+      switch (l.kind) {
+        case tmux::line::output:
+          if (l.name != out_pane)
+            flush_output();
+          out_pane = l.name;
+          out_bytes += l.text;
+          break;
+        case tmux::line::begin:
+          in_block = true;
+          block_flags = l.flags;
+          body.clear();
+          break;
+        case tmux::line::data:
+          if (in_block) {
+            body.append(l.text);
+            body.push_back('\n');
+          }
+          break;
+        case tmux::line::end:
+        case tmux::line::error: {
+          in_block = false;
+          ok_block = l.kind == tmux::line::end;
+          if (block_flags != 1)
+            break; // the session's own start-up command
+          uint64_t tag = 0;
+          {
+            std::lock_guard<std::mutex> guard{mtx};
+            if (!tags.empty()) {
+              tag = tags.front();
+              tags.pop_front();
+            }
+          }
+          if (tag != 0 && cbs.on_reply)
+            cbs.on_reply(tag, ok_block, std::move(body));
+          body.clear();
+          break;
+        }
+        case tmux::line::exit:
+          break;
+        case tmux::line::notification:
+          if (l.name == "session-changed" && !attached) {
+            attached = true;
+            if (cbs.on_link)
+              cbs.on_link(true);
+          }
+          if (cbs.on_notification)
+            cbs.on_notification(std::move(l.name), std::move(l.text));
+          break;
+      }
+    }
+    flush_output();
+    buf.erase(0, pos);
+  }
+}
+
+void tmux_link::impl::run() {
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (stopping)
+        return;
+    }
+    int out_fd = -1;
+    int err_fd = -1;
+    bool attached = false;
+    std::string errors;
+    auto started = std::chrono::steady_clock::now();
+    if (spawn(out_fd, err_fd)) {
+      read_loop(out_fd, err_fd, attached, errors);
+      close_fd(out_fd);
+      close_fd(err_fd);
+      pid_t pid;
+      {
+        std::lock_guard<std::mutex> guard{mtx};
+        close_fd(in_fd);
+        pid = child;
+        child = -1;
+        tags.clear();
+      }
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (attached && cbs.on_link)
+        cbs.on_link(false);
+      while (!errors.empty() && (errors.back() == '\n' || errors.back() == '\r'))
+        errors.pop_back();
+      bool stopping_now;
+      {
+        std::lock_guard<std::mutex> guard{mtx};
+        stopping_now = stopping;
+      }
+      if (!stopping_now)
+        log::warn("tmux control connection ended; starting it again",
+                  {{"session", opts.session}, {"socket", opts.socket},
+                   {"stderr", errors}});
+    }
+    // A connection that lasted is not a failure loop: start again quickly.
+    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10))
+      backoff = std::chrono::milliseconds(100);
+    std::unique_lock<std::mutex> lock{mtx};
+    if (cv.wait_for(lock, backoff, [this] { return stopping; }))
+      return;
+    backoff = std::min(backoff * 2, opts.max_backoff);
+  }
+}
+
+tmux_link::tmux_link(tmux_options opts, tmux_callbacks cbs)
+  : impl_(std::make_unique<impl>()) {
+  impl_->opts = std::move(opts);
+  impl_->cbs = std::move(cbs);
+  if (::pipe2(impl_->wake, O_CLOEXEC | O_NONBLOCK) != 0)
+    impl_->wake[0] = impl_->wake[1] = -1;
+}
+
+tmux_link::~tmux_link() {
+  stop();
+  close_fd(impl_->wake[0]);
+  close_fd(impl_->wake[1]);
+}
+
+void tmux_link::start() {
+  if (!impl_->thread.joinable())
+    impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+bool tmux_link::send(const std::string& command, uint64_t tag) {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  if (impl_->in_fd < 0 || impl_->stopping)
+    return false;
+  std::string line = command;
+  line.push_back('\n');
+  size_t done = 0;
+  while (done < line.size()) {
+    auto n = ::write(impl_->in_fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (done == 0)
+        return false;
+      // Half a command is worse than a short wait: finish it.
+      pollfd p{impl_->in_fd, POLLOUT, 0};
+      if (::poll(&p, 1, 1000) <= 0)
+        return false;
+      continue;
+    }
+    done += static_cast<size_t>(n);
+  }
+  impl_->tags.push_back(tag);
+  return true;
+}
+
+void tmux_link::stop() {
+  pid_t pid = -1;
+  {
+    std::lock_guard<std::mutex> guard{impl_->mtx};
+    if (impl_->stopping && !impl_->thread.joinable())
+      return;
+    impl_->stopping = true;
+    // EOF on its stdin detaches the control client; the session stays.
+    close_fd(impl_->in_fd);
+    pid = impl_->child;
+  }
+  impl_->cv.notify_all();
+  if (impl_->wake[1] >= 0) {
+    [[maybe_unused]] auto r = ::write(impl_->wake[1], "x", 1);
+  }
+  if (impl_->thread.joinable()) {
+    // A control client that does not leave within 2 s is killed.
+    std::thread killer;
+    std::mutex m;
+    std::condition_variable done_cv;
+    bool done = false;
+    if (pid > 0)
+      killer = std::thread([&] {
+        std::unique_lock<std::mutex> lock{m};
+        if (!done_cv.wait_for(lock, std::chrono::seconds(2), [&] { return done; }))
+          ::kill(pid, SIGKILL);
+      });
+    impl_->thread.join();
+    {
+      std::lock_guard<std::mutex> lock{m};
+      done = true;
+    }
+    done_cv.notify_all();
+    if (killer.joinable())
+      killer.join();
+  }
+}
+
+} // namespace o2hub

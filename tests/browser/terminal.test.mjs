@@ -1,0 +1,58 @@
+// The bridge's page (8004 /): xterm.js on the shared tmux session. Typing in
+// the terminal reaches the pane; a shortcut button sends a whole command.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { useHubAndBrowser } from './harness.mjs';
+
+// The pane runs `cat`: what is typed comes back twice (tty echo + cat).
+const cfg = path.join(mkdtempSync(path.join(tmpdir(), 'o2hub-term-')), 'o2hub.yaml');
+writeFileSync(cfg, 'services:\n  bridge:\n    command: ["cat", "-u"]\n');
+const ctx = useHubAndBrowser({ before, after }, ['-c', cfg]);
+
+const screen = (page) => page.evaluate(() => {
+  const buf = window.o2term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buf.length; i += 1) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+  return lines.join('\n');
+});
+
+async function waitForText(page, text, times = 1, ms = 10000) {
+  const deadline = Date.now() + ms;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await screen(page);
+    if (last.split(text).length - 1 >= times) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`"${text}" not on the screen ${times}x:\n${last}`);
+}
+
+test('typing in the terminal reaches the session and its output comes back', async () => {
+  const page = await ctx.browser.newPage();
+  const hosts = new Set();
+  page.on('request', (r) => hosts.add(new URL(r.url()).host));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.bridge}/`);
+  await page.waitForSelector('#conn[data-state="open"]', { timeout: 10000 });
+  await page.waitForSelector('.shortcuts button:not([disabled])', { timeout: 10000 });
+  await page.click('#terminal');
+  await page.keyboard.type('typed-in-browser-42');
+  await page.keyboard.press('Enter');
+  await waitForText(page, 'typed-in-browser-42', 2);
+  // A shortcut sends a whole command; its line comes back the same way.
+  await page.click('button[data-command="status"]');
+  await waitForText(page, 'status', 2);
+  assert.deepEqual(errors, []);
+  assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.bridge}`]);
+  // A second viewer (late joiner) sees the same screen.
+  const late = await ctx.browser.newPage();
+  await late.goto(`http://127.0.0.1:${ctx.hub.ports.bridge}/`);
+  await late.waitForSelector('#conn[data-state="open"]', { timeout: 10000 });
+  await waitForText(late, 'typed-in-browser-42', 2);
+  await late.close();
+  await page.close();
+});

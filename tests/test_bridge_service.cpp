@@ -1,0 +1,261 @@
+// The terminal bridge (8004) with real tmux on a private socket: viewers,
+// literal input, late joiners, tokens, a killed tmux server, events, and
+// the console in the pane.
+#define BOOST_TEST_MODULE bridge_service
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string type_of(const std::string& msg) {
+  return json_at(msg, {"type"});
+}
+
+/// Reads messages until `pred` holds for one; returns it. Fails on timeout.
+std::string read_until(ws_client& c, const std::function<bool(const std::string&)>& pred,
+                       std::chrono::milliseconds timeout = 10s,
+                       std::vector<std::string>* seen = nullptr) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    std::string msg;
+    try {
+      msg = c.read(std::max(left, 1ms));
+    } catch (const std::exception& e) {
+      BOOST_FAIL("no matching message: " << e.what());
+    }
+    if (seen)
+      seen->push_back(msg);
+    if (pred(msg))
+      return msg;
+  }
+  BOOST_FAIL("no matching message in time");
+  return {};
+}
+
+/// The output stream (not snapshots) contains `text`.
+std::string read_output_with(ws_client& c, const std::string& text,
+                             std::vector<std::string>* seen = nullptr) {
+  return read_until(
+    c,
+    [&](const std::string& m) {
+      return type_of(m) == "output" && json_at(m, {"content"}).find(text) != std::string::npos;
+    },
+    10s, seen);
+}
+
+/// Reads until the streamed output (snapshots excluded), from now on, holds
+/// `text` at least `times` times; returns that output.
+std::string read_output_times(ws_client& c, const std::string& text, size_t times,
+                              std::vector<std::string>* seen = nullptr) {
+  std::string all;
+  auto count = [&] {
+    size_t n = 0;
+    for (auto pos = all.find(text); pos != std::string::npos; pos = all.find(text, pos + 1))
+      ++n;
+    return n;
+  };
+  read_until(
+    c,
+    [&](const std::string& m) {
+      if (type_of(m) == "output" && json_at(m, {"snapshot"}) != "true")
+        all += json_at(m, {"content"});
+      return count() >= times;
+    },
+    10s, seen);
+  return all;
+}
+
+/// A config whose pane runs `cat` (echoes what is typed, keeps running on
+/// text like "C-c") and allows three viewers.
+std::string cat_config() {
+  auto path = fresh_data_dir() + ".yaml";
+  std::ofstream{path} << "services:\n"
+                         "  bridge:\n"
+                         "    command: [\"cat\", \"-u\"]\n"
+                         "    max_viewers: 3\n";
+  return path;
+}
+
+/// Connects and waits for the greeting and the first screen.
+std::unique_ptr<ws_client> viewer(uint16_t port, const std::string& target = "/ws",
+                                  std::map<std::string, std::string> headers = {}) {
+  auto c = std::make_unique<ws_client>(port, target, headers);
+  auto hello = c->read();
+  BOOST_TEST_REQUIRE(type_of(hello) == "connection", hello);
+  BOOST_TEST(json_at(hello, {"session"}) == "claude-intent");
+  read_until(*c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+  return c;
+}
+
+struct cat_hub {
+  std::string cfg = cat_config();
+  serve_fixture f{{}, {"-c", cfg}};
+  ~cat_hub() {
+    std::filesystem::remove(cfg);
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(shared_session, cat_hub)
+
+BOOST_AUTO_TEST_CASE(output_reaches_every_viewer_and_late_joiners_get_the_screen) {
+  auto health = http_get(f.bridge, "/health");
+  BOOST_TEST(health.status == 200u);
+  auto a = viewer(f.bridge);
+  auto b = viewer(f.bridge);
+  BOOST_TEST(json_at(http_get(f.bridge, "/health").body, {"connected_clients"}) == "2");
+  a->send_text(R"({"type":"command","content":"marker-4711"})");
+  auto ack = read_until(*a, [](const std::string& m) { return type_of(m) == "command_received"; });
+  BOOST_TEST(json_at(ack, {"command"}) == "marker-4711");
+  BOOST_TEST(!json_at(ack, {"timestamp"}).empty());
+  read_output_with(*a, "marker-4711");
+  read_output_with(*b, "marker-4711");
+  // A late joiner sees what is on the screen already.
+  ws_client c{f.bridge};
+  BOOST_TEST(type_of(c.read()) == "connection");
+  auto snap = read_until(c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+  BOOST_TEST(json_at(snap, {"content"}).find("marker-4711") != std::string::npos, snap);
+  // Raw keystrokes from a browser terminal.
+  a->send_text(R"({"type":"input","data":"typed-raw\r"})");
+  read_output_with(c, "typed-raw");
+  // At most three viewers: the fourth is told why.
+  ws_client d{f.bridge};
+  BOOST_CHECK_THROW(
+    while (true) d.read(5s), std::runtime_error);
+  BOOST_TEST(d.close_code() == 1013u);
+  BOOST_TEST(d.close_reason().find("too many viewers") != std::string::npos);
+  auto h = http_get(f.bridge, "/health").body;
+  BOOST_TEST(json_at(h, {"status"}) == "healthy", h);
+  BOOST_TEST(json_at(h, {"tmux_session"}) == "claude-intent");
+  BOOST_TEST(json_at(h, {"session_active"}) == "true");
+}
+
+BOOST_AUTO_TEST_CASE(key_names_typed_as_a_command_arrive_as_text) {
+  auto a = viewer(f.bridge);
+  a->send_text(R"({"type":"command","content":"C-c"})");
+  // cat echoes the line (the tty) and prints it again (cat): had it been a
+  // key, cat would have died and the session restarted.
+  std::vector<std::string> seen;
+  read_output_with(*a, "C-c", &seen);
+  a->send_text(R"({"type":"command","content":"still-alive-1"})");
+  read_output_with(*a, "still-alive-1", &seen);
+  for (auto& m : seen)
+    BOOST_TEST(json_at(m, {"match"}).find("restarted") == std::string::npos);
+  BOOST_TEST(json_at(http_get(f.bridge, "/health").body, {"session_restarts"}) == "0");
+  // Allowed control keys go as keys; others are refused.
+  a->send_text(R"({"type":"key","key":"C-x ; kill-server"})");
+  auto err = read_until(*a, [](const std::string& m) { return type_of(m) == "error"; });
+  BOOST_TEST(json_at(err, {"code"}) == "key_not_allowed");
+}
+
+BOOST_AUTO_TEST_CASE(bad_messages_get_errors_and_the_socket_stays) {
+  auto a = viewer(f.bridge);
+  for (auto [msg, code] : {std::pair{R"({"content":"x"})", "missing_type"},
+                           std::pair{R"({"type":"launch"})", "unknown_type"},
+                           std::pair{R"({"type":"command"})", "invalid_message"},
+                           std::pair{R"({"type":"resize","cols":1,"rows":1})", "invalid_message"},
+                           std::pair{"{nope", "invalid_json"}}) {
+    a->send_text(msg);
+    auto err = read_until(*a, [](const std::string& m) { return type_of(m) == "error"; });
+    BOOST_TEST(json_at(err, {"code"}) == code, msg);
+  }
+  a->send_text(R"({"type":"ping"})");
+  read_until(*a, [](const std::string& m) { return type_of(m) == "pong"; });
+}
+
+BOOST_AUTO_TEST_CASE(events_fire_once_per_new_match) {
+  auto a = viewer(f.bridge);
+  std::vector<std::string> seen;
+  a->send_text(R"({"type":"command","content":"job-77 failed"})");
+  // Echo and cat's copy: two new lines with the match, two events.
+  read_output_times(*a, "job-77 failed", 2, &seen);
+  a->send_text(R"({"type":"command","content":"quiet-line-1"})");
+  a->send_text(R"({"type":"command","content":"quiet-line-2"})");
+  read_output_times(*a, "quiet-line-2", 2, &seen);
+  // A late joiner's screen holds the old match: no event for anyone.
+  auto b = viewer(f.bridge);
+  a->send_text(R"({"type":"command","content":"quiet-line-3"})");
+  read_output_times(*a, "quiet-line-3", 2, &seen);
+  size_t errors = 0;
+  for (auto& m : seen)
+    if (type_of(m) == "event" && json_at(m, {"event"}) == "error") {
+      ++errors;
+      BOOST_TEST(json_at(m, {"match"}) == "failed");
+    }
+  BOOST_TEST(errors == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_killed_tmux_server_is_survived) {
+  auto a = viewer(f.bridge);
+  process kill{{"/usr/bin/env", "tmux", "-L", f.tmux_socket, "kill-server"}};
+  BOOST_TEST(kill.wait(5s).value_or(-1) == 0);
+  read_until(*a, [](const std::string& m) {
+    return json_at(m, {"match"}) == "tmux session restarted";
+  });
+  read_until(*a, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+  a->send_text(R"({"type":"command","content":"after-restart"})");
+  read_output_with(*a, "after-restart");
+  auto h = http_get(f.bridge, "/health").body;
+  BOOST_TEST(json_at(h, {"session_restarts"}) == "1", h);
+  BOOST_TEST(json_at(h, {"status"}) == "healthy", h);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(viewer_tokens_watch_only_and_strangers_are_refused) {
+  auto cfg = cat_config();
+  serve_fixture f{{{"O2HUB_TOKEN", "op-secret"}, {"O2HUB_VIEWER_TOKEN", "view-secret"}},
+                  {"-c", cfg}};
+  BOOST_CHECK_THROW(ws_client(f.bridge, "/ws"), std::runtime_error);
+  try {
+    ws_client foreign{f.bridge, "/ws?token=op-secret", {{"Origin", "http://evil.example"}}};
+    BOOST_FAIL("a foreign Origin was accepted");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("403") != std::string::npos, e.what());
+  }
+  auto op = viewer(f.bridge, "/ws?token=op-secret");
+  auto watcher = std::make_unique<ws_client>(f.bridge, "/ws?token=view-secret");
+  BOOST_TEST(json_at(watcher->read(), {"role"}) == "viewer");
+  for (auto msg : {R"({"type":"command","content":"from-viewer"})",
+                   R"({"type":"input","data":"from-viewer\r"})",
+                   R"({"type":"clear"})"}) {
+    watcher->send_text(msg);
+    auto err = read_until(*watcher, [](const std::string& m) { return type_of(m) == "error"; });
+    BOOST_TEST(json_at(err, {"code"}) == "forbidden");
+  }
+  // The operator's text arrives; the viewer's never did.
+  op->send_text(R"({"type":"command","content":"from-operator"})");
+  std::vector<std::string> seen;
+  read_output_with(*watcher, "from-operator", &seen);
+  for (auto& m : seen)
+    BOOST_TEST(m.find("from-viewer") == std::string::npos);
+  std::filesystem::remove(cfg);
+}
+
+BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
+  serve_fixture f;
+  auto a = viewer(f.bridge);
+  a->send_text(R"({"type":"command","content":"help"})");
+  read_output_with(*a, "Commands");
+  a->send_text(R"({"type":"command","content":"Deploy URLLC with 1ms latency on edge02"})");
+  auto shown = read_output_times(*a, "engine", 1);
+  BOOST_TEST(shown.find("intent created") != std::string::npos, shown);
+  BOOST_TEST(shown.find("edge2") != std::string::npos, shown);
+  BOOST_TEST(shown.find("URLLC") != std::string::npos, shown);
+  a->send_text(R"({"type":"command","content":"status"})");
+  read_output_with(*a, "Edge sites");
+}
