@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace o2hub {
@@ -102,6 +103,8 @@ bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
   st.matcher = std::make_unique<tmux::event_matcher>(
     st.opts.event_patterns.empty() ? tmux::default_event_patterns()
                                    : st.opts.event_patterns);
+  st.budget_start = self->clock().now();
+  st.budget_left = st.opts.event_lines_per_s;
   report(self);
   return {
     [self](atom::link, bool up) {
@@ -121,6 +124,9 @@ bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
                                                  "tmux session restarted"));
         }
         st.ever_up = true;
+        // A pane this client falls 2 s behind on is paused by tmux (its
+        // output dropped for us); %pause then makes us resync everybody.
+        st.opts.send("refresh-client -f pause-after=2", 0);
         query_pane(self);
       } else {
         tell_all(self, wire::bridge_event_json("error",
@@ -130,12 +136,24 @@ bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
     },
     [self](atom::output, const std::string& pane, const std::string& bytes) {
       auto& st = self->state;
+      if (st.opts.backlog)
+        --*st.opts.backlog;
       if (pane != st.pane || st.pane.empty())
         return;
       auto text = tmux::take_utf8(st.utf8_carry, bytes);
       if (!text.empty())
         broadcast(self, wire::bridge_output_json(text, false));
-      for (auto& [event, match] : st.matcher->feed(bytes))
+      auto now = self->clock().now();
+      if (now - st.budget_start >= std::chrono::seconds(1)) {
+        st.budget_start = now;
+        st.budget_left = st.opts.event_lines_per_s;
+      }
+      auto before = st.matcher->skipped();
+      auto found = st.matcher->feed(bytes, st.budget_left);
+      auto lines = std::count(bytes.begin(), bytes.end(), '\n');
+      auto used = static_cast<size_t>(lines) - (st.matcher->skipped() - before);
+      st.budget_left -= std::min(st.budget_left, used);
+      for (auto& [event, match] : found)
         broadcast(self, wire::bridge_event_json(event, match));
     },
     [self](atom::reply, uint64_t tag, bool ok, std::string& body) {
@@ -187,10 +205,27 @@ bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
           st.viewers.erase(v);
       }
     },
-    [self](atom::notify, const std::string& name, const std::string&) {
+    [self](atom::notify, const std::string& name, const std::string& text) {
       auto& st = self->state;
       if (!st.up)
         return;
+      if (name == "pause") {
+        // We fell behind and tmux dropped output: carry on from a fresh
+        // screen for everybody.
+        auto pane = text.substr(0, text.find(' '));
+        st.opts.send("refresh-client -A " + pane + ":continue", 0);
+        if (pane == st.pane) {
+          st.utf8_carry.clear();
+          st.matcher->reset();
+          std::vector<uint64_t> ids;
+          for (auto& [id, v] : st.viewers) {
+            v.ready = false;
+            ids.push_back(id);
+          }
+          request_snapshot(self, std::move(ids));
+        }
+        return;
+      }
       if (name == "window-pane-changed" || name == "session-window-changed"
           || name == "session-changed")
         query_pane(self);

@@ -11,6 +11,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,12 @@ struct bridge_options {
   std::function<bool(const std::string& command, uint64_t tag)> send;
   /// Receives the bridge's /health fields; may be null (tests).
   status_actor status;
+  /// Output messages sent by the tmux link and not yet handled: the link
+  /// stops reading from tmux while it is high (then tmux's pause-after
+  /// flow control takes over). May be null.
+  std::shared_ptr<std::atomic<int>> backlog;
+  /// Output lines matched for events per second; the rest are skipped.
+  size_t event_lines_per_s = 2000;
 };
 
 struct bridge_viewer {
@@ -60,6 +67,9 @@ struct bridge_state {
   /// cursor query tag -> the snapshot it completes.
   std::map<uint64_t, bridge_snapshot> snapshots;
   std::unique_ptr<tmux::event_matcher> matcher;
+  /// Event-matching budget: lines left in the current second.
+  caf::actor_clock::time_point budget_start;
+  size_t budget_left = 0;
   /// An unfinished UTF-8 sequence at the end of the last output.
   std::string utf8_carry;
 };

@@ -32,7 +32,7 @@ config default_config() {
   cfg.bridge_rows = defaults::bridge_rows;
   cfg.http = {defaults::body_limit, defaults::read_timeout_s,
               defaults::ws_frame_limit, defaults::ws_queue_limit,
-              defaults::http_threads};
+              defaults::ws_queue_bytes, defaults::http_threads};
   cfg.llm.cli_argv = {"claude", "-p", "{prompt}", "--output-format", "json"};
   cfg.llm.timeout_s = defaults::llm_timeout_s;
   cfg.llm.cache_size = defaults::llm_cache_size;
@@ -103,11 +103,12 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
   }
   if (auto h = root["http"]; h && r.expect_map(h, "http")) {
     r.check_keys(h, "http", {"body_limit", "read_timeout_s", "ws_frame_limit",
-                             "ws_queue_limit", "threads"});
+                             "ws_queue_limit", "ws_queue_bytes", "threads"});
     r.read(h, "body_limit", "http", cfg.http.body_limit, 1024, 1L << 30);
     r.read(h, "read_timeout_s", "http", cfg.http.read_timeout_s, 1, 3600);
     r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
     r.read(h, "ws_queue_limit", "http", cfg.http.ws_queue_limit, 1, 1L << 20);
+    r.read(h, "ws_queue_bytes", "http", cfg.http.ws_queue_bytes, 1024, 1L << 32);
     r.read(h, "threads", "http", cfg.http.threads, 1, 64);
   }
   if (auto s = root["security"]; s && r.expect_map(s, "security")) {

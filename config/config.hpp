@@ -31,6 +31,7 @@ struct http_config {
   int read_timeout_s;
   size_t ws_frame_limit;
   size_t ws_queue_limit;
+  size_t ws_queue_bytes;
   int threads;
 };
 

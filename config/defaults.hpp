@@ -20,6 +20,8 @@ constexpr int read_timeout_s = 30;
 constexpr size_t ws_frame_limit = 1024 * 1024;
 /// WebSocket: outbound messages queued per client before it counts as slow.
 constexpr size_t ws_queue_limit = 1024;
+/// WebSocket: outbound bytes queued per client before it counts as slow.
+constexpr size_t ws_queue_bytes = 8 * 1024 * 1024;
 /// Threads running the Asio io_context.
 constexpr int http_threads = 1;
 

@@ -94,8 +94,12 @@ public:
     if (closed_.load())
       return false;
     // Bound the queue *before* posting, or Asio's handler queue grows instead.
-    if (pending_.fetch_add(1) >= srv_->opts.ws_queue_limit) {
+    auto size = text->size();
+    auto queued_bytes = pending_bytes_.fetch_add(size);
+    if (pending_.fetch_add(1) >= srv_->opts.ws_queue_limit
+        || (queued_bytes > 0 && queued_bytes + size > srv_->opts.ws_queue_bytes)) {
       --pending_;
+      pending_bytes_ -= size;
       close(close_code::policy_violation, "client too slow: outbound queue full");
       return false;
     }
@@ -156,6 +160,7 @@ private:
   void enqueue(std::shared_ptr<const std::string> text) {
     if (finished_ || closing_) {
       --pending_;
+      pending_bytes_ -= text->size();
       return;
     }
     queue_.push_back(std::move(text));
@@ -172,6 +177,7 @@ private:
   }
 
   void on_write(beast::error_code ec, std::size_t) {
+    pending_bytes_ -= queue_.front()->size();
     queue_.pop_front();
     --pending_;
     writing_ = false;
@@ -191,6 +197,7 @@ private:
     close_reason_->reason = reason;
     // Unsent messages are dropped: a closing client gets nothing new.
     while (queue_.size() > (writing_ ? 1u : 0u)) {
+      pending_bytes_ -= queue_.back()->size();
       queue_.pop_back();
       --pending_;
     }
@@ -234,6 +241,7 @@ private:
   bool finished_ = false;
   // Any thread.
   std::atomic<size_t> pending_{0};
+  std::atomic<size_t> pending_bytes_{0};
   std::atomic<bool> closed_{false};
 };
 
@@ -415,6 +423,9 @@ void server::impl::do_accept() {
         log::warn("accept failed", {{"service", self->opts.name},
                                     {"error", ec.message()}});
       } else {
+        // Small frames (keystrokes, pongs) must not wait for Nagle.
+        beast::error_code nd;
+        socket.set_option(tcp::no_delay(true), nd);
         std::make_shared<http_session>(std::move(socket), self)->run();
       }
       self->do_accept();

@@ -25,6 +25,9 @@ struct server_options {
   int read_timeout_s = 30;
   size_t ws_frame_limit = 1024 * 1024;
   size_t ws_queue_limit = 1024;
+  /// Bytes queued per WebSocket client before it counts as too slow (one
+  /// message larger than this is still accepted into an empty queue).
+  size_t ws_queue_bytes = 8 * 1024 * 1024;
 };
 
 class server {

@@ -216,6 +216,7 @@ int run_services(const run_options& opts) {
     sopts.read_timeout_s = cfg.http.read_timeout_s;
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
+    sopts.ws_queue_bytes = cfg.http.ws_queue_bytes;
     std::vector<caf::actor> others; // service actors besides the status ones
     std::shared_ptr<http_client> probe_client;
     std::vector<prober_actor> probers; // first tick once every service listens
@@ -338,12 +339,16 @@ int run_services(const run_options& opts) {
         cbs.on_notification = [slot](std::string name, std::string text) {
           caf::anon_send(*slot, atom::notify_v, std::move(name), std::move(text));
         };
-        tmux = std::make_shared<tmux_link>(bridge_tmux_options(cfg), std::move(cbs));
+        auto topts = bridge_tmux_options(cfg);
+        auto backlog = std::make_shared<std::atomic<int>>(0);
+        topts.backlog = backlog;
+        tmux = std::make_shared<tmux_link>(std::move(topts), std::move(cbs));
         bridge_options bopts;
         bopts.session = cfg.tmux_session;
         bopts.max_viewers = cfg.bridge_max_viewers;
         bopts.event_patterns = cfg.bridge_events;
         bopts.status = ctx.status;
+        bopts.backlog = backlog;
         bopts.send = [weak = std::weak_ptr<tmux_link>{tmux}](const std::string& cmd,
                                                             uint64_t tag) {
           auto link = weak.lock();

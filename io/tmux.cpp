@@ -141,8 +141,11 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
   std::string out_pane;
   std::string out_bytes;
   auto flush_output = [&] {
-    if (!out_bytes.empty() && cbs.on_output)
+    if (!out_bytes.empty() && cbs.on_output) {
+      if (opts.backlog)
+        ++*opts.backlog;
       cbs.on_output(std::move(out_pane), std::move(out_bytes));
+    }
     out_pane.clear();
     out_bytes.clear();
   };
@@ -168,6 +171,17 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
     }
     if (!(pfds[0].revents & (POLLIN | POLLHUP | POLLERR)))
       continue;
+    // Backpressure: while the bridge has not caught up, leave the bytes in
+    // the pipe; tmux notices and pauses the pane for us (pause-after).
+    for (int spins = 0; opts.backlog && *opts.backlog > opts.max_backlog && spins < 2000;
+         ++spins) {
+      {
+        std::lock_guard<std::mutex> guard{mtx};
+        if (stopping)
+          return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     auto got = ::read(out_fd, chunk, sizeof chunk);
     if (got <= 0)
       break;

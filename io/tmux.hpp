@@ -5,6 +5,7 @@
 // callbacks run on the link's own thread and forward to the bridge actor.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -24,6 +25,10 @@ struct tmux_options {
   int rows = 36;
   /// The tmux binary.
   std::string tmux = "tmux";
+  /// Counts output messages handed on and not yet handled (the consumer
+  /// decrements); reading from tmux waits while it exceeds max_backlog.
+  std::shared_ptr<std::atomic<int>> backlog;
+  int max_backlog = 8;
   /// Longest wait between two attempts to (re)start.
   std::chrono::milliseconds max_backoff{5000};
 };

@@ -51,6 +51,16 @@ line parse_line(std::string_view text, bool in_block) {
       l.text = unescape(rest.substr(sp + 1));
     return l;
   }
+  if (word == "%extended-output") {
+    // With pause-after: "%extended-output %<pane> <age ms> ... : <data>".
+    l.kind = line::output;
+    auto sp = rest.find(' ');
+    l.name = std::string{rest.substr(0, sp)};
+    auto colon = rest.find(" : ");
+    if (colon != std::string_view::npos)
+      l.text = unescape(rest.substr(colon + 3));
+    return l;
+  }
   if (word == "%exit") {
     l.kind = line::exit;
     l.text = std::string{rest};
@@ -219,9 +229,15 @@ event_matcher::event_matcher(
 }
 
 std::vector<std::pair<std::string, std::string>>
-event_matcher::feed(std::string_view bytes) {
+event_matcher::feed(std::string_view bytes, size_t max_lines) {
   std::vector<std::pair<std::string, std::string>> found;
+  size_t checked = 0;
   auto check = [&](std::string_view raw) {
+    if (checked >= max_lines) {
+      ++skipped_;
+      return;
+    }
+    ++checked;
     auto text = strip_ansi(raw);
     if (text.find_first_not_of(" \t") == std::string::npos)
       return;

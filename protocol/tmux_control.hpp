@@ -84,7 +84,13 @@ public:
     const std::vector<std::pair<std::string, std::string>>& patterns);
 
   /// Feeds raw output bytes; returns (category, matched text) per match.
-  std::vector<std::pair<std::string, std::string>> feed(std::string_view bytes);
+  /// At most `max_lines` complete lines are matched (the first ones); the
+  /// rest are skipped, so a flooding pane cannot eat the bridge's CPU.
+  std::vector<std::pair<std::string, std::string>>
+  feed(std::string_view bytes, size_t max_lines = static_cast<size_t>(-1));
+
+  /// Lines seen but not matched because of `max_lines`.
+  uint64_t skipped() const { return skipped_; }
 
   /// Forgets a partial line (the screen was cleared or the session restarted).
   void reset() { partial_.clear(); }
@@ -92,6 +98,7 @@ public:
 private:
   std::vector<std::pair<std::string, std::regex>> patterns_;
   std::string partial_;
+  uint64_t skipped_ = 0;
 };
 
 /// The default event patterns (the categories of the original bridge).

@@ -20,6 +20,10 @@ BOOST_AUTO_TEST_CASE(lines_are_classified) {
   BOOST_TEST(out.kind == tmux::line::output);
   BOOST_TEST(out.name == "%3");
   BOOST_TEST(out.text == std::string{"a\\b\r\n\x1b[1m\\x"});
+  auto ext = tmux::parse_line(R"(%extended-output %2 17 : x : y\015)", false);
+  BOOST_TEST(ext.kind == tmux::line::output);
+  BOOST_TEST(ext.name == "%2");
+  BOOST_TEST(ext.text == "x : y\r");
   auto begin = tmux::parse_line("%begin 1795651982 266 1", false);
   BOOST_TEST(begin.kind == tmux::line::begin);
   BOOST_TEST(begin.flags == 1);
@@ -260,6 +264,48 @@ BOOST_AUTO_TEST_CASE(restart_tells_viewers_and_resyncs_them) {
   BOOST_TEST(json_at(a->got.back(), {"match"}) == "tmux session restarted");
   answer_snapshot("fresh\n");
   BOOST_TEST(json_at(a->got.back(), {"content"}).find("fresh") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_paused_pane_is_continued_and_everybody_resynced) {
+  attach();
+  BOOST_TEST(sent.front().first == "refresh-client -f pause-after=2");
+  auto a = std::make_shared<recording_sink>(1);
+  caf::anon_send(b, atom::join_v, ws_sink_ptr{a});
+  run();
+  answer_snapshot("before\n");
+  caf::anon_send(b, atom::notify_v, std::string{"pause"}, std::string{"%0"});
+  caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"while paused\r\n"});
+  run();
+  BOOST_TEST(tag_of("refresh-client -A %0:continue") == 0u);
+  BOOST_TEST(a->of_type("output").size() == 1u); // nothing until the new screen
+  answer_snapshot("after\n");
+  BOOST_TEST(json_at(a->got.back(), {"content"}).find("after") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(event_matching_has_a_budget_per_second) {
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  bridge_options opts;
+  opts.event_lines_per_s = 3;
+  opts.send = [this](const std::string& cmd, uint64_t tag) {
+    sent.emplace_back(cmd, tag);
+    return true;
+  };
+  b = spawn(bridge, std::move(opts));
+  attach();
+  auto a = std::make_shared<recording_sink>(1);
+  caf::anon_send(b, atom::join_v, ws_sink_ptr{a});
+  run();
+  answer_snapshot("");
+  std::string flood;
+  for (int i = 0; i < 10; ++i)
+    flood += "error " + std::to_string(i) + "\r\n";
+  caf::anon_send(b, atom::output_v, std::string{"%0"}, flood);
+  run();
+  BOOST_TEST(a->of_type("event").size() == 3u);
+  advance(std::chrono::seconds(1));
+  caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"error again\r\n"});
+  run();
+  BOOST_TEST(a->of_type("event").size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(events_and_viewer_limit) {
