@@ -1,5 +1,7 @@
 #include "actors/intent.hpp"
 
+#include "protocol/json.hpp"
+
 #include "actors/intent_rules.hpp"
 #include "protocol/error.hpp"
 #include "protocol/llm_json.hpp"
@@ -84,6 +86,39 @@ intent_response finish(intent_response res,
   return res;
 }
 
+/// Delivers `res`, after starting its pipeline unless the request is a dry
+/// run (a pipeline that cannot start is reported in the metadata).
+void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise,
+             intent_response res, const intent_request& req) {
+  auto& mgr = self->state.opts.pipelines;
+  if (!mgr || req.dry_run) {
+    promise.deliver(std::move(res));
+    return;
+  }
+  auto value = res.value;
+  self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
+    .then(
+      [promise, res](const std::string& json) mutable {
+        res.metadata.pipeline_json = json;
+        promise.deliver(std::move(res));
+      },
+      [promise, res](const caf::error& err) mutable {
+        json::writer w;
+        w.begin_object().kv("status", "not_started").kv("error", render(err)).end_object();
+        res.metadata.pipeline_json = w.take();
+        promise.deliver(std::move(res));
+      });
+}
+
+caf::result<intent_response> answer(self_ptr self, intent_response res,
+                                    const intent_request& req) {
+  if (!self->state.opts.pipelines || req.dry_run)
+    return res;
+  auto promise = self->make_response_promise<intent_response>();
+  deliver(self, promise, std::move(res), req);
+  return promise;
+}
+
 /// The rules' answer.
 intent_response by_rules(self_ptr self, const rule_reading& reading,
                          const intent_request& req) {
@@ -148,7 +183,7 @@ void complete(self_ptr self, const std::string& key,
       res.metadata.fallback_reason = reason_of(answer.error());
       ++st.stats.fallbacks;
     }
-    promise.deliver(finish(std::move(res), node.mapped().start));
+    deliver(self, promise, finish(std::move(res), node.mapped().start), req);
   }
 }
 
@@ -207,7 +242,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self,
         intent_response res{hit->value, hit->metadata};
         res.value.description = req.text;
         res.metadata.cached = true;
-        return finish(std::move(res), start);
+        return answer(self, finish(std::move(res), start), req);
       }
       auto reading = read_intent_text(req.text, st.opts.sites);
       if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
@@ -225,7 +260,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self,
       if (!st.opts.llm) {
         auto res = by_rules(self, reading, req);
         store(self, std::move(key), res.value, res.metadata);
-        return finish(std::move(res), start);
+        return answer(self, finish(std::move(res), start), req);
       }
       // LLM: identical requests in flight share one call.
       auto promise = self->make_response_promise<intent_response>();

@@ -31,6 +31,8 @@ struct intent_options {
   int llm_timeout_s = 30;
   /// LLM calls at once; more wait in order.
   int llm_concurrency = 4;
+  /// Starts a pipeline for every intent not asked as a dry run; null: none.
+  pipeline_manager_actor pipelines;
 };
 
 struct intent_state {

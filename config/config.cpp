@@ -50,6 +50,10 @@ config default_config() {
     site.k8s_api_port = static_cast<uint16_t>(defaults::sim_k8s_base + n);
     cfg.sites.push_back(std::move(site));
   }
+  cfg.pipeline.slo_queries = {
+    {"latency_p95_ms", "o2hub_slice_latency_p95_ms{intent=\"{intent}\",site=\"{site}\"}"},
+    {"success_rate", "o2hub_slice_success_rate{intent=\"{intent}\",site=\"{site}\"}"},
+    {"throughput_mbps", "o2hub_slice_throughput_mbps{intent=\"{intent}\",site=\"{site}\"}"}};
   cfg.slo_targets = {{"latency_p95_ms", "15"},
                      {"success_rate", "0.995"},
                      {"throughput_mbps", "100"}};
@@ -64,7 +68,8 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
   detail::yaml_reader r{origin, cfg.warnings};
   r.check_keys(root, "",
                {"bind", "data_dir", "webui_dir", "services", "http",
-                "security", "llm", "gitops", "probing", "edge_sites_file",
+                "security", "llm", "gitops", "pipeline", "edge_sim", "probing",
+                "edge_sites_file",
                 "edge_sites", "monitoring", "slo_targets"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
@@ -141,7 +146,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     r.read(l, "concurrency", "llm", cfg.llm.concurrency, 1, 256);
   }
   if (auto g = root["gitops"]; g && r.expect_map(g, "gitops")) {
-    r.check_keys(g, "gitops", {"remote", "layout", "branch", "token"});
+    r.check_keys(g, "gitops", {"remote", "layout", "branch", "token", "retry_max_s"});
     if (g["token"])
       r.fail(g["token"], "gitops.token",
              "credentials come from the environment (O2HUB_GITOPS_TOKEN), "
@@ -149,6 +154,31 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     r.read(g, "remote", "gitops", cfg.gitops.remote);
     r.read(g, "layout", "gitops", cfg.gitops.layout);
     r.read(g, "branch", "gitops", cfg.gitops.branch);
+    r.read(g, "retry_max_s", "gitops", cfg.gitops.retry_max_s, 1, 3600);
+  }
+  if (auto p = root["pipeline"]; p && r.expect_map(p, "pipeline")) {
+    r.check_keys(p, "pipeline", {"enabled", "deploy_timeout_s", "poll_interval_ms",
+                                 "request_timeout_ms", "template_name",
+                                 "template_version", "slo_queries"});
+    r.read(p, "enabled", "pipeline", cfg.pipeline.enabled);
+    r.read(p, "deploy_timeout_s", "pipeline", cfg.pipeline.deploy_timeout_s, 1, 86400);
+    r.read(p, "poll_interval_ms", "pipeline", cfg.pipeline.poll_interval_ms, 10, 600000);
+    r.read(p, "request_timeout_ms", "pipeline", cfg.pipeline.request_timeout_ms, 10,
+           600000);
+    r.read(p, "template_name", "pipeline", cfg.pipeline.template_name);
+    r.read(p, "template_version", "pipeline", cfg.pipeline.template_version);
+    if (auto q = p["slo_queries"]; q && r.expect_map(q, "pipeline.slo_queries")) {
+      r.check_keys(q, "pipeline.slo_queries",
+                   {"latency_p95_ms", "success_rate", "throughput_mbps"});
+      for (auto key : {"latency_p95_ms", "success_rate", "throughput_mbps"})
+        r.read(q, key, "pipeline.slo_queries", cfg.pipeline.slo_queries[key]);
+    }
+  }
+  if (auto e = root["edge_sim"]; e && r.expect_map(e, "edge_sim")) {
+    r.check_keys(e, "edge_sim", {"provisioning_delay_ms", "sync_interval_ms"});
+    r.read(e, "provisioning_delay_ms", "edge_sim", cfg.edge_sim.provisioning_delay_ms,
+           0, 3600000);
+    r.read(e, "sync_interval_ms", "edge_sim", cfg.edge_sim.sync_interval_ms, 10, 600000);
   }
   if (auto p = root["probing"]; p && r.expect_map(p, "probing")) {
     r.check_keys(p, "probing", {"interval_s", "timeout_ms",
@@ -189,6 +219,27 @@ caf::expected<config> load_config(const std::string& path) {
   if (auto err = validate(cfg))
     return err;
   return cfg;
+}
+
+std::string gitops_repo(const config& cfg, const std::string& site) {
+  return cfg.gitops.layout == "per-site" ? site + "-config" : "o2hub-gitops";
+}
+
+std::string gitops_package_dir(const config& cfg, const std::string& site,
+                               const std::string& intent_id) {
+  return cfg.gitops.layout == "per-site" ? intent_id : site + "/" + intent_id;
+}
+
+std::string gitops_url(const config& cfg, const std::string& repo) {
+  if (cfg.gitops.remote.empty()) {
+    std::error_code ec;
+    auto base = std::filesystem::absolute(cfg.data_dir, ec);
+    return (base / "gitops" / (repo + ".git")).lexically_normal().string();
+  }
+  auto url = cfg.gitops.remote;
+  if (auto pos = url.find("{repo}"); pos != std::string::npos)
+    url.replace(pos, 6, repo);
+  return url;
 }
 
 caf::error validate(const config& cfg) {
@@ -232,6 +283,10 @@ caf::error validate(const config& cfg) {
     return fail("llm.endpoint: required when llm.backend is http");
   if (cfg.probing.k8s_scheme != "https" && cfg.probing.k8s_scheme != "http")
     return fail("probing.k8s_scheme: must be https or http");
+  if (cfg.gitops.layout == "per-site" && !cfg.gitops.remote.empty()
+      && cfg.gitops.remote.find("{repo}") == std::string::npos)
+    return fail("gitops.remote: with layout per-site, the URL must contain "
+                "{repo} (replaced by edgeN-config)");
   if (cfg.gitops.layout != "mono" && cfg.gitops.layout != "per-site")
     return fail("gitops.layout: must be mono or per-site, got '"
                 + cfg.gitops.layout + "'");

@@ -62,6 +62,33 @@ struct gitops_config {
   /// "mono" or "per-site".
   std::string layout = "mono";
   std::string branch = "main";
+  /// Longest wait between two push attempts while the remote is down.
+  int retry_max_s = 30;
+};
+
+struct pipeline_config {
+  /// False: intents are only understood, never deployed.
+  bool enabled = true;
+  /// How long all sites may take to report `fulfilled`.
+  int deploy_timeout_s = 300;
+  /// How often O2 IMS is polled while deploying.
+  int poll_interval_ms = 1000;
+  /// Per request to an edge (O2 IMS, Prometheus).
+  int request_timeout_ms = 5000;
+  /// spec.templateName ("{type}": the slice type in lower case) and version.
+  std::string template_name = "o2hub-slice-{type}";
+  std::string template_version = "v1";
+  /// PromQL per SLO metric (latency_p95_ms, success_rate, throughput_mbps);
+  /// "{intent}" and "{site}" are replaced.
+  std::map<std::string, std::string> slo_queries;
+};
+
+/// `o2hub edge-sim`: how the simulated sites behave.
+struct edge_sim_config {
+  /// From first seen in git to fulfilled (half of it pending, half progressing).
+  int provisioning_delay_ms = 3000;
+  /// How often the GitOps remote is fetched.
+  int sync_interval_ms = 2000;
 };
 
 struct probing_config {
@@ -99,6 +126,8 @@ struct config {
   security_config security;
   llm_config llm;
   gitops_config gitops;
+  pipeline_config pipeline;
+  edge_sim_config edge_sim;
   probing_config probing;
   std::vector<edge_site> sites;
   /// The seed's slo_targets: name -> value as written.
@@ -127,6 +156,18 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
 
 /// Checks values that parse but make no sense (ports, duplicates, layout).
 caf::error validate(const config& cfg);
+
+/// The GitOps repository a site's packages go to: "o2hub-gitops" (mono) or
+/// "<site>-config" (per-site).
+std::string gitops_repo(const config& cfg, const std::string& site);
+
+/// The folder of an intent's package for `site` inside its repository.
+std::string gitops_package_dir(const config& cfg, const std::string& site,
+                               const std::string& intent_id);
+
+/// The remote URL of `repo`: gitops.remote with "{repo}" replaced (or as it
+/// is for mono); empty remote: a local bare repository under the data dir.
+std::string gitops_url(const config& cfg, const std::string& repo);
 
 /// Canonical site name: "edge01", "edge-1", "Edge1", "EDGE 01" -> "edge1".
 std::string normalize_site_name(std::string_view name);

@@ -2,6 +2,8 @@
 
 #include "actors/bridge.hpp"
 #include "actors/edge_prober.hpp"
+#include "actors/gitops.hpp"
+#include "actors/pipeline.hpp"
 #include "actors/intent.hpp"
 #include "actors/monitor.hpp"
 #include "actors/status.hpp"
@@ -10,7 +12,10 @@
 #include "io/tmux.hpp"
 #include "io/http.hpp"
 #include "io/http_client.hpp"
+#include "io/git.hpp"
 #include "io/intent_routes.hpp"
+#include "io/record_store.hpp"
+#include "io/webhook_routes.hpp"
 #include "io/llm_backends.hpp"
 #include "io/monitor_routes.hpp"
 #include "io/log.hpp"
@@ -34,6 +39,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <set>
 #include <csignal>
 #include <filesystem>
 #include <cstdlib>
@@ -224,8 +230,10 @@ int run_services(const run_options& opts) {
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
       site_names.push_back(s.name);
-    for (auto spec : {service_spec{"intent", cfg.intent_port, opts.intent},
-                      service_spec{"monitor", cfg.monitor_port, opts.monitor},
+    // The monitor first: the intent service's pipelines report to it.
+    pipeline_manager_actor pipelines;
+    for (auto spec : {service_spec{"monitor", cfg.monitor_port, opts.monitor},
+                      service_spec{"intent", cfg.intent_port, opts.intent},
                       service_spec{"bridge", cfg.bridge_port, opts.bridge}}) {
       if (!spec.enabled)
         continue;
@@ -256,10 +264,12 @@ int run_services(const run_options& opts) {
         }
         if (iopts.llm)
           log::info("LLM enabled", {{"backend", cfg.llm.backend}});
+        iopts.pipelines = pipelines;
         auto intent = sys.spawn(intent_service, std::move(iopts));
         others.push_back(caf::actor_cast<caf::actor>(intent));
         router = make_router(ctx, opts, security, false);
         add_intent_routes(*router, ctx, intent);
+        add_webhook_routes(*router, ctx, pipelines);
       } else if (spec.name == std::string_view{"monitor"}) {
         monitor_options mopts;
         mopts.sites = site_names;
@@ -325,6 +335,54 @@ int run_services(const run_options& opts) {
         }
         router = make_router(ctx, opts, security, true);
         add_monitor_routes(*router, ctx, mon);
+        // The pipelines: in-process with the monitor and the intent service.
+        if (opts.intent && cfg.pipeline.enabled) {
+          auto shared_cfg = std::make_shared<const config>(cfg);
+          std::set<std::string> repos;
+          for (const auto& site : cfg.sites)
+            repos.insert(gitops_repo(cfg, site.name));
+          if (cfg.gitops.remote.empty())
+            for (const auto& repo : repos)
+              if (auto err = git_ensure_bare(gitops_url(cfg, repo)); !err.empty())
+                log::error("cannot create the local GitOps remote",
+                           {{"repo", repo}, {"error", err}});
+          auto outbox = std::make_shared<record_store>(db, "git_outbox");
+          auto runs = std::make_shared<record_store>(db, "pipeline_runs");
+          for (auto* st : {outbox.get(), runs.get()})
+            if (!st->error().empty()) {
+              std::cerr << "o2hub: " << st->error() << "\n";
+              exit_code = 2;
+            }
+          if (exit_code != 0)
+            break;
+          gitops_options gopts;
+          gopts.work_dir = cfg.data_dir + "/gitops-work";
+          gopts.url_of = [shared_cfg](const std::string& repo) {
+            return gitops_url(*shared_cfg, repo);
+          };
+          gopts.branch = cfg.gitops.branch;
+          if (auto t = std::getenv("O2HUB_GITOPS_TOKEN"))
+            gopts.token = t;
+          gopts.outbox = outbox;
+          gopts.retry_max = std::chrono::seconds(cfg.gitops.retry_max_s);
+          auto git = sys.spawn<caf::detached>(gitops, std::move(gopts));
+          others.push_back(caf::actor_cast<caf::actor>(git));
+          pipeline_env env;
+          env.cfg = shared_cfg;
+          env.monitor = mon;
+          env.git = git;
+          env.runs = runs;
+          env.fetch = [client = probe_client](const fetch_request& r,
+                                              std::function<void(fetch_result)> done) {
+            client->fetch(r, std::move(done));
+          };
+          env.monitor_url = "http://" + local + ":" + std::to_string(cfg.monitor_port);
+          pipelines = sys.spawn(pipeline_manager, std::move(env));
+          others.push_back(caf::actor_cast<caf::actor>(pipelines));
+          log::info("pipelines enabled",
+                    {{"gitops", gitops_url(cfg, *repos.begin())},
+                     {"layout", cfg.gitops.layout}});
+        }
       } else {
         router = make_router(ctx, opts, security, true);
         auto slot = std::make_shared<bridge_actor>();

@@ -117,4 +117,42 @@ using bridge_actor = caf::typed_actor<
   // The operator's terminal size: cols, rows.
   caf::reacts_to<atom::resize, uint32_t, uint32_t>>;
 
+/// The one writer of the GitOps remote(s): applies changes as commits and
+/// pushes them, one at a time, from a durable outbox; retries with backoff
+/// while a remote is down. Detached (libgit2 blocks).
+using gitops_actor = caf::typed_actor<
+  // Applies a change and pushes it: op id (the same id is applied once),
+  // repository name, change JSON {"message","write":{path:content},
+  // "remove":[folder]}; returns the commit id once the remote has it.
+  caf::replies_to<atom::push, std::string, std::string, std::string>::with<
+    std::string>,
+  // Tries the outbox again (its own timer).
+  caf::reacts_to<atom::tick>>;
+
+/// One pipeline: intent -> KRM -> git -> O2 IMS -> SLO gate -> done or
+/// rollback; reports every stage to the monitor; durable step by step.
+using pipeline_actor = caf::typed_actor<
+  // Runs (or resumes) from the recorded step.
+  caf::reacts_to<atom::run>,
+  // An edge request's answer: request key, HTTP status (0: none), body,
+  // error text.
+  caf::reacts_to<atom::fetched, uint64_t, int32_t, std::string, std::string>,
+  // The next O2 IMS poll round.
+  caf::reacts_to<atom::tick>,
+  // Roll back now (an alert): reason.
+  caf::reacts_to<atom::rollback, std::string>>;
+
+/// Starts pipelines for new intents, resumes unfinished ones after a
+/// restart, and routes alerts to the pipelines they concern.
+using pipeline_manager_actor = caf::typed_actor<
+  // A new intent and its sentence; returns the pipeline JSON for the
+  // intent's metadata ({"id","status","monitor"}).
+  caf::replies_to<atom::start, intent, std::string>::with<std::string>,
+  // Rolls back deployed intents: intent id and/or site ("" = any), reason;
+  // returns {"rolled_back":[ids]}.
+  caf::replies_to<atom::rollback, std::string, std::string, std::string>::with<
+    std::string>,
+  // A pipeline finished: intent id, final step.
+  caf::reacts_to<atom::done, std::string, std::string>>;
+
 } // namespace o2hub

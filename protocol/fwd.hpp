@@ -53,6 +53,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, leave, "o2_leave")
   CAF_ADD_ATOM(o2hub, o2hub::atom, input, "o2_input")
   CAF_ADD_ATOM(o2hub, o2hub::atom, resize, "o2_resize")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, push, "o2_push")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, fetched, "o2_fetched")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, rollback, "o2_rollbk")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, done, "o2_done")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

@@ -102,12 +102,15 @@ struct intent_metadata {
   double duration_ms = 0;
   /// Intent fields filled from defaults.
   std::vector<std::string> defaulted;
+  /// The pipeline started for the intent, as JSON ({"id","status",
+  /// "monitor"}); empty when none was started (dry run, disabled).
+  std::string pipeline_json;
 
   friend bool operator==(const intent_metadata& x, const intent_metadata& y) {
     return x.processed_at == y.processed_at && x.fallback == y.fallback
            && x.engine == y.engine && x.fallback_reason == y.fallback_reason
            && x.cached == y.cached && x.duration_ms == y.duration_ms
-           && x.defaulted == y.defaulted;
+           && x.defaulted == y.defaulted && x.pipeline_json == y.pipeline_json;
   }
 
   template <class Inspector>
@@ -115,7 +118,7 @@ struct intent_metadata {
                                                  intent_metadata& x) {
     return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at,
              x.fallback, x.engine, x.fallback_reason, x.cached, x.duration_ms,
-             x.defaulted);
+             x.defaulted, x.pipeline_json);
   }
 };
 

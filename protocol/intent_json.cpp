@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstdlib>
 
 namespace o2hub::wire {
 
@@ -373,12 +374,80 @@ void write_envelope_members(json::writer& w, const intent_response& r,
   for (const auto& d : m.defaulted)
     w.value(d);
   w.end_array();
+  if (!m.pipeline_json.empty())
+    w.key("pipeline").raw(m.pipeline_json);
   if (extra_metadata.size() > 2)
     w.raw(extra_metadata.substr(1, extra_metadata.size() - 2));
   w.end_object();
 }
 
 } // namespace
+
+std::string intent_json(const intent& x) {
+  json::writer w;
+  write_intent(w, x);
+  return w.take();
+}
+
+bool read_intent_json(std::string_view text, intent& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root))
+    return false;
+  auto str = [&](const char* key, std::string& dst) {
+    std::string_view v;
+    if (root[key].get_string().get(v) == simdjson::SUCCESS)
+      dst = std::string{v};
+  };
+  // "200Mbps", "1ms", "99.999%" -> the number.
+  auto num = [](simdjson::dom::element e, const char* key, double& dst) {
+    std::string_view v;
+    if (e[key].get_string().get(v) == simdjson::SUCCESS)
+      dst = std::strtod(std::string{v}.c_str(), nullptr);
+  };
+  str("intentId", out.intent_id);
+  if (out.intent_id.empty())
+    return false;
+  str("intentType", out.intent_type);
+  str("description", out.description);
+  str("lifecycle", out.lifecycle);
+  out.target_sites.clear();
+  simdjson::dom::array sites;
+  if (root["targetSites"].get_array().get(sites) == simdjson::SUCCESS)
+    for (auto s : sites) {
+      std::string_view v;
+      if (s.get_string().get(v) == simdjson::SUCCESS)
+        out.target_sites.emplace_back(v);
+    }
+  simdjson::dom::element p;
+  if (root["serviceProfile"].get(p) == simdjson::SUCCESS) {
+    num(p, "bandwidth", out.bandwidth_mbps);
+    num(p, "uplink", out.uplink_mbps);
+    num(p, "latency", out.latency_ms);
+    num(p, "reliability", out.reliability_pct);
+    int64_t n = 0;
+    if (p["deviceCount"].get_int64().get(n) == simdjson::SUCCESS)
+      out.device_count = n;
+  }
+  simdjson::dom::element slo;
+  if (root["sloRequirements"].get(slo) == simdjson::SUCCESS)
+    num(slo, "availability", out.availability_pct);
+  simdjson::dom::element slice;
+  if (root["slice"].get(slice) == simdjson::SUCCESS) {
+    int64_t sst = 0;
+    if (slice["sst"].get_int64().get(sst) == simdjson::SUCCESS)
+      out.sst = static_cast<int>(sst);
+    std::string_view sd;
+    if (slice["sd"].get_string().get(sd) == simdjson::SUCCESS)
+      out.sd = std::string{sd};
+  }
+  int64_t v = 0;
+  if (root["fiveQI"].get_int64().get(v) == simdjson::SUCCESS)
+    out.five_qi = static_cast<int>(v);
+  if (root["priority"].get_int64().get(v) == simdjson::SUCCESS)
+    out.priority = static_cast<int>(v);
+  return true;
+}
 
 std::string intent_envelope(const intent_response& r,
                             std::string_view extra_metadata) {

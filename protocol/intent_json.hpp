@@ -59,6 +59,12 @@ ws_intent_message parse_ws_intent(std::string_view text,
 /// "200Mbps", "0.5ms", "99.999%": numbers without trailing zeros.
 std::string format_number(double value);
 
+/// The intent alone, as the envelope's "intent" member.
+std::string intent_json(const intent& x);
+
+/// Reads intent_json's output back; false when it is not such an object.
+bool read_intent_json(std::string_view text, intent& out);
+
 /// The REST envelope: {"status":"success","intent":{...},"metadata":{...}}.
 /// `extra_metadata` is a JSON object whose members are added to metadata
 /// ("{}" for none).

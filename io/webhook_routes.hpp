@@ -1,0 +1,32 @@
+// Alertmanager webhooks on the intent service (8002): POST /webhook/alert,
+// /webhook/critical and /webhook/rollback take Alertmanager's payload; a
+// firing alert naming an intent (label intent_id) or a site (label site or
+// edge) rolls back the affected deployed intents.
+#pragma once
+
+#include "io/http.hpp"
+#include "io/service_context.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace o2hub {
+
+/// One firing alert that asks for a rollback.
+struct alert_target {
+  std::string intent_id;
+  std::string site;
+  std::string reason;
+};
+
+/// Reads an Alertmanager webhook body. `always` false (/webhook/alert):
+/// alerts with severity warning or info are left alone. Sets `error` when
+/// the body is not a webhook payload; `ignored` counts skipped alerts.
+std::vector<alert_target> read_alerts(std::string_view body, bool always,
+                                      std::string& error, size_t& ignored);
+
+void add_webhook_routes(http::router& r, const service_context& ctx,
+                        pipeline_manager_actor pipelines);
+
+} // namespace o2hub
