@@ -2,6 +2,7 @@
 // line; everything else lives in o2hub_core.
 #include "config/config.hpp"
 #include "io/console.hpp"
+#include "io/edge_sim.hpp"
 #include "io/log.hpp"
 #include "io/services.hpp"
 #include "protocol/error.hpp"
@@ -103,6 +104,18 @@ int main(int argc, char** argv) {
                       "seconds to follow one pipeline (300)");
   console->add_flag("--no-color", no_color, "plain text output");
 
+  o2hub::edge_sim_options sim_opts;
+  std::vector<std::string> sim_sites, sim_fail, sim_degrade;
+  uint16_t sim_control = 30200;
+  auto edge_sim = app.add_subcommand(
+    "edge-sim", "simulated edge sites: O2 IMS, Prometheus, Kubernetes, config sync");
+  add_common(edge_sim, flags);
+  edge_sim->add_option("--sites", sim_sites, "sites to simulate (default: all configured)");
+  edge_sim->add_option("--control-port", sim_control,
+                       "fault control endpoint port (30200; 0 = none)");
+  edge_sim->add_option("--fail-provisioning", sim_fail, "sites whose provisioning fails");
+  edge_sim->add_option("--degrade-slo", sim_degrade, "sites whose SLO metrics are bad");
+
   CLI11_PARSE(app, argc, argv);
 
   if (console->parsed()) {
@@ -116,6 +129,20 @@ int main(int argc, char** argv) {
   auto cfg = load(flags);
   if (!cfg)
     return 2;
+  if (edge_sim->parsed()) {
+    if (auto err = o2hub::validate(*cfg)) {
+      std::cerr << "o2hub: " << o2hub::render(err) << "\n";
+      return 2;
+    }
+    for (auto& s : sim_sites)
+      sim_opts.sites.insert(o2hub::normalize_site_name(s));
+    for (auto& s : sim_fail)
+      sim_opts.fail_provisioning.insert(o2hub::normalize_site_name(s));
+    for (auto& s : sim_degrade)
+      sim_opts.degrade_slo.insert(o2hub::normalize_site_name(s));
+    sim_opts.control_port = sim_control;
+    return o2hub::run_edge_sim(*cfg, sim_opts);
+  }
   o2hub::run_options opts;
   if (serve->parsed()) {
     if (intent_port)

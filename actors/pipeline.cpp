@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 namespace o2hub {
@@ -80,7 +81,7 @@ std::vector<slo_check> evaluate_slo(const intent& x,
   auto add = [&](const char* metric, double target, const char* op) {
     slo_check c;
     c.metric = metric;
-    c.target = target;
+    c.target = std::round(target * 1e9) / 1e9; // 99.9 / 100 -> 0.999
     c.op = op;
     auto m = measured.find(metric);
     if (m != measured.end()) {
@@ -336,6 +337,8 @@ void deploy_round_done(self_ptr self) {
 void on_o2ims(self_ptr self, const std::string& site, int32_t status,
               const std::string& body, const std::string& error) {
   auto& st = self->state;
+  log::debug("o2ims answer", {{"intent_id", id_of(self)}, {"site", site},
+                              {"status", std::to_string(status)}, {"error", error}});
   if (status == 0) {
     st.phases[site] = "unreachable";
     st.messages[site] = error;
@@ -351,19 +354,28 @@ void on_o2ims(self_ptr self, const std::string& site, int32_t status,
     st.messages[site] = "HTTP " + std::to_string(status);
     return;
   }
+  // The O2 IMS API puts the phase in status.provisioningPhase; the CRD (and
+  // APIs that return it) in status.provisioningStatus.provisioningPhase.
   simdjson::dom::parser p;
   simdjson::dom::element root;
+  simdjson::dom::element status_obj;
   std::string_view phase;
-  if (p.parse(body).get(root)
-      || root["status"]["provisioningStatus"]["provisioningPhase"].get_string().get(phase)) {
+  bool ok = !p.parse(body).get(root) && !root["status"].get(status_obj);
+  if (ok && status_obj["provisioningPhase"].get_string().get(phase) != simdjson::SUCCESS) {
+    simdjson::dom::element nested;
+    ok = !status_obj["provisioningStatus"].get(nested)
+         && nested["provisioningPhase"].get_string().get(phase) == simdjson::SUCCESS;
+    if (ok)
+      status_obj = nested;
+  }
+  if (!ok) {
     st.phases[site] = "error";
     st.messages[site] = "unreadable provisioning request";
     return;
   }
   st.phases[site] = lower(std::string{phase});
   std::string_view msg;
-  if (root["status"]["provisioningStatus"]["message"].get_string().get(msg)
-      == simdjson::SUCCESS)
+  if (status_obj["message"].get_string().get(msg) == simdjson::SUCCESS)
     st.messages[site] = std::string{msg};
 }
 

@@ -93,6 +93,9 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // Nothing else is inherited: listening sockets and connections of o2hub
+  // must not live on in the child (tmux's server outlives us).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   sigset_t none;

@@ -256,6 +256,10 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST(shown.find("intent created") != std::string::npos, shown);
   BOOST_TEST(shown.find("edge2") != std::string::npos, shown);
   BOOST_TEST(shown.find("URLLC") != std::string::npos, shown);
+  // It follows the pipeline; Ctrl-C stops following, not the console.
+  read_output_times(*a, "intent_parsed", 1);
+  a->send_text(R"({"type":"key","key":"C-c"})");
+  read_output_times(*a, "stopped following", 1);
   a->send_text(R"({"type":"command","content":"status"})");
   read_output_with(*a, "Edge sites");
 }
