@@ -32,7 +32,11 @@ std::string to_json(const pipeline_run& r) {
     .begin_object();
   for (auto& [repo, sha] : r.commits)
     w.kv(repo, sha);
-  w.end_object().kv("reason", r.reason).kv("result", r.result).end_object();
+  w.end_object()
+    .kv("reason", r.reason)
+    .kv("result", r.result)
+    .kv("after_completion", r.after_completion)
+    .end_object();
   return w.take();
 }
 
@@ -54,6 +58,9 @@ bool from_json(const std::string& text, pipeline_run& r) {
   str("rendered_at", r.rendered_at);
   str("reason", r.reason);
   str("result", r.result);
+  bool after = false;
+  if (root["after_completion"].get_bool().get(after) == simdjson::SUCCESS)
+    r.after_completion = after;
   simdjson::dom::object commits;
   if (root["commits"].get_object().get(commits) == simdjson::SUCCESS)
     for (auto [k, v] : commits) {
@@ -577,13 +584,18 @@ void run_step(self_ptr self) {
             (*reverts)[repo] = sha;
             if (--*left > 0)
               return;
+            auto after = self->state.run.after_completion;
             json::writer out;
-            out.begin_object().kv("reason", self->state.run.reason).key("reverts").begin_object();
+            out.begin_object().kv("reason", self->state.run.reason);
+            if (after)
+              out.kv("trigger", "alert");
+            out.key("reverts").begin_object();
             for (auto& [r, c] : *reverts)
               out.kv(r, c);
             out.end_object().end_object();
-            stage(self, "failed", out.take());
-            finish(self, "failed");
+            // A completed pipeline ends with its one `rollback` stage.
+            stage(self, after ? "rollback" : "failed", out.take());
+            finish(self, after ? "rolled_back" : "failed");
           },
           [self](const caf::error& err) {
             fail(self, self->state.run.reason + "; the revert failed: " + render(err));
@@ -659,7 +671,8 @@ void launch(mgr_ptr self, pipeline_run run, bool fresh) {
   auto id = run.value.intent_id;
   auto me = caf::actor_cast<pipeline_manager_actor>(self);
   auto env = st.env;
-  auto p = self->spawn(pipeline_fsm, env, me, std::move(run));
+  // Linked: a pipeline goes when the manager goes (shutdown).
+  auto p = self->spawn<caf::linked>(pipeline_fsm, env, me, std::move(run));
   st.running[id] = p;
   (void) fresh;
   self->send(p, atom::run_v);
@@ -748,13 +761,9 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
           run.reason = reason;
           run.step = "rollback";
           run.result.clear();
+          run.after_completion = true;
           if (st.env.runs)
             st.env.runs->put(run.value.intent_id, to_json(run));
-          json::writer w;
-          w.begin_object().kv("reason", reason).kv("trigger", "alert").end_object();
-          self->request(st.env.monitor, std::chrono::seconds(10), atom::update_v,
-                        run.value.intent_id, std::string{"rollback"}, w.take())
-            .then([](const pipeline&) {}, [](const caf::error&) {});
           launch(self, std::move(run), false);
         } else {
           ++i;

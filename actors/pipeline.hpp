@@ -33,8 +33,11 @@ struct pipeline_run {
   std::map<std::string, std::string> commits;
   /// Why it rolled back (or failed).
   std::string reason;
-  /// completed or failed once done.
+  /// completed, failed or rolled_back once done.
   std::string result;
+  /// The rollback undoes a completed deployment (an alert): the monitor
+  /// records it as the pipeline's one `rollback` stage, after the revert.
+  bool after_completion = false;
 };
 
 std::string to_json(const pipeline_run& r);

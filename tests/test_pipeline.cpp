@@ -1,0 +1,295 @@
+// The whole pipeline with the real binary: `o2hub serve` and `o2hub
+// edge-sim` (simulated O2 IMS / Prometheus / Kubernetes on loopback) sharing
+// a data dir with a real local bare git remote.
+#define BOOST_TEST_MODULE pipeline
+#include <boost/test/unit_test.hpp>
+
+#include "io/git.hpp"
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A data dir, a config with three simulated sites on free ports, and the
+/// edge simulator.
+struct edges {
+  std::string data = fresh_data_dir();
+  std::vector<uint16_t> ports = free_ports(10);
+  uint16_t control = ports[9];
+  std::string cfg = data + ".yaml";
+  std::unique_ptr<process> sim;
+
+  edges() {
+    std::ofstream out{cfg};
+    out << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
+           "pipeline:\n  poll_interval_ms: 100\n  deploy_timeout_s: 120\n"
+           "gitops:\n  retry_max_s: 1\n"
+           "edge_sites:\n";
+    for (int i = 0; i < 3; ++i)
+      out << "  edge" << i + 1 << ":\n    ip: 127.0.0.1\n    ports: {o2ims: "
+          << ports[i * 3] << ", prometheus: " << ports[i * 3 + 1]
+          << ", k8s_api: " << ports[i * 3 + 2] << "}\n";
+    out.close();
+    start_sim();
+  }
+
+  void start_sim() {
+    sim = std::make_unique<process>(std::vector<std::string>{
+      O2HUB_BINARY, "edge-sim", "-c", cfg, "--data-dir", data, "--control-port",
+      std::to_string(control)});
+    BOOST_REQUIRE_MESSAGE(wait_healthy(control, 20s), sim->output());
+  }
+
+  ~edges() {
+    sim->signal(SIGTERM);
+    sim->wait(5s);
+    std::error_code ec;
+    fs::remove(cfg, ec);
+  }
+
+  void fault(const std::string& body) {
+    auto r = http_request(control, "POST", "/sim/faults", body,
+                          {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  }
+
+  std::string remote() const {
+    return fs::absolute(data).string() + "/gitops/o2hub-gitops.git";
+  }
+
+  /// Commit messages of the remote, newest first.
+  std::vector<std::string> log() const {
+    std::vector<std::string> messages;
+    auto err = o2hub::git_log(data + "-mirror", remote(), "main", messages);
+    BOOST_TEST(err.empty(), err);
+    return messages;
+  }
+
+  std::map<std::string, std::string> tree() const {
+    std::map<std::string, std::string> files;
+    auto err = o2hub::git_read_tree(data + "-mirror", remote(), "main", "", files);
+    BOOST_TEST(err.empty(), err);
+    return files;
+  }
+};
+
+std::string post_intent(uint16_t port, const std::string& text) {
+  auto r = http_request(port, "POST", "/api/v1/intent", R"({"text":")" + text + "\"}",
+                        {{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto id = json_at(r.body, {"metadata", "pipeline", "id"});
+  BOOST_TEST_REQUIRE(id == json_at(r.body, {"intent", "intentId"}), r.body);
+  BOOST_TEST(json_at(r.body, {"metadata", "pipeline", "status"}) == "started");
+  return id;
+}
+
+/// Polls the monitor until the pipeline's status is `status`; returns it.
+std::string wait_status(uint16_t monitor, const std::string& id, const std::string& status,
+                        std::chrono::seconds timeout = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string body;
+  while (std::chrono::steady_clock::now() < deadline) {
+    body = http_get(monitor, "/api/v1/pipelines/" + id).body;
+    if (json_at(body, {"status"}) == status)
+      return body;
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_FAIL("pipeline " << id << " not " << status << ": " << body);
+  return body;
+}
+
+std::vector<std::string> stages_of(const std::string& pipeline_json) {
+  std::vector<std::string> out;
+  for (size_t i = 0;; ++i) {
+    auto s = json_at(pipeline_json, {"stages", i, "stage"});
+    if (s == "<missing>")
+      return out;
+    out.push_back(s);
+  }
+}
+
+size_t count_starting(const std::vector<std::string>& xs, const std::string& prefix) {
+  return static_cast<size_t>(std::count_if(xs.begin(), xs.end(), [&](const std::string& x) {
+    return x.rfind(prefix, 0) == 0;
+  }));
+}
+
+struct hub_and_edges : edges {
+  serve_fixture hub{{}, {"-c", cfg}, data};
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(shared_hub, hub_and_edges)
+
+BOOST_AUTO_TEST_CASE(an_intent_goes_through_every_stage_and_lands_in_git) {
+  ws_client ws{hub.monitor};
+  BOOST_TEST(json_at(ws.read(), {"type"}) == "initial_state");
+  auto id = post_intent(hub.intent, "Deploy URLLC with 1ms latency on edge01 and edge02");
+  std::vector<std::string> seen;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto msg = ws.read(10s);
+    if (json_at(msg, {"type"}) != "stage_update"
+        || json_at(msg, {"data", "pipeline", "intent_id"}) != id)
+      continue;
+    seen.push_back(json_at(msg, {"data", "stage", "stage"}));
+    if (seen.back() == "completed" || seen.back() == "failed")
+      break;
+  }
+  std::vector<std::string> expected{"intent_parsed", "krm_generating", "krm_generated",
+                                    "gitops_pushing", "gitops_pushed", "edge_deploying",
+                                    "edge_deployed", "slo_validating", "completed"};
+  BOOST_TEST(seen == expected, boost::test_tools::per_element());
+  auto done = wait_status(hub.monitor, id, "completed");
+  auto last = stages_of(done).size() - 1;
+  BOOST_TEST(json_at(done, {"stages", last, "metadata", "results", "edge1", "latency_p95_ms",
+                            "pass"})
+             == "true", done);
+  // The remote holds both sites' packages, as one commit.
+  auto files = tree();
+  for (auto site : {"edge1", "edge2"})
+    for (auto f : {"provisioning-request.yaml", "intent-configmap.yaml",
+                   "kustomization.yaml", "Kptfile"})
+      BOOST_TEST(files.count(std::string{site} + "/" + id + "/" + f) == 1u, site << f);
+  auto pr = files[std::string{"edge1/"} + id + "/provisioning-request.yaml"];
+  BOOST_TEST(pr.find("kind: ProvisioningRequest") != std::string::npos);
+  BOOST_TEST(pr.find("apiVersion: o2ims.provisioning.oran.org/v1alpha1") != std::string::npos);
+  BOOST_TEST(pr.find("latencyMs: 1") != std::string::npos, pr);
+  auto messages = log();
+  BOOST_TEST(count_starting(messages, "deploy intent " + id + " to edge1, edge2") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_slo_breach_rolls_back_with_a_revert_commit) {
+  fault(R"({"site":"edge2","degrade_slo":true})");
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge02");
+  auto body = wait_status(hub.monitor, id, "failed");
+  fault(R"({"site":"edge2","degrade_slo":false})");
+  auto stages = stages_of(body);
+  BOOST_TEST_REQUIRE(stages.size() >= 3u);
+  BOOST_TEST(stages[stages.size() - 3] == "slo_validating");
+  BOOST_TEST(stages[stages.size() - 2] == "rollback");
+  BOOST_TEST(stages.back() == "failed");
+  BOOST_TEST(json_at(body, {"rolled_back"}) == "true");
+  auto reason = json_at(body, {"stages", stages.size() - 1, "metadata", "reason"});
+  BOOST_TEST(reason.find("SLO not met: edge2 latency_p95_ms") != std::string::npos, reason);
+  auto messages = log();
+  BOOST_TEST_REQUIRE(!messages.empty());
+  BOOST_TEST(messages.front().rfind("Revert \"deploy intent " + id, 0) == 0u, messages.front());
+  BOOST_TEST(messages.front().find("This reverts commit ") != std::string::npos);
+  for (auto& [path, content] : tree())
+    BOOST_TEST(path.find(id) == std::string::npos, path);
+}
+
+BOOST_AUTO_TEST_CASE(a_provisioning_failure_on_one_site_fails_the_pipeline) {
+  fault(R"({"site":"edge3","fail_provisioning":true})");
+  auto id = post_intent(hub.intent, "Deploy mMTC for 10000 IoT devices on edge01 and edge03");
+  auto body = wait_status(hub.monitor, id, "failed");
+  fault(R"({"site":"edge3","fail_provisioning":false})");
+  auto stages = stages_of(body);
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "edge_deployed") == 0);
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "slo_validating") == 0);
+  auto reason = json_at(body, {"stages", stages.size() - 1, "metadata", "reason"});
+  BOOST_TEST(reason.find("provisioning failed on edge3") != std::string::npos, reason);
+  BOOST_TEST(reason.find("edge1") == std::string::npos, reason);
+}
+
+BOOST_AUTO_TEST_CASE(an_alertmanager_webhook_rolls_back_a_deployed_intent) {
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge01");
+  wait_status(hub.monitor, id, "completed");
+  // A warning on /webhook/alert is only noted...
+  auto warn = http_request(
+    hub.intent, "POST", "/webhook/alert",
+    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceLatency","severity":"warning","intent_id":")"
+      + id + R"("}}]})",
+    {{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(warn.status == 200u, warn.body);
+  BOOST_TEST(json_at(warn.body, {"ignored"}) == "1");
+  BOOST_TEST(json_at(warn.body, {"rolled_back"}) == "[]");
+  // ... a critical one rolls back.
+  auto crit = http_request(
+    hub.intent, "POST", "/webhook/alert",
+    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceDown","severity":"critical","intent_id":")"
+      + id + R"("},"annotations":{"summary":"slice down"}}]})",
+    {{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(crit.status == 200u, crit.body);
+  BOOST_TEST(json_at(crit.body, {"rolled_back", size_t{0}}) == id, crit.body);
+  // The completed pipeline ends with its rollback, after the revert.
+  std::string body;
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    body = http_get(hub.monitor, "/api/v1/pipelines/" + id).body;
+    if (json_at(body, {"current_stage"}) == "rollback")
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto stages = stages_of(body);
+  BOOST_TEST(count_starting(stages, "rollback") == 1u, body);
+  BOOST_TEST(json_at(body, {"rolled_back"}) == "true");
+  BOOST_TEST(json_at(body, {"stages", stages.size() - 1, "metadata", "trigger"}) == "alert");
+  BOOST_TEST(json_at(body, {"stages", stages.size() - 1, "metadata", "reverts",
+                            "o2hub-gitops"})
+               .size()
+             == 40u, body);
+  auto messages = log();
+  BOOST_TEST(messages.front().find("Reason: alert SliceDown: slice down") != std::string::npos,
+             messages.front());
+  // Bad payloads are refused with a reason.
+  auto bad = http_request(hub.intent, "POST", "/webhook/rollback", R"({"nope":1})",
+                          {{"Content-Type", "application/json"}});
+  BOOST_TEST(bad.status == 422u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_CASE(a_push_while_the_remote_is_down_lands_once_when_it_is_back,
+                        edges) {
+  serve_fixture hub{{}, {"-c", cfg}, data};
+  auto away = remote() + ".away";
+  fs::rename(remote(), away);
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge01");
+  std::this_thread::sleep_for(1500ms); // a few failed attempts
+  auto during = http_get(hub.monitor, "/api/v1/pipelines/" + id).body;
+  BOOST_TEST(json_at(during, {"current_stage"}) == "gitops_pushing", during);
+  fs::rename(away, remote());
+  wait_status(hub.monitor, id, "completed");
+  auto messages = log();
+  BOOST_TEST(count_starting(messages, "deploy intent " + id) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(kill_9_mid_pipeline_resumes_after_restart, edges) {
+  std::string id;
+  {
+    serve_fixture hub{{}, {"-c", cfg}, data};
+    fault(R"({"site":"edge1","refuse":true})");
+    id = post_intent(hub.intent, "Deploy eMBB service on edge01");
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline
+           && json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id).body,
+                      {"current_stage"})
+                != "edge_deploying")
+      std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(300ms);
+    hub.proc.signal(SIGKILL);
+    hub.proc.wait(5s);
+  } // the fixture keeps the data dir (it was given one)
+  fault(R"({"site":"edge1","refuse":false})");
+  serve_fixture again{{}, {"-c", cfg}, data};
+  auto body = wait_status(again.monitor, id, "completed");
+  auto stages = stages_of(body);
+  // Resumed from the deployment: nothing before it ran twice.
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "gitops_pushed") == 1);
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "edge_deploying") >= 1);
+  BOOST_TEST(count_starting(log(), "deploy intent " + id) == 1u);
+  BOOST_TEST(again.proc.output().find("resuming pipeline") != std::string::npos);
+}
