@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
   auto edge_sim = app.add_subcommand(
     "edge-sim", "simulated edge sites: O2 IMS, Prometheus, Kubernetes, config sync");
   add_common(edge_sim, flags);
-  edge_sim->add_option("--sites", sim_sites, "sites to simulate (default: all configured)");
+  edge_sim->add_option("--sites", sim_sites, "sites to simulate (default: all configured)")
+    ->delimiter(',');
   edge_sim->add_option("--control-port", sim_control,
                        "fault control endpoint port (30200; 0 = none)");
   edge_sim->add_option("--fail-provisioning", sim_fail, "sites whose provisioning fails");

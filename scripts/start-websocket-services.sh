@@ -12,13 +12,19 @@
 #
 # Environment: O2HUB_CONFIG (an o2hub.yaml; default config/o2hub.yaml when it
 # exists, else the embedded defaults), O2HUB_BIND, O2HUB_TOKEN,
-# O2HUB_VIEWER_TOKEN.
+# O2HUB_VIEWER_TOKEN, O2HUB_EDGE_SIM (1 = also run `o2hub edge-sim`, the
+# simulated edge sites, pid/log logs/services/edge-sim.*; the default; set 0
+# when the configured sites are real).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 logs="$here/logs/services"
 pidfile="$logs/o2hub.pid"
 logfile="$logs/o2hub.log"
+sim_pidfile="$logs/edge-sim.pid"
+sim_logfile="$logs/edge-sim.log"
+sim_port=30200
+edge_sim="${O2HUB_EDGE_SIM:-1}"
 binary="$here/build/o2hub"
 config="${O2HUB_CONFIG:-}"
 [[ -z "$config" && -f "$here/config/o2hub.yaml" ]] && config="$here/config/o2hub.yaml"
@@ -41,10 +47,37 @@ host="${O2HUB_BIND:-127.0.0.1}"
 [[ "$host" == "0.0.0.0" ]] && host=127.0.0.1
 
 running_pid() {
-  [[ -f "$pidfile" ]] || return 1
+  local file="${1:-$pidfile}"
+  [[ -f "$file" ]] || return 1
   local pid
-  pid=$(cat "$pidfile")
+  pid=$(cat "$file")
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+start_edge_sim() {
+  [[ "$edge_sim" == 1 ]] || return 0
+  if pid=$(running_pid "$sim_pidfile"); then
+    return 0
+  fi
+  local sargs=(edge-sim --data-dir "$here/data" --control-port "$sim_port")
+  [[ -n "$config" ]] && sargs+=(--config "$config")
+  echo "Starting simulated edge sites: o2hub ${sargs[*]}"
+  nohup "$binary" "${sargs[@]}" >>"$sim_logfile" 2>&1 </dev/null &
+  echo $! >"$sim_pidfile"
+  local deadline=$((SECONDS + 15))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$sim_port/health" >/dev/null 2>&1; do
+    if ! running_pid "$sim_pidfile" >/dev/null; then
+      echo "edge-sim exited during start-up; last log lines:" >&2
+      tail -20 "$sim_logfile" >&2
+      rm -f "$sim_pidfile"
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "edge-sim did not answer on port $sim_port; see $sim_logfile" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
 }
 
 health() {
@@ -64,6 +97,7 @@ start() {
     tail -20 "$logs/build.log" >&2
     exit 1
   }
+  start_edge_sim
   args=(serve --data-dir "$here/data")
   [[ -n "$config" ]] && args+=(--config "$config")
   [[ -n "${O2HUB_BIND:-}" ]] && args+=(--bind "$O2HUB_BIND")
@@ -91,6 +125,8 @@ start() {
   echo "  Intent service   http://$host:$intent_port   (API docs: /docs, WebSocket: /ws)"
   echo "  Realtime monitor http://$host:$monitor_port   (dashboard: /, WebSocket: /ws)"
   echo "  TMux bridge      http://$host:$bridge_port   (terminal: /, WebSocket: /ws)"
+  [[ "$edge_sim" == 1 ]] &&
+    echo "  Simulated edges  edge1-4 (faults: http://127.0.0.1:$sim_port/sim/faults; log $sim_logfile)"
   echo "Logs: $logfile   Stop: scripts/stop-websocket-services.sh"
 }
 
@@ -101,6 +137,14 @@ status() {
   else
     echo "o2hub: not running"
     state=1
+  fi
+  if [[ "$edge_sim" == 1 ]]; then
+    if pid=$(running_pid "$sim_pidfile"); then
+      echo "edge-sim: running (pid $pid)"
+    else
+      echo "edge-sim: not running"
+      state=1
+    fi
   fi
   for entry in "intent:$intent_port" "monitor:$monitor_port" "bridge:$bridge_port"; do
     local name=${entry%%:*} port=${entry##*:} body
@@ -122,6 +166,7 @@ logs() {
     intent | claude-headless) svc=intent ;;
     monitor | realtime-monitor) svc=monitor ;;
     bridge | tmux-websocket-bridge) svc=bridge ;;
+    edge-sim | sim) exec tail -n 100 -f "$sim_logfile" ;;
     *) echo "unknown service '$svc' (intent, monitor, bridge)" >&2; exit 2 ;;
   esac
   # One process serves all three; show the lines of the one asked for.
@@ -135,6 +180,6 @@ case "${1:-start}" in
   logs) logs "${2:-}" ;;
   stop) exec "$here/scripts/stop-websocket-services.sh" "${@:2}" ;;
   restart) "$here/scripts/stop-websocket-services.sh"; start ;;
-  -h | --help | help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h | --help | help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) echo "usage: $0 [start|status|logs [service]|stop|restart]" >&2; exit 2 ;;
 esac
