@@ -328,7 +328,7 @@ void deploy_round_done(self_ptr self) {
     stage(self, "edge_deployed", w.take());
     return step(self, "slo");
   }
-  if (std::chrono::steady_clock::now() >= st.deploy_deadline) {
+  if (self->clock().now() >= st.deploy_deadline) {
     std::string reason = "deployment timed out after "
                          + std::to_string(st.env.cfg->pipeline.deploy_timeout_s)
                          + " s; not fulfilled:";
@@ -557,7 +557,7 @@ void run_step(self_ptr self) {
       w.value(s);
     w.end_array().kv("timeout_s", st.env.cfg->pipeline.deploy_timeout_s).end_object();
     stage(self, "edge_deploying", w.take());
-    st.deploy_deadline = std::chrono::steady_clock::now()
+    st.deploy_deadline = self->clock().now()
                          + std::chrono::seconds(st.env.cfg->pipeline.deploy_timeout_s);
     st.phases.clear();
     return poll_deploy(self);

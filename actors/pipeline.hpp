@@ -65,7 +65,7 @@ struct pipeline_state {
   std::map<uint64_t, std::pair<std::string, std::string>> asked;
   uint64_t next_key = 1;
   size_t answers_left = 0;
-  std::chrono::steady_clock::time_point deploy_deadline;
+  caf::actor_clock::time_point deploy_deadline;
   /// Per site: the last O2 IMS phase (or problem) seen.
   std::map<std::string, std::string> phases;
   std::map<std::string, std::string> messages;

@@ -1,7 +1,6 @@
 #include "config/config.hpp"
 
 #include "protocol/tmux_control.hpp"
-#include <regex>
 
 #include "config/defaults.hpp"
 #include "config/yaml_reader.hpp"
@@ -263,12 +262,8 @@ caf::error validate(const config& cfg) {
     if (!categories.count(name))
       return fail("services.bridge.events: unknown event '" + name
                   + "' (processing, success, error, warning, intent, deployment)");
-    try {
-      std::regex re{pattern, std::regex::ECMAScript | std::regex::icase};
-    } catch (const std::regex_error& e) {
-      return fail("services.bridge.events." + name + ": not a valid regex: "
-                  + e.what());
-    }
+    if (auto why = tmux::regex_problem(pattern); !why.empty())
+      return fail("services.bridge.events." + name + ": not a valid regex: " + why);
   }
   if (cfg.llm.backend != "none" && cfg.llm.backend != "cli"
       && cfg.llm.backend != "http")

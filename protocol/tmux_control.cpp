@@ -1,4 +1,12 @@
+// GCC 12 reports -Wmaybe-uninitialized inside <regex> under -O1 with the
+// sanitizers (a known false positive); std::regex is confined to this file.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include "protocol/tmux_control.hpp"
+
+#include <regex>
 
 #include <algorithm>
 #include <cctype>
@@ -220,12 +228,28 @@ std::string snapshot_screen(std::string_view captured, int cursor_x,
   return out;
 }
 
+struct event_matcher::impl {
+  std::vector<std::pair<std::string, std::regex>> patterns;
+};
+
 event_matcher::event_matcher(
-  const std::vector<std::pair<std::string, std::string>>& patterns) {
+  const std::vector<std::pair<std::string, std::string>>& patterns)
+  : impl_(std::make_unique<impl>()) {
   for (const auto& [name, re] : patterns)
-    patterns_.emplace_back(name, std::regex{re, std::regex::ECMAScript
-                                                  | std::regex::icase
-                                                  | std::regex::optimize});
+    impl_->patterns.emplace_back(name, std::regex{re, std::regex::ECMAScript
+                                                        | std::regex::icase
+                                                        | std::regex::optimize});
+}
+
+event_matcher::~event_matcher() = default;
+
+std::string regex_problem(const std::string& pattern) {
+  try {
+    std::regex re{pattern, std::regex::ECMAScript | std::regex::icase};
+    return {};
+  } catch (const std::regex_error& e) {
+    return e.what();
+  }
 }
 
 std::vector<std::pair<std::string, std::string>>
@@ -241,7 +265,7 @@ event_matcher::feed(std::string_view bytes, size_t max_lines) {
     auto text = strip_ansi(raw);
     if (text.find_first_not_of(" \t") == std::string::npos)
       return;
-    for (const auto& [name, re] : patterns_) {
+    for (const auto& [name, re] : impl_->patterns) {
       std::smatch m;
       if (std::regex_search(text, m, re))
         found.emplace_back(name, m.str());

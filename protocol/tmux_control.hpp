@@ -5,7 +5,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <regex>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,6 +82,7 @@ public:
   /// matched case-insensitively. Throws std::regex_error on a bad pattern.
   explicit event_matcher(
     const std::vector<std::pair<std::string, std::string>>& patterns);
+  ~event_matcher();
 
   /// Feeds raw output bytes; returns (category, matched text) per match.
   /// At most `max_lines` complete lines are matched (the first ones); the
@@ -96,10 +97,14 @@ public:
   void reset() { partial_.clear(); }
 
 private:
-  std::vector<std::pair<std::string, std::regex>> patterns_;
+  struct impl;
+  std::unique_ptr<impl> impl_;
   std::string partial_;
   uint64_t skipped_ = 0;
 };
+
+/// Why `pattern` is not a usable event regex ("" when it is).
+std::string regex_problem(const std::string& pattern);
 
 /// The default event patterns (the categories of the original bridge).
 std::vector<std::pair<std::string, std::string>> default_event_patterns();
