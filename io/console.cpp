@@ -304,21 +304,39 @@ private:
         simdjson::dom::array stages;
         if (p["stages"].get_array().get(stages) != simdjson::SUCCESS)
           continue;
+        // The gate's verdict is in the stage after slo_validating.
         for (auto st : stages) {
-          if (str(st, "stage") != "slo_validating")
+          simdjson::dom::object results;
+          if (st["metadata"]["results"].get_object().get(results) != simdjson::SUCCESS)
             continue;
-          auto meta = st["metadata"];
-          if (meta.error())
-            continue;
-          out_ << s_("1", str(p, "intent_id")) << " (" << str(p, "status") << ")\n";
-          out_ << "  " << simdjson::minify(meta.value()) << "\n";
+          auto stage = str(st, "stage");
+          out_ << s_("1", str(p, "intent_id")) << "  "
+               << (stage == "completed" ? s_("32", "passed") : s_("31", "failed")) << "\n";
+          for (auto [site, metrics] : results) {
+            simdjson::dom::object m;
+            if (metrics.get_object().get(m) != simdjson::SUCCESS)
+              continue;
+            out_ << "  " << site << ":";
+            for (auto [name, check] : m) {
+              bool pass = false;
+              double value = 0, target = 0;
+              auto has_value = check["value"].get_double().get(value) == simdjson::SUCCESS;
+              (void) (check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
+              (void) (check["target"].get_double().get(target) == simdjson::SUCCESS);
+              std::ostringstream item;
+              item << name << " " << (has_value ? std::to_string(value) : std::string{"n/a"})
+                   << " (" << str(check, "op") << " " << target << ")";
+              out_ << "  " << s_(pass ? "32" : "31", item.str());
+            }
+            out_ << "\n";
+          }
           ++shown;
         }
         if (shown >= 5)
           break;
       }
     if (shown == 0)
-      out_ << "no SLO results yet: they appear once a pipeline reaches the SLO gate\n";
+      out_ << "no SLO results yet: they appear once a pipeline passes the SLO gate\n";
   }
 
   const console_options& opts_;

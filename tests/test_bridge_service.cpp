@@ -4,6 +4,10 @@
 #define BOOST_TEST_MODULE bridge_service
 #include <boost/test/unit_test.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -244,6 +248,28 @@ BOOST_AUTO_TEST_CASE(viewer_tokens_watch_only_and_strangers_are_refused) {
   for (auto& m : seen)
     BOOST_TEST(m.find("from-viewer") == std::string::npos);
   std::filesystem::remove(cfg);
+}
+
+BOOST_AUTO_TEST_CASE(the_session_outlives_o2hub_but_not_its_ports) {
+  auto cfg = cat_config();
+  serve_fixture f{{}, {"-c", cfg}};
+  viewer(f.bridge); // the session is up
+  f.proc.signal(SIGTERM);
+  BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0, f.proc.output());
+  // tmux's server (started by o2hub) still runs; it must not hold o2hub's
+  // listening sockets, or a restart would find its ports in use.
+  process ls{{"/usr/bin/env", "tmux", "-L", f.tmux_socket, "has-session", "-t",
+              "claude-intent"}};
+  BOOST_TEST(ls.wait(5s).value_or(-1) == 0);
+  std::filesystem::remove(cfg);
+  for (auto port : {f.intent, f.monitor, f.bridge}) {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor acc{ioc};
+    boost::system::error_code ec;
+    acc.open(boost::asio::ip::tcp::v4(), ec);
+    acc.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    BOOST_TEST(!ec, "port " << port << ": " << ec.message());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {

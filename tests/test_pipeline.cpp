@@ -29,9 +29,9 @@ struct edges {
   std::string cfg = data + ".yaml";
   std::unique_ptr<process> sim;
 
-  edges() {
+  explicit edges(const std::string& extra = {}) {
     std::ofstream out{cfg};
-    out << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
+    out << extra << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
            "pipeline:\n  poll_interval_ms: 100\n  deploy_timeout_s: 120\n"
            "gitops:\n  retry_max_s: 1\n"
            "edge_sites:\n";
@@ -63,21 +63,22 @@ struct edges {
     BOOST_TEST_REQUIRE(r.status == 200u, r.body);
   }
 
-  std::string remote() const {
-    return fs::absolute(data).string() + "/gitops/o2hub-gitops.git";
+  std::string remote(const std::string& repo = "o2hub-gitops") const {
+    return fs::absolute(data).string() + "/gitops/" + repo + ".git";
   }
 
   /// Commit messages of the remote, newest first.
-  std::vector<std::string> log() const {
+  std::vector<std::string> log(const std::string& repo = "o2hub-gitops") const {
     std::vector<std::string> messages;
-    auto err = o2hub::git_log(data + "-mirror", remote(), "main", messages);
+    auto err = o2hub::git_log(data + "-mirror-" + repo, remote(repo), "main", messages);
     BOOST_TEST(err.empty(), err);
     return messages;
   }
 
-  std::map<std::string, std::string> tree() const {
+  std::map<std::string, std::string> tree(const std::string& repo = "o2hub-gitops") const {
     std::map<std::string, std::string> files;
-    auto err = o2hub::git_read_tree(data + "-mirror", remote(), "main", "", files);
+    auto err = o2hub::git_read_tree(data + "-mirror-" + repo, remote(repo), "main", "",
+                                    files);
     BOOST_TEST(err.empty(), err);
     return files;
   }
@@ -292,4 +293,21 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_pipeline_resumes_after_restart, edges) {
   BOOST_TEST(std::count(stages.begin(), stages.end(), "edge_deploying") >= 1);
   BOOST_TEST(count_starting(log(), "deploy intent " + id) == 1u);
   BOOST_TEST(again.proc.output().find("resuming pipeline") != std::string::npos);
+}
+
+struct per_site_edges : edges {
+  per_site_edges() : edges("gitops:\n  layout: per-site\n") {
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(the_per_site_layout_uses_one_repository_per_site, per_site_edges) {
+  serve_fixture hub{{}, {"-c", cfg}, data};
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge01 and edge03");
+  wait_status(hub.monitor, id, "completed");
+  for (auto repo : {"edge1-config", "edge3-config"}) {
+    auto files = tree(repo);
+    BOOST_TEST(files.count(id + "/provisioning-request.yaml") == 1u, repo);
+    BOOST_TEST(count_starting(log(repo), "deploy intent " + id) == 1u, repo);
+  }
+  BOOST_TEST(tree("edge2-config").empty());
 }
