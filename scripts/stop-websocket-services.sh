@@ -2,6 +2,9 @@
 # Stops every o2hub service started by start-websocket-services.sh.
 #   --force       SIGKILL what does not stop within 5 s after SIGTERM
 #   --clean-logs  delete logs/services/*.log afterwards
+#   --kill-session  also end the shared tmux session (tmux -L o2hub); by
+#                 default it outlives o2hub, like any tmux session, and the
+#                 next start attaches to it again
 # The options combine. (The original stopped only the first service because
 # of `((count++))` under `set -e`; this one stops all.)
 set -euo pipefail
@@ -10,12 +13,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 logs="$here/logs/services"
 force=0
 clean=0
+kill_session=0
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
     --clean-logs) clean=1 ;;
-    -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option: $arg (use --force, --clean-logs)" >&2; exit 2 ;;
+    --kill-session) kill_session=1 ;;
+    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $arg (use --force, --clean-logs, --kill-session)" >&2; exit 2 ;;
   esac
 done
 
@@ -51,6 +56,10 @@ for pidfile in "$logs"/*.pid; do
   stopped=$((stopped + 1))
 done
 
+if [[ $kill_session == 1 ]]; then
+  tmux -L "${O2HUB_TMUX_SOCKET:-o2hub}" kill-server 2>/dev/null &&
+    echo "tmux session ended" || echo "no tmux session running"
+fi
 if [[ $clean == 1 ]]; then
   rm -f "$logs"/*.log
   echo "logs removed"
