@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -67,6 +68,9 @@ int credentials(git_credential** out, const char*, const char* user_from_url,
   return GIT_PASSTHROUGH;
 }
 
+// Remotes are anonymous (URL only, nothing in the repository's config):
+// named remotes make libgit2 match config keys with regexes, and Debian's
+// libgit2 1.5 + pcre2 leak a little on every such match.
 std::string open_or_init_bare(repo_h& repo, const std::string& dir,
                               const std::string& url) {
   std::error_code ec;
@@ -75,21 +79,16 @@ std::string open_or_init_bare(repo_h& repo, const std::string& dir,
     if (git_repository_init(repo.out(), dir.c_str(), 1) != 0)
       return last_error("cannot create repository");
   }
-  remote_h remote;
-  if (git_remote_lookup(remote.out(), repo.get(), "origin") != 0) {
-    if (git_remote_create(remote.out(), repo.get(), "origin", url.c_str()) != 0)
-      return last_error("cannot add remote");
-  } else if (std::strcmp(git_remote_url(remote.get()), url.c_str()) != 0) {
-    if (git_remote_set_url(repo.get(), "origin", url.c_str()) != 0)
-      return last_error("cannot set remote URL");
-  }
+  // The URL is kept beside the repository for people looking at it.
+  std::ofstream{dir + "/o2hub-remote-url"} << url << "\n";
   return {};
 }
 
-std::string fetch_origin(git_repository* repo, const std::string& token) {
+std::string fetch_origin(git_repository* repo, const std::string& url,
+                         const std::string& token) {
   remote_h remote;
-  if (git_remote_lookup(remote.out(), repo, "origin") != 0)
-    return last_error("no remote");
+  if (git_remote_create_anonymous(remote.out(), repo, url.c_str()) != 0)
+    return last_error("bad remote URL");
   cred_payload payload{token};
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
   opts.callbacks.credentials = credentials;
@@ -136,7 +135,7 @@ std::string git_publisher::commit(const git_change& change, std::string& sha) {
     return err;
   // Start from what the remote has, when it can be reached; else from what
   // we committed before (the push will sort it out).
-  auto fetched = fetch_origin(repo.get(), token_);
+  auto fetched = fetch_origin(repo.get(), url_, token_);
   auto local_ref = "refs/heads/" + branch_;
   auto remote_ref = "refs/remotes/origin/" + branch_;
   git_oid base{};
@@ -231,8 +230,8 @@ std::string git_publisher::push() {
   if (auto err = open_or_init_bare(repo, work_dir_, url_); !err.empty())
     return err;
   remote_h remote;
-  if (git_remote_lookup(remote.out(), repo.get(), "origin") != 0)
-    return last_error("no remote");
+  if (git_remote_create_anonymous(remote.out(), repo.get(), url_.c_str()) != 0)
+    return last_error("bad remote URL");
   cred_payload payload{token_};
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
   // push_update_reference and credentials share the payload pointer in
@@ -319,7 +318,7 @@ std::string git_read_tree(const std::string& mirror_dir, const std::string& url,
   if (auto err = open_or_init_bare(repo, mirror_dir, url); !err.empty())
     return err;
   const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(repo.get(), token ? token : ""); !err.empty())
+  if (auto err = fetch_origin(repo.get(), url, token ? token : ""); !err.empty())
     return err;
   git_oid oid;
   if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
@@ -344,7 +343,7 @@ std::string git_log(const std::string& mirror_dir, const std::string& url,
   if (auto err = open_or_init_bare(repo, mirror_dir, url); !err.empty())
     return err;
   const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(repo.get(), token ? token : ""); !err.empty())
+  if (auto err = fetch_origin(repo.get(), url, token ? token : ""); !err.empty())
     return err;
   git_oid oid;
   if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
