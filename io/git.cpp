@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -84,11 +85,38 @@ std::string open_or_init_bare(repo_h& repo, const std::string& dir,
   return {};
 }
 
-std::string fetch_origin(git_repository* repo, const std::string& url,
-                         const std::string& token) {
+/// A repository and its remote, opened once per directory for the life of
+/// the process: creating a remote makes libgit2 1.5 read url.*.insteadOf
+/// with a regex, and Debian's libgit2 + pcre2 leak on each such match.
+struct opened {
+  std::mutex mtx;
+  repo_h repo;
   remote_h remote;
-  if (git_remote_create_anonymous(remote.out(), repo, url.c_str()) != 0)
-    return last_error("bad remote URL");
+  std::string url;
+};
+
+std::shared_ptr<opened> open_cached(const std::string& dir, const std::string& url,
+                                    std::string& err) {
+  static std::mutex cache_mtx;
+  static std::map<std::string, std::shared_ptr<opened>> cache;
+  std::lock_guard<std::mutex> guard{cache_mtx};
+  auto& slot = cache[dir];
+  std::error_code ec;
+  if (slot && slot->url == url && std::filesystem::exists(dir + "/HEAD", ec))
+    return slot; // (a directory removed meanwhile is opened anew)
+  auto o = std::make_shared<opened>();
+  o->url = url;
+  if (err = open_or_init_bare(o->repo, dir, url); !err.empty())
+    return nullptr;
+  if (git_remote_create_anonymous(o->remote.out(), o->repo.get(), url.c_str()) != 0) {
+    err = last_error("bad remote URL");
+    return nullptr;
+  }
+  slot = o;
+  return o;
+}
+
+std::string fetch_origin(git_remote* remote, const std::string& token) {
   cred_payload payload{token};
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
   opts.callbacks.credentials = credentials;
@@ -96,7 +124,7 @@ std::string fetch_origin(git_repository* repo, const std::string& url,
   opts.prune = GIT_FETCH_PRUNE;
   const char* spec = "+refs/heads/*:refs/remotes/origin/*";
   git_strarray specs{const_cast<char**>(&spec), 1};
-  if (git_remote_fetch(remote.get(), &specs, &opts, nullptr) != 0)
+  if (git_remote_fetch(remote, &specs, &opts, nullptr) != 0)
     return last_error("fetch failed");
   return {};
 }
@@ -130,12 +158,15 @@ git_publisher::git_publisher(std::string work_dir, std::string url,
 }
 
 std::string git_publisher::commit(const git_change& change, std::string& sha) {
-  repo_h repo;
-  if (auto err = open_or_init_bare(repo, work_dir_, url_); !err.empty())
-    return err;
+  std::string open_err;
+  auto o = open_cached(work_dir_, url_, open_err);
+  if (!o)
+    return open_err;
+  std::lock_guard<std::mutex> guard{o->mtx};
+  auto& repo = o->repo;
   // Start from what the remote has, when it can be reached; else from what
   // we committed before (the push will sort it out).
-  auto fetched = fetch_origin(repo.get(), url_, token_);
+  auto fetched = fetch_origin(o->remote.get(), token_);
   auto local_ref = "refs/heads/" + branch_;
   auto remote_ref = "refs/remotes/origin/" + branch_;
   git_oid base{};
@@ -226,12 +257,12 @@ std::string git_publisher::commit(const git_change& change, std::string& sha) {
 }
 
 std::string git_publisher::push() {
-  repo_h repo;
-  if (auto err = open_or_init_bare(repo, work_dir_, url_); !err.empty())
-    return err;
-  remote_h remote;
-  if (git_remote_create_anonymous(remote.out(), repo.get(), url_.c_str()) != 0)
-    return last_error("bad remote URL");
+  std::string open_err;
+  auto o = open_cached(work_dir_, url_, open_err);
+  if (!o)
+    return open_err;
+  std::lock_guard<std::mutex> guard{o->mtx};
+  auto& remote = o->remote;
   cred_payload payload{token_};
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
   // push_update_reference and credentials share the payload pointer in
@@ -314,11 +345,14 @@ std::string git_read_tree(const std::string& mirror_dir, const std::string& url,
                           std::map<std::string, std::string>& files, std::string* head) {
   ensure_init();
   files.clear();
-  repo_h repo;
-  if (auto err = open_or_init_bare(repo, mirror_dir, url); !err.empty())
-    return err;
+  std::string open_err;
+  auto o = open_cached(mirror_dir, url, open_err);
+  if (!o)
+    return open_err;
+  std::lock_guard<std::mutex> guard{o->mtx};
+  auto& repo = o->repo;
   const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(repo.get(), url, token ? token : ""); !err.empty())
+  if (auto err = fetch_origin(o->remote.get(), token ? token : ""); !err.empty())
     return err;
   git_oid oid;
   if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
@@ -339,11 +373,14 @@ std::string git_log(const std::string& mirror_dir, const std::string& url,
                     const std::string& branch, std::vector<std::string>& messages) {
   ensure_init();
   messages.clear();
-  repo_h repo;
-  if (auto err = open_or_init_bare(repo, mirror_dir, url); !err.empty())
-    return err;
+  std::string open_err;
+  auto o = open_cached(mirror_dir, url, open_err);
+  if (!o)
+    return open_err;
+  std::lock_guard<std::mutex> guard{o->mtx};
+  auto& repo = o->repo;
   const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(repo.get(), url, token ? token : ""); !err.empty())
+  if (auto err = fetch_origin(o->remote.get(), token ? token : ""); !err.empty())
     return err;
   git_oid oid;
   if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
