@@ -21,7 +21,8 @@ std::vector<probe_check> checks_for(const edge_site& site,
   out.push_back({"o2ims", r});
   r.url = base("http", site.prometheus_port) + "/-/healthy";
   out.push_back({"prometheus", r});
-  r.url = base(cfg.k8s_scheme.c_str(), site.k8s_api_port) + "/readyz";
+  auto scheme = site.k8s_scheme.empty() ? cfg.k8s_scheme : site.k8s_scheme;
+  r.url = base(scheme.c_str(), site.k8s_api_port) + "/readyz";
   r.ca_file = cfg.k8s_ca_file;
   r.verify_tls = !cfg.k8s_skip_verify || !cfg.k8s_ca_file.empty();
   out.push_back({"k8s", r});

@@ -47,6 +47,7 @@ config default_config() {
     site.o2ims_port = static_cast<uint16_t>(defaults::sim_o2ims_base + n);
     site.prometheus_port = static_cast<uint16_t>(defaults::sim_prometheus_base + n);
     site.k8s_api_port = static_cast<uint16_t>(defaults::sim_k8s_base + n);
+    site.k8s_scheme = "http"; // o2hub edge-sim
     cfg.sites.push_back(std::move(site));
   }
   cfg.pipeline.slo_queries = {
@@ -287,6 +288,9 @@ caf::error validate(const config& cfg) {
                 + cfg.gitops.layout + "'");
   if (cfg.sites.empty())
     return fail("edge_sites: at least one edge site is required");
+  for (const auto& s : cfg.sites)
+    if (!s.k8s_scheme.empty() && s.k8s_scheme != "http" && s.k8s_scheme != "https")
+      return fail("edge_sites." + s.name + ".k8s_scheme: must be https or http");
   for (const auto& s : cfg.sites)
     if (s.ip.empty())
       return fail("edge_sites." + s.name + ".ip: must not be empty");

@@ -24,6 +24,9 @@ struct edge_site {
   uint16_t k8s_api_port = 0;
   /// Per-site probe interval override, seconds.
   std::optional<int> scrape_interval_s;
+  /// "http" or "https" for this site's Kubernetes API; empty: probing.k8s_scheme.
+  /// The simulated sites (edge-sim) serve plain HTTP.
+  std::string k8s_scheme;
 };
 
 struct http_config {

@@ -56,7 +56,8 @@ void read_site(detail::yaml_reader& r, const YAML::Node& node,
                {"ip", "host", "user", "key", "ssh_key", "password", "ports",
                 "o2ims_port", "prometheus_port", "k8s_api_port", "k8s_port",
                 "scrape_interval", "name", "description", "location",
-                "enabled"});
+                "enabled", "k8s_scheme"});
+  r.read(node, "k8s_scheme", path, site.k8s_scheme);
   r.read(node, "host", path, site.ip);
   r.read(node, "ip", path, site.ip);
   r.read(node, "user", path, site.user);

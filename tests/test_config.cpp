@@ -216,3 +216,17 @@ BOOST_AUTO_TEST_CASE(o2hub_yaml_can_point_at_a_seed_file) {
   BOOST_TEST(cfg->sites.size() == 4u);
   BOOST_TEST(cfg->sites[0].ip == "172.16.4.45");
 }
+
+BOOST_AUTO_TEST_CASE(a_site_may_choose_its_kubernetes_scheme) {
+  auto cfg = o2hub::default_config();
+  BOOST_TEST(cfg.sites[0].k8s_scheme == "http"); // the simulated sites
+  auto err = o2hub::parse_config("edge_sites:\n  edge9:\n    ip: 10.0.0.9\n"
+                                 "    k8s_scheme: https\n",
+                                 "inline", cfg);
+  BOOST_TEST(!err);
+  auto* site = o2hub::find_site(cfg, "edge09");
+  BOOST_TEST_REQUIRE(site != nullptr);
+  BOOST_TEST(site->k8s_scheme == "https");
+  cfg.sites.back().k8s_scheme = "ftp";
+  BOOST_TEST(static_cast<bool>(o2hub::validate(cfg)));
+}

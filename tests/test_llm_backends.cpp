@@ -66,7 +66,10 @@ bool alive(pid_t pid) {
 
 BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   auto dir = temp_dir("cli");
-  auto cfg = write_config(dir, std::string{"llm:\n  backend: cli\n  timeout_s: 2\n"
+  // The bridge's pane would run the CLI too (as it runs `claude`); keep it
+  // out of the call counts.
+  auto cfg = write_config(dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
+                                           "llm:\n  backend: cli\n  timeout_s: 2\n"
                                            "  cli_argv: [\""} + FAKE_LLM_CLI
                                  + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
   auto calls = dir + "/calls";

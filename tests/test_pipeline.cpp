@@ -38,7 +38,7 @@ struct edges {
     for (int i = 0; i < 3; ++i)
       out << "  edge" << i + 1 << ":\n    ip: 127.0.0.1\n    ports: {o2ims: "
           << ports[i * 3] << ", prometheus: " << ports[i * 3 + 1]
-          << ", k8s_api: " << ports[i * 3 + 2] << "}\n";
+          << ", k8s_api: " << ports[i * 3 + 2] << "}\n    k8s_scheme: http\n";
     out.close();
     start_sim();
   }

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,23 @@ struct serve_fixture {
                             "no /health on " << port << ":\n" << proc.output());
   }
 
+  /// Without a config of the test's own, the four default sites move to
+  /// ports nobody listens on: a simulated edge running on this machine
+  /// (ports 30201-30404) must not answer the test's probes.
+  std::vector<std::string> isolation(const std::vector<std::string>& extra) const {
+    for (auto& a : extra)
+      if (a == "-c" || a == "--config" || a == "--edge-sites")
+        return {};
+    auto path = data + "-sites.yaml";
+    auto p = free_ports(12);
+    std::ofstream out{path};
+    out << "edge_sites:\n";
+    for (int i = 0; i < 4; ++i)
+      out << "  edge" << i + 1 << ":\n    ip: 127.0.0.1\n    ports: {o2ims: " << p[i * 3]
+          << ", prometheus: " << p[i * 3 + 1] << ", k8s_api: " << p[i * 3 + 2] << "}\n";
+    return {"--edge-sites", path};
+  }
+
   std::vector<std::string> args(const std::vector<std::string>& extra) const {
     std::vector<std::string> out{O2HUB_BINARY,
                                  "serve",
@@ -51,6 +69,8 @@ struct serve_fixture {
                                  "--tmux-socket",
                                  tmux_socket};
     out.insert(out.end(), extra.begin(), extra.end());
+    auto iso = isolation(extra);
+    out.insert(out.end(), iso.begin(), iso.end());
     return out;
   }
 
@@ -62,8 +82,9 @@ struct serve_fixture {
     // The bridge's private tmux server outlives o2hub by design; not ours.
     process kill{{"/usr/bin/env", "tmux", "-L", tmux_socket, "kill-server"}};
     kill.wait(std::chrono::seconds(5));
+    std::error_code ec;
+    std::filesystem::remove(data + "-sites.yaml", ec);
     if (owns_data) {
-      std::error_code ec;
       std::filesystem::remove_all(data, ec);
     }
   }
