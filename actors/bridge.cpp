@@ -28,16 +28,28 @@ void report(self_ptr self) {
   put("tmux_session", "\"" + st.opts.session + "\"");
   put("connected_clients", std::to_string(st.viewers.size()));
   put("session_restarts", std::to_string(st.restarts));
+  put("viewer_resyncs", std::to_string(st.resyncs));
 }
 
+void check_lagging(self_ptr self);
+
 /// Pushes one payload to every ready viewer; drops viewers whose sink
-/// refused it (gone, or closed for being too slow).
+/// refused it (gone, or closed). A viewer that falls behind stops getting
+/// the stream (it never delays the others) and is resynced later.
 void broadcast(self_ptr self, const std::string& text) {
   auto payload = std::make_shared<const std::string>(text);
-  auto& viewers = self->state.viewers;
+  auto& st = self->state;
+  auto& viewers = st.viewers;
   bool dropped = false;
+  bool lagged = false;
   for (auto i = viewers.begin(); i != viewers.end();) {
-    if (i->second.ready && !i->second.sink->push(payload)) {
+    auto& v = i->second;
+    if (v.ready && v.sink->queued_bytes() > st.opts.lag_bytes) {
+      v.ready = false;
+      v.lagging = true;
+      lagged = true;
+    }
+    if (v.ready && !v.sink->push(payload)) {
       i = viewers.erase(i);
       dropped = true;
     } else {
@@ -46,6 +58,10 @@ void broadcast(self_ptr self, const std::string& text) {
   }
   if (dropped)
     report(self);
+  if (lagged && !st.lag_timer) {
+    st.lag_timer = true;
+    self->delayed_send(self, std::chrono::milliseconds(100), atom::tick_v);
+  }
 }
 
 /// Tells everybody, ready or not (session lost/restarted).
@@ -77,6 +93,32 @@ void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
     return; // the link is going down; link(true) asks again
   st.captures[capture] = cursor;
   st.snapshots[cursor].viewers = std::move(ids);
+}
+
+/// Resyncs lagging viewers whose queues drained; keeps checking while any
+/// still lags.
+void check_lagging(self_ptr self) {
+  auto& st = self->state;
+  std::vector<uint64_t> ids;
+  bool still = false;
+  for (auto& [id, v] : st.viewers) {
+    if (!v.lagging)
+      continue;
+    if (v.sink->queued_bytes() <= st.opts.resume_bytes) {
+      v.lagging = false;
+      ids.push_back(id);
+      ++st.resyncs;
+    } else {
+      still = true;
+    }
+  }
+  request_snapshot(self, std::move(ids));
+  if (still) {
+    st.lag_timer = true;
+    self->delayed_send(self, std::chrono::milliseconds(100), atom::tick_v);
+  } else {
+    st.lag_timer = false;
+  }
 }
 
 std::vector<uint64_t> waiting_viewers(self_ptr self) {
@@ -285,6 +327,7 @@ bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
         send_error(self, sink_id, "session_unavailable",
                    "the tmux session did not take the input");
     },
+    [self](atom::tick) { check_lagging(self); },
     [self](atom::resize, uint32_t cols, uint32_t rows) {
       auto& st = self->state;
       if (st.up)

@@ -37,12 +37,18 @@ struct bridge_options {
   std::shared_ptr<std::atomic<int>> backlog;
   /// Output lines matched for events per second; the rest are skipped.
   size_t event_lines_per_s = 2000;
+  /// A viewer with more than this many bytes still unsent stops getting the
+  /// stream; once below `resume_bytes` it is resynced from a fresh screen.
+  size_t lag_bytes = 1024 * 1024;
+  size_t resume_bytes = 64 * 1024;
 };
 
 struct bridge_viewer {
   std::shared_ptr<ws_sink> sink;
   /// Has its snapshot: gets the live stream.
   bool ready = false;
+  /// Fell behind: skipped until its queue drains, then resynced.
+  bool lagging = false;
 };
 
 struct bridge_snapshot {
@@ -70,6 +76,9 @@ struct bridge_state {
   /// Event-matching budget: lines left in the current second.
   caf::actor_clock::time_point budget_start;
   size_t budget_left = 0;
+  bool lag_timer = false;
+  /// Viewers resynced after lagging (for /health and tests).
+  uint64_t resyncs = 0;
   /// An unfinished UTF-8 sequence at the end of the last output.
   std::string utf8_carry;
 };

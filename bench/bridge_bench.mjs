@@ -87,9 +87,11 @@ function percentile(xs, p) {
   stuck.on('close', () => { stuckClosed = true; });
   const bytes = new Array(viewers).fill(0);
   const sockets = [];
+  const closes = {};
   for (let i = 0; i < viewers; i += 1) {
     const ws = await open(18705);
     ws.onmessage = (ev) => { bytes[i] += ev.data.length; };
+    ws.onclose = (ev) => { const k = `${ev.code} ${ev.reason}`; closes[k] = (closes[k] ?? 0) + 1; };
     sockets.push(ws);
   }
   const rss = [];
@@ -106,6 +108,8 @@ function percentile(xs, p) {
   console.log(`all viewers together: ${rates.reduce((a, b) => a + b, 0).toFixed(1)} MiB/s`);
   console.log(`o2hub RSS MiB per second: ${rss.map((k) => (k / 1024).toFixed(0)).join(' ')}`);
   console.log(`the non-reading viewer was ${stuckClosed ? 'closed by the server' : 'still open'} at the end`);
+  const closed = Object.entries(closes).map(([k, n]) => `${n}x "${k}"`).join(', ');
+  console.log(`reading viewers closed by the server during the run: ${closed || 'none'}`);
   for (const ws of sockets) ws.close();
   stuck.destroy();
   hub.stop();

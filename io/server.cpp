@@ -121,6 +121,7 @@ public:
 
   uint64_t id() const override { return id_; }
   o2hub::role role() const override { return role_; }
+  size_t queued_bytes() const override { return pending_bytes_.load(); }
 
 private:
   void on_accept(beast::error_code ec) {

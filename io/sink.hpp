@@ -49,6 +49,11 @@ public:
 
   virtual o2hub::role role() const = 0;
 
+  /// Bytes queued and not yet written to the client (0 if not tracked).
+  virtual size_t queued_bytes() const {
+    return 0;
+  }
+
   /// Convenience: push a copy of `text`.
   bool send(std::string text) {
     return push(std::make_shared<const std::string>(std::move(text)));

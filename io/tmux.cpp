@@ -282,8 +282,6 @@ void tmux_link::impl::run() {
       int status = 0;
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
-      if (attached && cbs.on_link)
-        cbs.on_link(false);
       while (!errors.empty() && (errors.back() == '\n' || errors.back() == '\r'))
         errors.pop_back();
       bool stopping_now;
@@ -291,6 +289,9 @@ void tmux_link::impl::run() {
         std::lock_guard<std::mutex> guard{mtx};
         stopping_now = stopping;
       }
+      // Detaching at shutdown is not a lost session: viewers are not told.
+      if (attached && !stopping_now && cbs.on_link)
+        cbs.on_link(false);
       if (!stopping_now)
         log::warn("tmux control connection ended; starting it again",
                   {{"session", opts.session}, {"socket", opts.socket},

@@ -115,7 +115,9 @@ using bridge_actor = caf::typed_actor<
   // connection while the session is down.
   caf::reacts_to<atom::input, uint64_t, std::string, std::string>,
   // The operator's terminal size: cols, rows.
-  caf::reacts_to<atom::resize, uint32_t, uint32_t>>;
+  caf::reacts_to<atom::resize, uint32_t, uint32_t>,
+  // Checks lagging viewers (its own timer while any lags).
+  caf::reacts_to<atom::tick>>;
 
 /// The one writer of the GitOps remote(s): applies changes as commits and
 /// pushes them, one at a time, from a durable outbox; retries with backoff

@@ -118,6 +118,10 @@ struct recording_sink : ws_sink {
   std::vector<std::string> got;
   bool full = false;
   uint16_t closed = 0;
+  size_t queued = 0;
+  size_t queued_bytes() const override {
+    return queued;
+  }
   bool push(std::shared_ptr<const std::string> text) override {
     if (full || closed)
       return false;
@@ -306,6 +310,33 @@ BOOST_AUTO_TEST_CASE(event_matching_has_a_budget_per_second) {
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"error again\r\n"});
   run();
   BOOST_TEST(a->of_type("event").size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_lagging_viewer_is_skipped_then_resynced) {
+  attach();
+  auto fast = std::make_shared<recording_sink>(1);
+  auto slow = std::make_shared<recording_sink>(2);
+  for (auto& s : {fast, slow})
+    caf::anon_send(b, atom::join_v, ws_sink_ptr{s});
+  run();
+  answer_snapshot("");
+  slow->queued = 5 * 1024 * 1024; // its client stopped reading
+  for (int i = 0; i < 3; ++i)
+    caf::anon_send(b, atom::output_v, std::string{"%0"}, "line " + std::to_string(i) + "\r\n");
+  run();
+  BOOST_TEST(fast->of_type("output").size() == 4u); // screen + 3 lines
+  BOOST_TEST(slow->of_type("output").size() == 1u); // the screen only
+  BOOST_TEST(!slow->closed);
+  advance(std::chrono::milliseconds(100)); // still behind: nothing
+  BOOST_TEST(slow->of_type("output").size() == 1u);
+  slow->queued = 0; // it caught up
+  advance(std::chrono::milliseconds(100));
+  answer_snapshot("line 0\nline 1\nline 2\n");
+  BOOST_TEST_REQUIRE(slow->of_type("output").size() == 2u);
+  BOOST_TEST(json_at(slow->got.back(), {"snapshot"}) == "true");
+  caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"live again\r\n"});
+  run();
+  BOOST_TEST(json_at(slow->got.back(), {"content"}) == "live again\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(events_and_viewer_limit) {
