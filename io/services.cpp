@@ -46,6 +46,8 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 namespace o2hub {
 
 namespace net = boost::asio;
@@ -153,8 +155,31 @@ tmux_options bridge_tmux_options(const config& cfg) {
   t.cols = cfg.bridge_cols;
   t.rows = cfg.bridge_rows;
   t.command = cfg.bridge_command;
-  if (t.command.empty() && cfg.llm.backend == "cli" && !cfg.llm.cli_argv.empty())
-    t.command = {cfg.llm.cli_argv.front()};
+  if (t.command.empty() && cfg.llm.backend == "cli" && !cfg.llm.cli_argv.empty()) {
+    // Only a CLI that exists: a pane whose program cannot start would end
+    // the session at once, again and again.
+    auto cli = cfg.llm.cli_argv.front();
+    bool found = cli.find('/') != std::string::npos ? ::access(cli.c_str(), X_OK) == 0
+                                                    : false;
+    if (cli.find('/') == std::string::npos) {
+      const char* path = std::getenv("PATH");
+      std::string dirs = path ? path : "/usr/bin:/bin";
+      size_t pos = 0;
+      while (!found && pos <= dirs.size()) {
+        auto end = dirs.find(':', pos);
+        auto dir = dirs.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        found = !dir.empty() && ::access((dir + "/" + cli).c_str(), X_OK) == 0;
+        if (end == std::string::npos)
+          break;
+        pos = end + 1;
+      }
+    }
+    if (found)
+      t.command = {cli};
+    else
+      log::warn("the LLM CLI is not installed; the terminal runs o2hub console",
+                {{"program", cli}});
+  }
   if (t.command.empty()) {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

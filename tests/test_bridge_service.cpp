@@ -289,3 +289,20 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   a->send_text(R"({"type":"command","content":"status"})");
   read_output_with(*a, "Edge sites");
 }
+
+BOOST_AUTO_TEST_CASE(a_missing_llm_cli_falls_back_to_the_console) {
+  auto path = fresh_data_dir() + "-cli.yaml";
+  std::ofstream{path} << "llm:\n  backend: cli\n"
+                         "  cli_argv: [\"/nonexistent/claude\", \"-p\", \"{prompt}\"]\n";
+  serve_fixture f{{}, {"-c", path}};
+  std::filesystem::remove(path);
+  ws_client c{f.bridge};
+  BOOST_TEST(type_of(c.read()) == "connection");
+  // The console's banner arrives, in the first screen or just after it.
+  std::string screen;
+  read_until(c, [&](const std::string& m) {
+    screen += json_at(m, {"content"});
+    return screen.find("o2hub console") != std::string::npos;
+  });
+  BOOST_TEST(f.proc.output().find("the LLM CLI is not installed") != std::string::npos);
+}
