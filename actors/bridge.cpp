@@ -31,8 +31,6 @@ void report(self_ptr self) {
   put("viewer_resyncs", std::to_string(st.resyncs));
 }
 
-void check_lagging(self_ptr self);
-
 /// Pushes one payload to every ready viewer; drops viewers whose sink
 /// refused it (gone, or closed). A viewer that falls behind stops getting
 /// the stream (it never delays the others) and is resynced later.

@@ -113,21 +113,6 @@ namespace {
 
 using self_ptr = pipeline_actor::stateful_pointer<pipeline_state>;
 
-std::string url_escape(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string lower(std::string s) {
   for (auto& c : s)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -405,7 +390,7 @@ void query_slo(self_ptr self) {
           q.replace(pos, ph.size(), val);
       ask(self,
           "http://" + s->ip + ":" + std::to_string(s->prometheus_port)
-            + "/api/v1/query?query=" + url_escape(q),
+            + "/api/v1/query?query=" + url_encode(q),
           site, metric);
     }
   }
@@ -666,7 +651,7 @@ namespace {
 
 using mgr_ptr = pipeline_manager_actor::stateful_pointer<manager_state>;
 
-void launch(mgr_ptr self, pipeline_run run, bool fresh) {
+void launch(mgr_ptr self, pipeline_run run) {
   auto& st = self->state;
   auto id = run.value.intent_id;
   auto me = caf::actor_cast<pipeline_manager_actor>(self);
@@ -674,7 +659,6 @@ void launch(mgr_ptr self, pipeline_run run, bool fresh) {
   // Linked: a pipeline goes when the manager goes (shutdown).
   auto p = self->spawn<caf::linked>(pipeline_fsm, env, me, std::move(run));
   st.running[id] = p;
-  (void) fresh;
   self->send(p, atom::run_v);
 }
 
@@ -697,7 +681,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
         st.finished[id] = std::move(run);
       } else {
         log::info("resuming pipeline", {{"intent_id", id}, {"step", run.step}});
-        launch(self, std::move(run), false);
+        launch(self, std::move(run));
       }
     }
   }
@@ -718,7 +702,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
             run.text = text;
             if (st.env.runs)
               st.env.runs->put(x.intent_id, to_json(run));
-            launch(self, std::move(run), true);
+            launch(self, std::move(run));
             json::writer w;
             w.begin_object()
               .kv("id", x.intent_id)
@@ -764,7 +748,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
           run.after_completion = true;
           if (st.env.runs)
             st.env.runs->put(run.value.intent_id, to_json(run));
-          launch(self, std::move(run), false);
+          launch(self, std::move(run));
         } else {
           ++i;
         }

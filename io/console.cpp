@@ -1,6 +1,7 @@
 #include "io/console.hpp"
 
 #include "io/http_call.hpp"
+#include "protocol/json.hpp"
 
 #include <simdjson.h>
 
@@ -41,41 +42,10 @@ std::string str(simdjson::dom::element e, const char* key,
   return fallback;
 }
 
-std::string url_escape(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out.push_back(static_cast<char>(c));
-    else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
+std::string body_of(const std::string& text) {
+  json::writer w;
+  w.begin_object().kv("text", text).end_object();
+  return w.take();
 }
 
 class console {
@@ -157,7 +127,7 @@ private:
   void submit(const std::string& text) {
     out_ << s_("33", "… processing intent") << "\n" << std::flush;
     auto r = call("POST", opts_.intent_url + "/api/v1/intent",
-                  "{\"text\":" + json_string(text) + "}", 60000);
+                  body_of(text), 60000);
     simdjson::dom::element root;
     if (!parse(r, root, "intent service"))
       return;
@@ -222,7 +192,7 @@ private:
         out_ << s_("33", "  stopped following (the pipeline goes on)") << "\n";
         return;
       }
-      auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines/" + url_escape(id),
+      auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines/" + url_encode(id),
                     {}, 5000);
       simdjson::dom::element root;
       if (r.status == 200 && parser_.parse(r.body).get(root) == simdjson::SUCCESS) {

@@ -340,23 +340,43 @@ int collect(const char* root, const git_tree_entry* entry, void* payload) {
 
 } // namespace
 
+namespace {
+
+/// Opens the mirror at `dir`, fetches `url` into it and resolves the remote
+/// `branch` (`has_branch` false for an empty remote); `lock` holds the
+/// mirror for the caller.
+std::string open_fetched(const std::string& dir, const std::string& url,
+                         const std::string& branch, std::shared_ptr<opened>& o,
+                         std::unique_lock<std::mutex>& lock, git_oid& oid,
+                         bool& has_branch) {
+  ensure_init();
+  std::string err;
+  o = open_cached(dir, url, err);
+  if (!o)
+    return err;
+  lock = std::unique_lock<std::mutex>{o->mtx};
+  const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
+  if (err = fetch_origin(o->remote.get(), token ? token : ""); !err.empty())
+    return err;
+  has_branch = resolve(o->repo.get(), "refs/remotes/origin/" + branch, oid);
+  return {};
+}
+
+} // namespace
+
 std::string git_read_tree(const std::string& mirror_dir, const std::string& url,
                           const std::string& branch, const std::string& prefix,
                           std::map<std::string, std::string>& files, std::string* head) {
   ensure_init();
   files.clear();
-  std::string open_err;
-  auto o = open_cached(mirror_dir, url, open_err);
-  if (!o)
-    return open_err;
-  std::lock_guard<std::mutex> guard{o->mtx};
-  auto& repo = o->repo;
-  const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(o->remote.get(), token ? token : ""); !err.empty())
-    return err;
+  std::shared_ptr<opened> o;
+  std::unique_lock<std::mutex> lock;
   git_oid oid;
-  if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
-    return {}; // an empty remote
+  bool has_branch = false;
+  if (auto err = open_fetched(mirror_dir, url, branch, o, lock, oid, has_branch);
+      !err.empty() || !has_branch)
+    return err; // an error, or an empty remote
+  auto& repo = o->repo;
   if (head)
     *head = git_oid_tostr_s(&oid);
   commit_h c;
@@ -373,18 +393,14 @@ std::string git_log(const std::string& mirror_dir, const std::string& url,
                     const std::string& branch, std::vector<std::string>& messages) {
   ensure_init();
   messages.clear();
-  std::string open_err;
-  auto o = open_cached(mirror_dir, url, open_err);
-  if (!o)
-    return open_err;
-  std::lock_guard<std::mutex> guard{o->mtx};
-  auto& repo = o->repo;
-  const char* token = std::getenv("O2HUB_GITOPS_TOKEN");
-  if (auto err = fetch_origin(o->remote.get(), token ? token : ""); !err.empty())
-    return err;
+  std::shared_ptr<opened> o;
+  std::unique_lock<std::mutex> lock;
   git_oid oid;
-  if (!resolve(repo.get(), "refs/remotes/origin/" + branch, oid))
-    return {};
+  bool has_branch = false;
+  if (auto err = open_fetched(mirror_dir, url, branch, o, lock, oid, has_branch);
+      !err.empty() || !has_branch)
+    return err;
+  auto& repo = o->repo;
   walk_h walk;
   if (git_revwalk_new(walk.out(), repo.get()) != 0)
     return last_error("revwalk");

@@ -1,5 +1,7 @@
 #include "io/http_client.hpp"
 
+#include <cctype>
+
 #include <curl/curl.h>
 
 #include <atomic>
@@ -10,6 +12,21 @@
 #include <unordered_map>
 
 namespace o2hub {
+
+std::string url_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace o2hub {
 
@@ -28,6 +29,10 @@ struct fetch_result {
   std::string error;
   std::string body;
 };
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, for
+/// query values and path segments.
+std::string url_encode(std::string_view s);
 
 class http_client {
 public:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <spawn.h>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ struct process_result {
 process_result run_process(const std::vector<std::string>& argv,
                            std::chrono::milliseconds timeout,
                            size_t max_output = 4 * 1024 * 1024);
+
+/// posix_spawn settings every o2hub child gets: the three standard streams
+/// as `actions` arranged them and no other descriptor (o2hub's listening
+/// sockets must not live on in a child, e.g. tmux's server), an empty
+/// signal mask, default SIGPIPE/SIGINT/SIGTERM; `new_group`: its own
+/// process group. Call after adding the stream actions.
+void prepare_spawn(posix_spawn_file_actions_t& actions, posix_spawnattr_t& attr,
+                   bool new_group);
 
 /// Kills every process group started by run_process that is still running
 /// (at shutdown, so that no blocked caller delays the exit).

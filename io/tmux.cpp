@@ -1,6 +1,7 @@
 #include "io/tmux.hpp"
 
 #include "io/log.hpp"
+#include "io/subprocess.hpp"
 #include "protocol/tmux_control.hpp"
 
 #include <algorithm>
@@ -93,20 +94,7 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  // Nothing else is inherited: listening sockets and connections of o2hub
-  // must not live on in the child (tmux's server outlives us).
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
+  prepare_spawn(actions, attr, false);
   pid_t pid = -1;
   int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);

@@ -1,6 +1,8 @@
 // The realtime monitor's dashboard. Data from the WebSocket (URL derived
 // from location), reconnecting with backoff; every value is inserted as
 // text, never as HTML.
+import { linkServices } from '/static/links.js';
+
 const STAGES = ['input_received', 'intent_parsing', 'intent_parsed', 'krm_generating',
   'krm_generated', 'gitops_pushing', 'gitops_pushed', 'edge_deploying', 'edge_deployed',
   'slo_validating', 'completed', 'failed', 'rollback'];
@@ -182,19 +184,7 @@ function connect() {
   };
 }
 
-function links() {
-  fetch('/api/v1/services').then((r) => r.json()).then(({ services }) => {
-    for (const s of services) {
-      const a = $(`link-${s.name}`);
-      if (!a) continue;
-      const u = new URL(location.href);
-      u.port = String(s.port); u.pathname = s.ui; u.search = ''; u.hash = '';
-      a.href = u.toString();
-    }
-  }).catch(() => {});
-}
-
-links();
+linkServices();
 renderStages();
 connect();
 document.body.dataset.ready = 'true';

@@ -3,6 +3,7 @@
 // to the session as raw input; shortcut buttons send whole commands.
 import { Terminal } from '/vendor/xterm/lib/xterm.mjs';
 import { FitAddon } from '/vendor/xterm-addon-fit/lib/addon-fit.mjs';
+import { linkServices } from '/static/links.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -105,15 +106,7 @@ for (const b of document.querySelectorAll('.shortcuts button[data-command]')) {
 }
 $('clear').addEventListener('click', () => { send({ type: 'clear' }); term.focus(); });
 
-fetch('/api/v1/services').then((r) => r.json()).then(({ services }) => {
-  for (const s of services) {
-    const a = $(`link-${s.name}`);
-    if (!a) continue;
-    const u = new URL(location.href);
-    u.port = String(s.port); u.pathname = s.ui; u.search = ''; u.hash = '';
-    a.href = u.toString();
-  }
-}).catch(() => {});
+linkServices();
 
 setRole('viewer');
 connect();

@@ -46,6 +46,8 @@ test('typing in the terminal reaches the session and its output comes back', asy
   // A shortcut sends a whole command; its line comes back the same way.
   await page.click('button[data-command="status"]');
   await waitForText(page, 'status', 2);
+  await page.waitForFunction((port) => document.getElementById('link-monitor').href
+    === `http://127.0.0.1:${port}/`, ctx.hub.ports.monitor, { timeout: 5000 });
   assert.deepEqual(errors, []);
   assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.bridge}`]);
   // A second viewer (late joiner) sees the same screen.
