@@ -1,10 +1,10 @@
 // o2hub: the Intent-to-O2 services layer. This file only parses the command
 // line; everything else lives in o2hub_core.
+#include "app/console.hpp"
+#include "app/edge_sim.hpp"
+#include "app/serve.hpp"
+#include "common/log.hpp"
 #include "config/config.hpp"
-#include "io/console.hpp"
-#include "io/edge_sim.hpp"
-#include "io/log.hpp"
-#include "io/services.hpp"
 #include "protocol/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -26,16 +26,16 @@ struct common_flags {
 
 void add_common(CLI::App* app, common_flags& f) {
   app->add_option("-c,--config", f.config_file, "o2hub.yaml to load")
-    ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile);
   app->add_option("--edge-sites", f.edge_sites_file,
                   "edge-sites-config.yaml (the seed's format)")
-    ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile);
   app->add_option("--bind", f.bind, "address to listen on (default 127.0.0.1)");
   app->add_option("--data-dir", f.data_dir, "where o2hub keeps its data");
   app->add_option("--tmux-socket", f.tmux_socket,
                   "tmux -L socket of the bridge's session (default o2hub)");
   app->add_option("--log-level", f.log_level, "debug, info, warn, error or off")
-    ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
 }
 
 /// Loads the configuration: defaults, then files, then flags.
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   o2hub::console_options console_opts;
   bool no_color = false;
   auto console = app.add_subcommand(
-    "console", "the interactive intent console (what the bridge's tmux pane runs)");
+      "console", "the interactive intent console (what the bridge's tmux pane runs)");
   console->add_option("--intent-url", console_opts.intent_url,
                       "intent service base URL (http://127.0.0.1:8002)");
   console->add_option("--monitor-url", console_opts.monitor_url,
@@ -106,14 +106,17 @@ int main(int argc, char** argv) {
 
   o2hub::edge_sim_options sim_opts;
   std::vector<std::string> sim_sites, sim_fail, sim_degrade;
-  uint16_t sim_control = 30200;
+  uint16_t sim_control = o2hub::defaults::sim_control_port;
   auto edge_sim = app.add_subcommand(
-    "edge-sim", "simulated edge sites: O2 IMS, Prometheus, Kubernetes, config sync");
+      "edge-sim", "simulated edge sites: O2 IMS, Prometheus, Kubernetes, config sync");
   add_common(edge_sim, flags);
-  edge_sim->add_option("--sites", sim_sites, "sites to simulate (default: all configured)")
-    ->delimiter(',');
+  edge_sim
+      ->add_option("--sites", sim_sites, "sites to simulate (default: all configured)")
+      ->delimiter(',');
   edge_sim->add_option("--control-port", sim_control,
-                       "fault control endpoint port (30200; 0 = none)");
+                       "fault control endpoint port ("
+                           + std::to_string(o2hub::defaults::sim_control_port)
+                           + "; 0 = none)");
   edge_sim->add_option("--fail-provisioning", sim_fail, "sites whose provisioning fails");
   edge_sim->add_option("--degrade-slo", sim_degrade, "sites whose SLO metrics are bad");
 

@@ -1,8 +1,8 @@
 #include "actors/bridge.hpp"
 
-#include "io/sink.hpp"
 #include "protocol/bridge_json.hpp"
 #include "protocol/wire.hpp"
+#include "protocol/ws_sink.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -85,9 +85,8 @@ void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
   auto capture = st.next_tag++;
   auto cursor = st.next_tag++;
   if (!st.opts.send("capture-pane -p -e -J -t " + st.pane, capture)
-      || !st.opts.send("display-message -p -t " + st.pane
-                         + " \"#{cursor_x},#{cursor_y}\"",
-                       cursor))
+      || !st.opts.send(
+          "display-message -p -t " + st.pane + " \"#{cursor_x},#{cursor_y}\"", cursor))
     return; // the link is going down; link(true) asks again
   st.captures[capture] = cursor;
   st.snapshots[cursor].viewers = std::move(ids);
@@ -127,8 +126,7 @@ std::vector<uint64_t> waiting_viewers(self_ptr self) {
   return ids;
 }
 
-void send_error(self_ptr self, uint64_t sink_id, const char* code,
-                std::string message) {
+void send_error(self_ptr self, uint64_t sink_id, const char* code, std::string message) {
   auto i = self->state.viewers.find(sink_id);
   if (i != self->state.viewers.end())
     i->second.sink->send(wire::ws_error_json(code, message));
@@ -136,203 +134,202 @@ void send_error(self_ptr self, uint64_t sink_id, const char* code,
 
 } // namespace
 
-bridge_actor::behavior_type
-bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts) {
+bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> self,
+                                   bridge_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
-  st.matcher = std::make_unique<tmux::event_matcher>(
-    st.opts.event_patterns.empty() ? tmux::default_event_patterns()
-                                   : st.opts.event_patterns);
+  st.matcher = std::make_unique<tmux::event_matcher>(st.opts.event_patterns.empty()
+                                                         ? tmux::default_event_patterns()
+                                                         : st.opts.event_patterns);
   st.budget_start = self->clock().now();
   st.budget_left = st.opts.event_lines_per_s;
   report(self);
   return {
-    [self](atom::link, bool up) {
-      auto& st = self->state;
-      st.up = up;
-      st.pane.clear();
-      st.captures.clear();
-      st.snapshots.clear();
-      st.matcher->reset();
-      st.utf8_carry.clear();
-      for (auto& [id, v] : st.viewers)
-        v.ready = false;
-      if (up) {
-        if (st.ever_up) {
-          ++st.restarts;
-          tell_all(self, wire::bridge_event_json("warning",
-                                                 "tmux session restarted"));
-        }
-        st.ever_up = true;
-        // A pane this client falls 2 s behind on is paused by tmux (its
-        // output dropped for us); %pause then makes us resync everybody.
-        st.opts.send("refresh-client -f pause-after=2", 0);
-        query_pane(self);
-      } else {
-        tell_all(self, wire::bridge_event_json("error",
-                                               "tmux session lost; restarting"));
-      }
-      report(self);
-    },
-    [self](atom::output, const std::string& pane, const std::string& bytes) {
-      auto& st = self->state;
-      if (st.opts.backlog)
-        --*st.opts.backlog;
-      if (pane != st.pane || st.pane.empty())
-        return;
-      auto text = tmux::take_utf8(st.utf8_carry, bytes);
-      if (!text.empty())
-        broadcast(self, wire::bridge_output_json(text, false));
-      auto now = self->clock().now();
-      if (now - st.budget_start >= std::chrono::seconds(1)) {
-        st.budget_start = now;
-        st.budget_left = st.opts.event_lines_per_s;
-      }
-      auto before = st.matcher->skipped();
-      auto found = st.matcher->feed(bytes, st.budget_left);
-      auto lines = std::count(bytes.begin(), bytes.end(), '\n');
-      auto used = static_cast<size_t>(lines) - (st.matcher->skipped() - before);
-      st.budget_left -= std::min(st.budget_left, used);
-      for (auto& [event, match] : found)
-        broadcast(self, wire::bridge_event_json(event, match));
-    },
-    [self](atom::reply, uint64_t tag, bool ok, std::string& body) {
-      auto& st = self->state;
-      if (tag == st.pane_tag) {
-        st.pane_tag = 0;
-        while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
-          body.pop_back();
-        if (!ok || body.empty() || body[0] != '%')
-          return;
-        bool changed = body != st.pane;
-        st.pane = body;
-        st.utf8_carry.clear();
+      [self](atom::link, bool up) {
+        auto& st = self->state;
+        st.up = up;
+        st.pane.clear();
+        st.captures.clear();
+        st.snapshots.clear();
         st.matcher->reset();
-        if (changed) {
-          // A different pane is a different screen for everybody.
-          for (auto& [id, v] : st.viewers)
-            v.ready = false;
+        st.utf8_carry.clear();
+        for (auto& [id, v] : st.viewers)
+          v.ready = false;
+        if (up) {
+          if (st.ever_up) {
+            ++st.restarts;
+            tell_all(self, wire::bridge_event_json("warning", "tmux session restarted"));
+          }
+          st.ever_up = true;
+          // A pane this client falls 2 s behind on is paused by tmux (its
+          // output dropped for us); %pause then makes us resync everybody.
+          st.opts.send("refresh-client -f pause-after=2", 0);
+          query_pane(self);
+        } else {
+          tell_all(self,
+                   wire::bridge_event_json("error", "tmux session lost; restarting"));
         }
-        request_snapshot(self, waiting_viewers(self));
         report(self);
-        return;
-      }
-      if (auto i = st.captures.find(tag); i != st.captures.end()) {
-        auto cursor = i->second;
-        st.captures.erase(i);
-        if (auto s = st.snapshots.find(cursor); s != st.snapshots.end())
-          s->second.captured = ok ? std::move(body) : std::string{};
-        return;
-      }
-      auto s = st.snapshots.find(tag);
-      if (s == st.snapshots.end())
-        return;
-      auto snap = std::move(s->second);
-      st.snapshots.erase(s);
-      int x = 0;
-      int y = 0;
-      if (ok)
-        std::sscanf(body.c_str(), "%d,%d", &x, &y);
-      auto payload = std::make_shared<const std::string>(
-        wire::bridge_output_json(tmux::snapshot_screen(snap.captured, x, y), true));
-      for (auto id : snap.viewers) {
-        auto v = st.viewers.find(id);
-        if (v == st.viewers.end())
-          continue;
-        if (v->second.sink->push(payload))
-          v->second.ready = true;
-        else
-          st.viewers.erase(v);
-      }
-    },
-    [self](atom::notify, const std::string& name, const std::string& text) {
-      auto& st = self->state;
-      if (!st.up)
-        return;
-      if (name == "pause") {
-        // We fell behind and tmux dropped output: carry on from a fresh
-        // screen for everybody.
-        auto pane = text.substr(0, text.find(' '));
-        st.opts.send("refresh-client -A " + pane + ":continue", 0);
-        if (pane == st.pane) {
+      },
+      [self](atom::output, const std::string& pane, const std::string& bytes) {
+        auto& st = self->state;
+        if (st.opts.backlog)
+          --*st.opts.backlog;
+        if (pane != st.pane || st.pane.empty())
+          return;
+        auto text = tmux::take_utf8(st.utf8_carry, bytes);
+        if (!text.empty())
+          broadcast(self, wire::bridge_output_json(text, false));
+        auto now = self->clock().now();
+        if (now - st.budget_start >= std::chrono::seconds(1)) {
+          st.budget_start = now;
+          st.budget_left = st.opts.event_lines_per_s;
+        }
+        auto before = st.matcher->skipped();
+        auto found = st.matcher->feed(bytes, st.budget_left);
+        auto lines = std::count(bytes.begin(), bytes.end(), '\n');
+        auto used = static_cast<size_t>(lines) - (st.matcher->skipped() - before);
+        st.budget_left -= std::min(st.budget_left, used);
+        for (auto& [event, match] : found)
+          broadcast(self, wire::bridge_event_json(event, match));
+      },
+      [self](atom::reply, uint64_t tag, bool ok, std::string& body) {
+        auto& st = self->state;
+        if (tag == st.pane_tag) {
+          st.pane_tag = 0;
+          while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
+            body.pop_back();
+          if (!ok || body.empty() || body[0] != '%')
+            return;
+          bool changed = body != st.pane;
+          st.pane = body;
           st.utf8_carry.clear();
           st.matcher->reset();
-          std::vector<uint64_t> ids;
-          for (auto& [id, v] : st.viewers) {
-            v.ready = false;
-            ids.push_back(id);
+          if (changed) {
+            // A different pane is a different screen for everybody.
+            for (auto& [id, v] : st.viewers)
+              v.ready = false;
           }
-          request_snapshot(self, std::move(ids));
-        }
-        return;
-      }
-      if (name == "window-pane-changed" || name == "session-window-changed"
-          || name == "session-changed")
-        query_pane(self);
-    },
-    [self](atom::join, ws_sink_ptr& sink) {
-      auto& st = self->state;
-      if (st.viewers.size() >= st.opts.max_viewers) {
-        sink->close(close_code::try_again_later,
-                    "too many viewers (at most "
-                      + std::to_string(st.opts.max_viewers) + ")");
-        return;
-      }
-      auto id = sink->id();
-      sink->send(wire::bridge_connection_json(st.opts.session,
-                                              to_string(sink->role()), st.up));
-      st.viewers[id] = bridge_viewer{std::move(sink), false};
-      request_snapshot(self, {id});
-      report(self);
-    },
-    [self](atom::leave, uint64_t id) {
-      if (self->state.viewers.erase(id) > 0)
-        report(self);
-    },
-    [self](atom::input, uint64_t sink_id, const std::string& kind,
-           const std::string& data) {
-      auto& st = self->state;
-      if (!st.up || st.pane.empty()) {
-        send_error(self, sink_id, "session_unavailable",
-                   "the tmux session is not running right now; it is being "
-                   "restarted");
-        return;
-      }
-      bool ok = true;
-      if (kind == "command") {
-        ok = st.opts.send(tmux::send_bytes_command(st.pane, data + "\r"), 0);
-      } else if (kind == "input") {
-        ok = st.opts.send(tmux::send_bytes_command(st.pane, data), 0);
-      } else if (kind == "key") {
-        auto key = tmux::allowed_key(data);
-        if (!key) {
-          send_error(self, sink_id, "key_not_allowed",
-                     "key '" + data + "' is not on the allowed list");
+          request_snapshot(self, waiting_viewers(self));
+          report(self);
           return;
         }
-        ok = st.opts.send("send-keys -t " + st.pane + " " + *key, 0);
-      } else if (kind == "clear") {
-        ok = st.opts.send("send-keys -R -t " + st.pane, 0)
-             && st.opts.send("clear-history -t " + st.pane, 0);
-        st.matcher->reset();
-        // Everybody's screen is redrawn from tmux's (now empty) one.
-        std::vector<uint64_t> ids;
-        for (auto& [id, v] : st.viewers)
-          ids.push_back(id);
-        request_snapshot(self, std::move(ids));
-      }
-      if (!ok)
-        send_error(self, sink_id, "session_unavailable",
-                   "the tmux session did not take the input");
-    },
-    [self](atom::tick) { check_lagging(self); },
-    [self](atom::resize, uint32_t cols, uint32_t rows) {
-      auto& st = self->state;
-      if (st.up)
-        st.opts.send("refresh-client -C " + std::to_string(cols) + "x"
-                       + std::to_string(rows),
-                     0);
-    },
+        if (auto i = st.captures.find(tag); i != st.captures.end()) {
+          auto cursor = i->second;
+          st.captures.erase(i);
+          if (auto s = st.snapshots.find(cursor); s != st.snapshots.end())
+            s->second.captured = ok ? std::move(body) : std::string{};
+          return;
+        }
+        auto s = st.snapshots.find(tag);
+        if (s == st.snapshots.end())
+          return;
+        auto snap = std::move(s->second);
+        st.snapshots.erase(s);
+        int x = 0;
+        int y = 0;
+        if (ok)
+          std::sscanf(body.c_str(), "%d,%d", &x, &y);
+        auto payload = std::make_shared<const std::string>(
+            wire::bridge_output_json(tmux::snapshot_screen(snap.captured, x, y), true));
+        for (auto id : snap.viewers) {
+          auto v = st.viewers.find(id);
+          if (v == st.viewers.end())
+            continue;
+          if (v->second.sink->push(payload))
+            v->second.ready = true;
+          else
+            st.viewers.erase(v);
+        }
+      },
+      [self](atom::notify, const std::string& name, const std::string& text) {
+        auto& st = self->state;
+        if (!st.up)
+          return;
+        if (name == "pause") {
+          // We fell behind and tmux dropped output: carry on from a fresh
+          // screen for everybody.
+          auto pane = text.substr(0, text.find(' '));
+          st.opts.send("refresh-client -A " + pane + ":continue", 0);
+          if (pane == st.pane) {
+            st.utf8_carry.clear();
+            st.matcher->reset();
+            std::vector<uint64_t> ids;
+            for (auto& [id, v] : st.viewers) {
+              v.ready = false;
+              ids.push_back(id);
+            }
+            request_snapshot(self, std::move(ids));
+          }
+          return;
+        }
+        if (name == "window-pane-changed" || name == "session-window-changed"
+            || name == "session-changed")
+          query_pane(self);
+      },
+      [self](atom::join, ws_sink_ptr& sink) {
+        auto& st = self->state;
+        if (st.viewers.size() >= st.opts.max_viewers) {
+          sink->close(close_code::try_again_later,
+                      "too many viewers (at most " + std::to_string(st.opts.max_viewers)
+                          + ")");
+          return;
+        }
+        auto id = sink->id();
+        sink->send(wire::bridge_connection_json(st.opts.session, to_string(sink->role()),
+                                                st.up));
+        st.viewers[id] = bridge_viewer{std::move(sink), false};
+        request_snapshot(self, {id});
+        report(self);
+      },
+      [self](atom::leave, uint64_t id) {
+        if (self->state.viewers.erase(id) > 0)
+          report(self);
+      },
+      [self](atom::input, uint64_t sink_id, const std::string& kind,
+             const std::string& data) {
+        auto& st = self->state;
+        if (!st.up || st.pane.empty()) {
+          send_error(self, sink_id, "session_unavailable",
+                     "the tmux session is not running right now; it is being "
+                     "restarted");
+          return;
+        }
+        bool ok = true;
+        if (kind == "command") {
+          ok = st.opts.send(tmux::send_bytes_command(st.pane, data + "\r"), 0);
+        } else if (kind == "input") {
+          ok = st.opts.send(tmux::send_bytes_command(st.pane, data), 0);
+        } else if (kind == "key") {
+          auto key = tmux::allowed_key(data);
+          if (!key) {
+            send_error(self, sink_id, "key_not_allowed",
+                       "key '" + data + "' is not on the allowed list");
+            return;
+          }
+          ok = st.opts.send("send-keys -t " + st.pane + " " + *key, 0);
+        } else if (kind == "clear") {
+          ok = st.opts.send("send-keys -R -t " + st.pane, 0)
+               && st.opts.send("clear-history -t " + st.pane, 0);
+          st.matcher->reset();
+          // Everybody's screen is redrawn from tmux's (now empty) one.
+          std::vector<uint64_t> ids;
+          for (auto& [id, v] : st.viewers)
+            ids.push_back(id);
+          request_snapshot(self, std::move(ids));
+        }
+        if (!ok)
+          send_error(self, sink_id, "session_unavailable",
+                     "the tmux session did not take the input");
+      },
+      [self](atom::tick) { check_lagging(self); },
+      [self](atom::resize, uint32_t cols, uint32_t rows) {
+        auto& st = self->state;
+        if (st.up)
+          st.opts.send("refresh-client -C " + std::to_string(cols) + "x"
+                           + std::to_string(rows),
+                       0);
+      },
   };
 }
 

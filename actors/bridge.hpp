@@ -83,7 +83,7 @@ struct bridge_state {
   std::string utf8_carry;
 };
 
-bridge_actor::behavior_type
-bridge(bridge_actor::stateful_pointer<bridge_state> self, bridge_options opts);
+bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> self,
+                                   bridge_options opts);
 
 } // namespace o2hub

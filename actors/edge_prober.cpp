@@ -1,7 +1,8 @@
 #include "actors/edge_prober.hpp"
 
+#include "common/json.hpp"
 #include "config/config.hpp"
-#include "protocol/json.hpp"
+#include "protocol/error.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -9,8 +10,7 @@
 
 namespace o2hub {
 
-std::vector<probe_check> checks_for(const edge_site& site,
-                                    const probing_config& cfg) {
+std::vector<probe_check> checks_for(const edge_site& site, const probing_config& cfg) {
   auto base = [&](const char* scheme, uint16_t port) {
     return std::string{scheme} + "://" + site.ip + ":" + std::to_string(port);
   };
@@ -95,41 +95,52 @@ void evaluate(self_ptr self) {
     caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, next, w.take());
 }
 
+/// One check's result: counted once, and only for the current round.
+void record(self_ptr self, uint64_t round, uint32_t check, int32_t status, double latency,
+            std::string error) {
+  auto& st = self->state;
+  if (round != st.round || check >= st.results.size() || st.results[check].status != -1)
+    return; // late or duplicate
+  st.results[check] = {status, latency, std::move(error)};
+  if (--st.pending == 0)
+    evaluate(self);
+}
+
 } // namespace
 
-prober_actor::behavior_type
-edge_prober(prober_actor::stateful_pointer<prober_state> self,
-            prober_options opts) {
+prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_state> self,
+                                        prober_options opts) {
   self->state.opts = std::move(opts);
   return {
-    [self](atom::tick) {
-      auto& st = self->state;
-      self->delayed_send(self, st.opts.interval, atom::tick_v);
-      if (st.pending > 0)
-        return; // the previous round is still running: skip this one
-      ++st.round;
-      st.results.assign(st.opts.checks.size(), {});
-      st.pending = st.opts.checks.size();
-      auto me = caf::actor_cast<prober_actor>(self);
-      for (uint32_t i = 0; i < st.opts.checks.size(); ++i) {
-        auto round = st.round;
-        st.opts.fetch(st.opts.checks[i].request, [me, round, i](fetch_result r) {
-          caf::anon_send(me, atom::checked_v, round, i,
-                         static_cast<int32_t>(r.status), r.latency_ms,
-                         std::move(r.error));
-        });
-      }
-    },
-    [self](atom::checked, uint64_t round, uint32_t check, int32_t status,
-           double latency, std::string& error) {
-      auto& st = self->state;
-      if (round != st.round || check >= st.results.size()
-          || st.results[check].status != -1)
-        return; // late or duplicate
-      st.results[check] = {status, latency, std::move(error)};
-      if (--st.pending == 0)
-        evaluate(self);
-    },
+      [self](atom::tick) {
+        auto& st = self->state;
+        self->delayed_send(self, st.opts.interval, atom::tick_v);
+        if (st.pending > 0)
+          return; // the previous round is still running: skip this one
+        ++st.round;
+        st.results.assign(st.opts.checks.size(), {});
+        st.pending = st.opts.checks.size();
+        for (uint32_t i = 0; i < st.opts.checks.size(); ++i) {
+          auto round = st.round;
+          const auto& req = st.opts.checks[i].request;
+          // The client answers within the request's own timeout; the grace
+          // covers a client that never answers at all.
+          auto deadline =
+              std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(5);
+          self->request(st.opts.http, deadline, atom::fetch_v, req)
+              .then(
+                  [self, round, i](fetch_result& r) {
+                    record(self, round, i, r.status, r.latency_ms, std::move(r.error));
+                  },
+                  [self, round, i](caf::error& err) {
+                    record(self, round, i, 0, 0, render(err));
+                  });
+        }
+      },
+      [self](atom::checked, uint64_t round, uint32_t check, int32_t status,
+             double latency, std::string& error) {
+        record(self, round, check, status, latency, std::move(error));
+      },
   };
 }
 

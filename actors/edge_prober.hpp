@@ -1,24 +1,18 @@
 // One actor per edge site: every interval it checks the site's O2 IMS,
-// Prometheus and Kubernetes endpoints through the shared HTTP client and
+// Prometheus and Kubernetes endpoints through the HTTP client actor and
 // reports status changes (healthy / degraded / unreachable, with
 // hysteresis) to the monitor.
 #pragma once
 
-#include "io/http_client.hpp"
 #include "protocol/actors.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
-#include <functional>
 #include <string>
 #include <vector>
 
 namespace o2hub {
-
-/// Starts one HTTP request; the callback may run on any thread.
-using fetch_fn =
-  std::function<void(const fetch_request&, std::function<void(fetch_result)>)>;
 
 struct probe_check {
   /// "o2ims", "prometheus" or "k8s".
@@ -33,7 +27,8 @@ struct prober_options {
   /// Rounds with every check down before the site is unreachable.
   int failures_before_unreachable = 3;
   monitor_actor monitor;
-  fetch_fn fetch;
+  /// Runs the checks' requests.
+  http_client_actor http;
   /// True: `site` names a service (intent, bridge, gitops), not an edge.
   bool service = false;
 };
@@ -42,8 +37,7 @@ struct prober_options {
 /// /-/healthy, Kubernetes /readyz (https).
 struct edge_site;
 struct probing_config;
-std::vector<probe_check> checks_for(const edge_site& site,
-                                    const probing_config& cfg);
+std::vector<probe_check> checks_for(const edge_site& site, const probing_config& cfg);
 
 struct prober_state {
   static inline const char* name = "edge_prober";
@@ -62,8 +56,7 @@ struct prober_state {
   std::string status = "unknown";
 };
 
-prober_actor::behavior_type
-edge_prober(prober_actor::stateful_pointer<prober_state> self,
-            prober_options opts);
+prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_state> self,
+                                        prober_options opts);
 
 } // namespace o2hub

@@ -1,11 +1,10 @@
 #include "actors/intent.hpp"
 
-#include "protocol/json.hpp"
-
 #include "actors/intent_rules.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
 #include "protocol/error.hpp"
 #include "protocol/llm_json.hpp"
-#include "protocol/time.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -76,12 +75,11 @@ void store(self_ptr self, std::string key, const intent& value,
 }
 
 /// Gives an answer its own id, time and duration.
-intent_response finish(intent_response res,
-                       std::chrono::steady_clock::time_point start) {
+intent_response finish(intent_response res, std::chrono::steady_clock::time_point start) {
   res.value.intent_id = next_intent_id();
   res.metadata.processed_at = rfc3339_now();
-  std::chrono::duration<double, std::milli> took
-    = std::chrono::steady_clock::now() - start;
+  std::chrono::duration<double, std::milli> took =
+      std::chrono::steady_clock::now() - start;
   res.metadata.duration_ms = took.count();
   return res;
 }
@@ -97,17 +95,20 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
   }
   auto value = res.value;
   self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
-    .then(
-      [promise, res](const std::string& json) mutable {
-        res.metadata.pipeline_json = json;
-        promise.deliver(std::move(res));
-      },
-      [promise, res](const caf::error& err) mutable {
-        json::writer w;
-        w.begin_object().kv("status", "not_started").kv("error", render(err)).end_object();
-        res.metadata.pipeline_json = w.take();
-        promise.deliver(std::move(res));
-      });
+      .then(
+          [promise, res](const std::string& json) mutable {
+            res.metadata.pipeline_json = json;
+            promise.deliver(std::move(res));
+          },
+          [promise, res](const caf::error& err) mutable {
+            json::writer w;
+            w.begin_object()
+                .kv("status", "not_started")
+                .kv("error", render(err))
+                .end_object();
+            res.metadata.pipeline_json = w.take();
+            promise.deliver(std::move(res));
+          });
 }
 
 caf::result<intent_response> answer(self_ptr self, intent_response res,
@@ -123,16 +124,15 @@ caf::result<intent_response> answer(self_ptr self, intent_response res,
 intent_response by_rules(self_ptr self, const rule_reading& reading,
                          const intent_request& req) {
   intent_response res;
-  res.value = make_intent(reading, req, self->state.opts.sites, {},
-                          res.metadata.defaulted);
+  res.value =
+      make_intent(reading, req, self->state.opts.sites, {}, res.metadata.defaulted);
   res.metadata.engine = "rules";
   ++self->state.stats.answered_by_rules;
   return res;
 }
 
 /// The LLM's answer, with the rules' defaults for what it left out.
-intent_response by_llm(self_ptr self, const llm_answer& a,
-                       const intent_request& req) {
+intent_response by_llm(self_ptr self, const llm_answer& a, const intent_request& req) {
   rule_reading r;
   r.intent_type = a.intent_type;
   r.sites = a.target_sites;
@@ -161,8 +161,7 @@ std::string reason_of(const caf::error& err) {
 void pump(self_ptr self);
 
 /// Answers everyone waiting for the call of `key`.
-void complete(self_ptr self, const std::string& key,
-              caf::expected<llm_answer> answer) {
+void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> answer) {
   auto& st = self->state;
   auto node = st.in_flight.extract(key);
   if (node.empty())
@@ -202,16 +201,15 @@ void start_call(self_ptr self, const std::string& key) {
     complete(self, key, std::move(answer));
     pump(self);
   };
-  self
-    ->request(worker, std::chrono::seconds(st.opts.llm_timeout_s + 5), atom::run_v)
-    .then(
-      [self, done](std::string& text) {
-        auto object = extract_json_object(text);
-        if (!object)
-          return done(std::move(object.error()));
-        done(parse_llm_answer(*object, self->state.opts.sites));
-      },
-      [done](caf::error& err) { done(std::move(err)); });
+  self->request(worker, std::chrono::seconds(st.opts.llm_timeout_s + 5), atom::run_v)
+      .then(
+          [self, done](std::string& text) {
+            auto object = extract_json_object(text);
+            if (!object)
+              return done(std::move(object.error()));
+            done(parse_llm_answer(*object, self->state.opts.sites));
+          },
+          [done](caf::error& err) { done(std::move(err)); });
 }
 
 void pump(self_ptr self) {
@@ -226,60 +224,59 @@ void pump(self_ptr self) {
 } // namespace
 
 intent_actor::behavior_type
-intent_service(intent_actor::stateful_pointer<intent_state> self,
-               intent_options opts) {
+intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options opts) {
   self->state.opts = std::move(opts);
   if (self->state.opts.llm_concurrency < 1)
     self->state.opts.llm_concurrency = 1;
   return {
-    [self](atom::process, intent_request& req) -> caf::result<intent_response> {
-      auto start = std::chrono::steady_clock::now();
-      auto& st = self->state;
-      ++st.stats.requests;
-      auto key = intent_cache_key(req);
-      if (auto hit = lookup(self, key)) {
-        ++st.stats.cache_hits;
-        intent_response res{hit->value, hit->metadata};
-        res.value.description = req.text;
-        res.metadata.cached = true;
-        return answer(self, finish(std::move(res), start), req);
-      }
-      auto reading = read_intent_text(req.text, st.opts.sites);
-      if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
-        std::string names;
-        for (const auto& s : reading.unknown_sites)
-          names += (names.empty() ? "" : ", ") + s;
-        std::string known;
-        for (const auto& s : st.opts.sites)
-          known += (known.empty() ? "" : ", ") + s;
-        return caf::error{ec::unknown_entity, "unknown site " + names
-                                                + " in the text; configured "
-                                                  "sites: "
-                                                + known};
-      }
-      if (!st.opts.llm) {
-        auto res = by_rules(self, reading, req);
-        store(self, std::move(key), res.value, res.metadata);
-        return answer(self, finish(std::move(res), start), req);
-      }
-      // LLM: identical requests in flight share one call.
-      auto promise = self->make_response_promise<intent_response>();
-      auto& call = st.in_flight[key];
-      call.waiters.emplace_back(promise, req);
-      if (call.waiters.size() == 1) {
-        call.start = start;
-        st.queued.push_back(key);
-        pump(self);
-      }
-      return promise;
-    },
-    [self](atom::stats) -> caf::result<intent_stats> {
-      auto& st = self->state;
-      auto stats = st.stats;
-      stats.cache_size = st.lru.size();
-      stats.llm = !st.opts.llm ? "disabled" : st.last_call_ok ? "healthy" : "degraded";
-      return stats;
-    },
+      [self](atom::process, intent_request& req) -> caf::result<intent_response> {
+        auto start = std::chrono::steady_clock::now();
+        auto& st = self->state;
+        ++st.stats.requests;
+        auto key = intent_cache_key(req);
+        if (auto hit = lookup(self, key)) {
+          ++st.stats.cache_hits;
+          intent_response res{hit->value, hit->metadata};
+          res.value.description = req.text;
+          res.metadata.cached = true;
+          return answer(self, finish(std::move(res), start), req);
+        }
+        auto reading = read_intent_text(req.text, st.opts.sites);
+        if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
+          std::string names;
+          for (const auto& s : reading.unknown_sites)
+            names += (names.empty() ? "" : ", ") + s;
+          std::string known;
+          for (const auto& s : st.opts.sites)
+            known += (known.empty() ? "" : ", ") + s;
+          return caf::error{ec::unknown_site, "unknown site " + names
+                                                  + " in the text; configured "
+                                                    "sites: "
+                                                  + known};
+        }
+        if (!st.opts.llm) {
+          auto res = by_rules(self, reading, req);
+          store(self, std::move(key), res.value, res.metadata);
+          return answer(self, finish(std::move(res), start), req);
+        }
+        // LLM: identical requests in flight share one call.
+        auto promise = self->make_response_promise<intent_response>();
+        auto& call = st.in_flight[key];
+        call.waiters.emplace_back(promise, req);
+        if (call.waiters.size() == 1) {
+          call.start = start;
+          st.queued.push_back(key);
+          pump(self);
+        }
+        return promise;
+      },
+      [self](atom::stats) -> caf::result<intent_stats> {
+        auto& st = self->state;
+        auto stats = st.stats;
+        stats.cache_size = st.lru.size();
+        stats.llm = !st.opts.llm ? "disabled" : st.last_call_ok ? "healthy" : "degraded";
+        return stats;
+      },
   };
 }
 

@@ -3,7 +3,6 @@
 // shares one LLM call among identical concurrent requests.
 #pragma once
 
-#include "io/llm_backends.hpp"
 #include "protocol/actors.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -47,9 +46,8 @@ struct intent_state {
 
   /// Requests waiting for one LLM call (identical ones share it).
   struct pending {
-    std::vector<std::pair<caf::typed_response_promise<intent_response>,
-                          intent_request>>
-      waiters;
+    std::vector<std::pair<caf::typed_response_promise<intent_response>, intent_request>>
+        waiters;
     std::chrono::steady_clock::time_point start;
   };
 
@@ -69,7 +67,6 @@ struct intent_state {
 std::string intent_cache_key(const intent_request& req);
 
 intent_actor::behavior_type
-intent_service(intent_actor::stateful_pointer<intent_state> self,
-               intent_options opts);
+intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options opts);
 
 } // namespace o2hub

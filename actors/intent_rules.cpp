@@ -48,8 +48,8 @@ size_t decode(std::string_view s, size_t i, uint32_t& cp) {
     return 3;
   }
   if ((c & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-    cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12)
-         | ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3F);
+    cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6)
+         | (s[i + 3] & 0x3F);
     return 4;
   }
   cp = 0xFFFD;
@@ -116,9 +116,8 @@ tokens tokenize(std::string_view s) {
       while (j < s.size() && is_digit(s[j]))
         digits += s[j++];
       // Thousands separators: "50,000" (exactly three digits per group).
-      while (j + 3 < s.size() && s[j] == ',' && is_digit(s[j + 1])
-             && is_digit(s[j + 2]) && is_digit(s[j + 3])
-             && (j + 4 >= s.size() || !is_digit(s[j + 4]))) {
+      while (j + 3 < s.size() && s[j] == ',' && is_digit(s[j + 1]) && is_digit(s[j + 2])
+             && is_digit(s[j + 3]) && (j + 4 >= s.size() || !is_digit(s[j + 4]))) {
         digits.append(s.data() + j + 1, 3);
         j += 4;
       }
@@ -137,16 +136,16 @@ tokens tokenize(std::string_view s) {
       continue;
     }
     switch (c) {
-      case '<':
-      case '>':
-      case '%':
-      case '&':
-      case '/':
-      case '=':
-        symbol(c);
-        break;
-      default:
-        break; // spaces, '-', '_', ',', '.', quotes: separators
+    case '<':
+    case '>':
+    case '%':
+    case '&':
+    case '/':
+    case '=':
+      symbol(c);
+      break;
+    default:
+      break; // spaces, '-', '_', ',', '.', quotes: separators
     }
     ++i;
   }
@@ -159,8 +158,7 @@ bool is_word(const tokens& t, size_t i, std::string_view w) {
   return i < t.size() && t[i].k == kind::word && t[i].text == w;
 }
 
-bool is_any_word(const tokens& t, size_t i,
-                 std::initializer_list<std::string_view> ws) {
+bool is_any_word(const tokens& t, size_t i, std::initializer_list<std::string_view> ws) {
   if (i >= t.size() || t[i].k != kind::word)
     return false;
   return std::find(ws.begin(), ws.end(), t[i].text) != ws.end();
@@ -170,8 +168,7 @@ bool is_symbol(const tokens& t, size_t i, char c) {
   return i < t.size() && t[i].k == kind::symbol && t[i].text[0] == c;
 }
 
-bool cjk_has(const tokens& t, size_t i,
-             std::initializer_list<std::string_view> parts) {
+bool cjk_has(const tokens& t, size_t i, std::initializer_list<std::string_view> parts) {
   if (i >= t.size() || t[i].k != kind::cjk)
     return false;
   for (auto p : parts)
@@ -185,9 +182,8 @@ bool phrase_at(const tokens& t, size_t i, std::string_view phrase) {
   size_t pos = 0;
   while (pos < phrase.size()) {
     auto space = phrase.find(' ', pos);
-    auto word = phrase.substr(pos, space == std::string_view::npos
-                                     ? std::string_view::npos
-                                     : space - pos);
+    auto word = phrase.substr(
+        pos, space == std::string_view::npos ? std::string_view::npos : space - pos);
     // Digits in a phrase match number tokens: "4 k" is "4K", "v 2 x" "V2X".
     if (i >= t.size() || t[i].k == kind::symbol || t[i].k == kind::cjk
         || t[i].text != word)
@@ -227,7 +223,7 @@ int count_cjk(const tokens& t, std::initializer_list<std::string_view> parts,
 
 int number_word(const token& tk) {
   static constexpr std::array<std::string_view, 10> words{
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+      "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
   if (tk.k != kind::word)
     return -1;
   for (size_t n = 0; n < words.size(); ++n)
@@ -247,21 +243,21 @@ struct site_reader {
     if (n < 0)
       return;
     auto name = "edge" + std::to_string(n);
-    bool known = std::find(configured.begin(), configured.end(), name)
-                 != configured.end();
+    bool known =
+        std::find(configured.begin(), configured.end(), name) != configured.end();
     auto& list = known ? r.sites : r.unknown_sites;
     if (std::find(list.begin(), list.end(), name) == list.end())
       list.push_back(name);
   }
 
   static bool site_noun(const tokens& t, size_t i) {
-    return is_any_word(t, i, {"edge", "edges", "site", "sites", "cluster",
-                              "clusters", "node", "nodes"});
+    return is_any_word(
+        t, i, {"edge", "edges", "site", "sites", "cluster", "clusters", "node", "nodes"});
   }
 
   void read() {
     static constexpr std::array<std::string_view, 8> ordinals{
-      "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"};
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"};
     for (size_t i = 0; i < t.size(); ++i) {
       // edge1, edge01, Edge-1, edge 1, site 1, edge site 1, edges 1 and 2
       if (is_any_word(t, i, {"edge", "edges", "site", "sites"})) {
@@ -286,27 +282,28 @@ struct site_reader {
       }
       // first/second/... edge (site)
       for (size_t n = 0; n < ordinals.size(); ++n)
-        if (is_word(t, i, ordinals[n])
-            && (site_noun(t, i + 1) || site_noun(t, i + 2)))
+        if (is_word(t, i, ordinals[n]) && (site_noun(t, i + 1) || site_noun(t, i + 2)))
           add(static_cast<int>(n) + 1);
       // all / every / each (four) (edge) sites
       if (is_any_word(t, i, {"all", "every", "each"})) {
         for (size_t k = i + 1; k < t.size() && k <= i + 4; ++k) {
-          if (is_any_word(t, k, {"site", "sites", "edges", "edge", "clusters",
-                                 "locations"})) {
+          if (is_any_word(t, k,
+                          {"site", "sites", "edges", "edge", "clusters", "locations"})) {
             r.all_sites = true;
             break;
           }
           if (!(number_word(t[k]) >= 0 || t[k].k == kind::number
-                || is_any_word(t, k, {"the", "of", "our", "configured",
-                                      "available", "my", "connected"})))
+                || is_any_word(
+                    t, k,
+                    {"the", "of", "our", "configured", "available", "my", "connected"})))
             break;
         }
       }
       if (is_word(t, i, "everywhere"))
         r.all_sites = true;
-      if (cjk_has(t, i, {"所有站", "全部站", "所有邊緣", "所有边缘", "所有節點",
-                         "所有节点", "每個站", "每个站"}))
+      if (cjk_has(t, i,
+                  {"所有站", "全部站", "所有邊緣", "所有边缘", "所有節點", "所有节点",
+                   "每個站", "每个站"}))
         r.all_sites = true;
     }
     // "both" without two named sites: the first two.
@@ -322,8 +319,9 @@ struct site_reader {
 
   /// True when a unit word follows (so "edge 5 ms" is no site).
   bool unit_follows(size_t i) const {
-    return is_any_word(t, i, {"ms", "mbps", "gbps", "kbps", "k", "percent",
-                              "devices", "sensors", "milliseconds"})
+    return is_any_word(t, i,
+                       {"ms", "mbps", "gbps", "kbps", "k", "percent", "devices",
+                        "sensors", "milliseconds"})
            || is_symbol(t, i, '%');
   }
 };
@@ -357,16 +355,13 @@ double bandwidth_unit(const tokens& t, size_t i, size_t& len) {
     return 1;
   if (w == "kbps")
     return 0.001;
-  if ((w == "gb" || w == "gbit" || w == "gbits" || w == "gigabit"
-       || w == "gigabits")
+  if ((w == "gb" || w == "gbit" || w == "gbits" || w == "gigabit" || w == "gigabits")
       && per_second(i + 1))
     return 1000;
-  if ((w == "mb" || w == "mbit" || w == "mbits" || w == "megabit"
-       || w == "megabits")
+  if ((w == "mb" || w == "mbit" || w == "mbits" || w == "megabit" || w == "megabits")
       && per_second(i + 1))
     return 1;
-  if ((w == "kb" || w == "kbit" || w == "kbits" || w == "kilobit"
-       || w == "kilobits")
+  if ((w == "kb" || w == "kbit" || w == "kbits" || w == "kilobit" || w == "kilobits")
       && per_second(i + 1))
     return 0.001;
   if (w == "gbit" || w == "gigabit" || w == "gigabits")
@@ -408,18 +403,17 @@ double device_multiplier(const tokens& t, size_t i) {
 }
 
 bool device_noun(const tokens& t, size_t i) {
-  return is_any_word(t, i, {"devices", "device", "sensors", "sensor", "meters",
-                            "meter", "trackers", "tracker", "endpoints",
-                            "things", "connections", "terminals", "ues", "ue",
-                            "modules", "tags", "cameras"})
-         || cjk_has(t, i, {"裝置", "装置", "設備", "设备", "感測器", "感测器",
-                           "傳感器", "传感器", "終端", "终端", "連線", "连接",
-                           "用戶", "用户"});
+  return is_any_word(t, i,
+                     {"devices", "device", "sensors", "sensor", "meters", "meter",
+                      "trackers", "tracker", "endpoints", "things", "connections",
+                      "terminals", "ues", "ue", "modules", "tags", "cameras"})
+         || cjk_has(t, i,
+                    {"裝置", "装置", "設備", "设备", "感測器", "感测器", "傳感器",
+                     "传感器", "終端", "终端", "連線", "连接", "用戶", "用户"});
 }
 
 int direction_of(const tokens& t, size_t i) {
-  if (is_any_word(t, i, {"download", "downlink", "down", "dl", "downstream",
-                         "downloads"})
+  if (is_any_word(t, i, {"download", "downlink", "down", "dl", "downstream", "downloads"})
       || cjk_has(t, i, {"下載", "下载", "下行"}))
     return 1;
   if (is_any_word(t, i, {"upload", "uplink", "up", "ul", "upstream", "uploads"})
@@ -494,9 +488,9 @@ void read_quantities(const tokens& t, rule_reading& r) {
     if (is_symbol(t, i + 1, '%') || is_any_word(t, i + 1, {"percent", "pct"})) {
       bool availability = false;
       for (size_t back = 1; back <= 3 && i >= back; ++back)
-        availability = availability
-                       || is_any_word(t, i - back, {"availability", "uptime",
-                                                    "available"});
+        availability =
+            availability
+            || is_any_word(t, i - back, {"availability", "uptime", "available"});
       if (value >= 90 && value <= 100) {
         if (availability)
           r.availability_pct = value;
@@ -550,9 +544,9 @@ struct type_votes {
       return {};
     // Ties: the type named first wins.
     std::array<std::tuple<int, size_t, const char*>, 3> all{
-      {{embb, first_embb, "eMBB"},
-       {urllc, first_urllc, "URLLC"},
-       {mmtc, first_mmtc, "mMTC"}}};
+        {{embb, first_embb, "eMBB"},
+         {urllc, first_urllc, "URLLC"},
+         {mmtc, first_mmtc, "mMTC"}}};
     const char* result = nullptr;
     size_t pos = SIZE_MAX;
     for (auto& [votes, first, name] : all)
@@ -576,57 +570,79 @@ std::string read_type(const tokens& t, const rule_reading& r) {
   type_votes longs;
   longs.embb = count_phrases(t, {"enhanced mobile broadband", "enhanced broadband"},
                              longs.first_embb);
-  longs.urllc = count_phrases(t, {"ultra reliable", "ultra low latency",
-                                  "ultralow latency", "ultrareliable",
-                                  "reliable low latency"},
-                              longs.first_urllc)
-                + count_cjk(t, {"超可靠", "超低延遲", "超低延迟", "高可靠"},
-                            longs.first_urllc);
-  longs.mmtc = count_phrases(t, {"massive machine", "machine type",
-                                 "massive iot", "iot", "internet of things",
-                                 "nb iot", "lpwan"},
+  longs.urllc =
+      count_phrases(t,
+                    {"ultra reliable", "ultra low latency", "ultralow latency",
+                     "ultrareliable", "reliable low latency"},
+                    longs.first_urllc)
+      + count_cjk(t, {"超可靠", "超低延遲", "超低延迟", "高可靠"}, longs.first_urllc);
+  longs.mmtc = count_phrases(t,
+                             {"massive machine", "machine type", "massive iot", "iot",
+                              "internet of things", "nb iot", "lpwan"},
                              longs.first_mmtc)
-               + count_cjk(t, {"物聯網", "物联网", "大規模", "大规模"},
-                           longs.first_mmtc);
+               + count_cjk(t, {"物聯網", "物联网", "大規模", "大规模"}, longs.first_mmtc);
   if (auto w = longs.winner(); !w.empty())
     return w;
   // 3. Use cases.
   type_votes cues;
-  cues.embb = count_phrases(t, {"video", "videos", "streaming", "stream",
-                                "streams", "4 k", "8 k", "gaming", "game",
-                                "games", "broadband", "ar", "vr", "xr",
-                                "high speed", "high bandwidth", "hd", "uhd",
-                                "immersive", "multimedia", "tv", "iptv",
-                                "livestream", "broadcast", "hologram",
-                                "holographic", "metaverse", "fwa"},
-                              cues.first_embb)
-              + count_cjk(t, {"影片", "視訊", "视频", "串流", "直播", "高頻寬",
-                              "高带宽", "寬頻", "宽带"},
-                          cues.first_embb);
-  cues.urllc = count_phrases(t, {"autonomous", "robotics", "robot", "robots",
-                                 "robotic", "surgery", "surgical",
-                                 "industrial automation", "automation", "v 2 x",
-                                 "vehicle", "vehicles", "mission critical",
-                                 "critical", "grid protection", "haptic",
-                                 "tactile", "real time", "realtime",
-                                 "low latency", "drone", "drones", "factory",
-                                 "motion control", "teleoperation",
-                                 "remote control", "self driving", "safety"},
-                             cues.first_urllc)
-               + count_cjk(t, {"自駕", "自驾", "手術", "手术", "低延遲", "低延迟",
-                               "即時", "实时", "工業自動化", "工业自动化", "機器人",
-                               "机器人", "車聯網", "车联网"},
-                           cues.first_urllc);
-  cues.mmtc = count_phrases(t, {"sensor", "sensors", "meter", "meters",
-                                "metering", "tracker", "trackers",
-                                "smart city", "smart cities", "smart meter",
-                                "telemetry", "massive connectivity",
-                                "agriculture", "asset tracking", "wearables",
-                                "smart home", "smart building", "lpwa"},
-                            cues.first_mmtc)
-              + count_cjk(t, {"感測器", "感测器", "傳感器", "传感器", "智慧城市",
-                              "智慧城市", "電表", "电表", "追蹤器"},
-                          cues.first_mmtc);
+  cues.embb =
+      count_phrases(t, {"video",    "videos",      "streaming",  "stream",
+                        "streams",  "4 k",         "8 k",        "gaming",
+                        "game",     "games",       "broadband",  "ar",
+                        "vr",       "xr",          "high speed", "high bandwidth",
+                        "hd",       "uhd",         "immersive",  "multimedia",
+                        "tv",       "iptv",        "livestream", "broadcast",
+                        "hologram", "holographic", "metaverse",  "fwa"},
+                    cues.first_embb)
+      + count_cjk(
+          t, {"影片", "視訊", "视频", "串流", "直播", "高頻寬", "高带宽", "寬頻", "宽带"},
+          cues.first_embb);
+  cues.urllc =
+      count_phrases(t,
+                    {"autonomous",
+                     "robotics",
+                     "robot",
+                     "robots",
+                     "robotic",
+                     "surgery",
+                     "surgical",
+                     "industrial automation",
+                     "automation",
+                     "v 2 x",
+                     "vehicle",
+                     "vehicles",
+                     "mission critical",
+                     "critical",
+                     "grid protection",
+                     "haptic",
+                     "tactile",
+                     "real time",
+                     "realtime",
+                     "low latency",
+                     "drone",
+                     "drones",
+                     "factory",
+                     "motion control",
+                     "teleoperation",
+                     "remote control",
+                     "self driving",
+                     "safety"},
+                    cues.first_urllc)
+      + count_cjk(t,
+                  {"自駕", "自驾", "手術", "手术", "低延遲", "低延迟", "即時", "实时",
+                   "工業自動化", "工业自动化", "機器人", "机器人", "車聯網", "车联网"},
+                  cues.first_urllc);
+  cues.mmtc =
+      count_phrases(t,
+                    {"sensor", "sensors", "meter", "meters", "metering", "tracker",
+                     "trackers", "smart city", "smart cities", "smart meter", "telemetry",
+                     "massive connectivity", "agriculture", "asset tracking", "wearables",
+                     "smart home", "smart building", "lpwa"},
+                    cues.first_mmtc)
+      + count_cjk(t,
+                  {"感測器", "感测器", "傳感器", "传感器", "智慧城市", "智慧城市", "電表",
+                   "电表", "追蹤器"},
+                  cues.first_mmtc);
   if (auto w = cues.winner(); !w.empty())
     return w;
   // 4. Numbers.
@@ -652,8 +668,8 @@ rule_reading read_intent_text(std::string_view text,
 }
 
 intent make_intent(const rule_reading& reading, const intent_request& req,
-                   const std::vector<std::string>& configured,
-                   std::string intent_id, std::vector<std::string>& defaulted) {
+                   const std::vector<std::string>& configured, std::string intent_id,
+                   std::vector<std::string>& defaulted) {
   intent x;
   x.intent_id = std::move(intent_id);
   x.description = req.text;
@@ -682,13 +698,12 @@ intent make_intent(const rule_reading& reading, const intent_request& req,
     int priority;
   };
   static constexpr std::array<defaults_row, 3> table{{
-    {"eMBB", 200, 30, absent, 1, 9, 5},
-    {"URLLC", 50, 1, 99.999, 2, 82, 8},
-    {"mMTC", 10, 100, absent, 3, 8, 4},
+      {"eMBB", 200, 30, absent, 1, 9, 5},
+      {"URLLC", 50, 1, 99.999, 2, 82, 8},
+      {"mMTC", 10, 100, absent, 3, 8, 4},
   }};
-  const auto& d = *std::find_if(table.begin(), table.end(), [&](auto& row) {
-    return x.intent_type == row.type;
-  });
+  const auto& d = *std::find_if(table.begin(), table.end(),
+                                [&](auto& row) { return x.intent_type == row.type; });
   x.bandwidth_mbps = reading.downlink_mbps;
   if (x.bandwidth_mbps < 0) {
     x.bandwidth_mbps = d.bandwidth;
@@ -713,8 +728,8 @@ intent make_intent(const rule_reading& reading, const intent_request& req,
   x.sd = reading.sd;
   x.five_qi = d.five_qi;
   x.priority = reading.priority > 0
-                 ? reading.priority
-                 : std::clamp(d.priority + reading.priority_bump, 1, 10);
+                   ? reading.priority
+                   : std::clamp(d.priority + reading.priority_bump, 1, 10);
   return x;
 }
 
@@ -724,11 +739,11 @@ std::string next_intent_id() {
     return static_cast<uint32_t>(rd());
   }()};
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
   char buf[48];
-  std::snprintf(buf, sizeof(buf), "intent-%lld-%08x",
-                static_cast<long long>(ms), counter.fetch_add(1));
+  std::snprintf(buf, sizeof(buf), "intent-%lld-%08x", static_cast<long long>(ms),
+                counter.fetch_add(1));
   return buf;
 }
 

@@ -44,8 +44,8 @@ rule_reading read_intent_text(std::string_view text,
 /// URLLC 50Mbps/1ms/99.999%, mMTC 10Mbps) fill the gaps and are listed in
 /// `defaulted`.
 intent make_intent(const rule_reading& reading, const intent_request& req,
-                   const std::vector<std::string>& configured,
-                   std::string intent_id, std::vector<std::string>& defaulted);
+                   const std::vector<std::string>& configured, std::string intent_id,
+                   std::vector<std::string>& defaulted);
 
 /// A new intent id: "intent-<unix ms>-<8 hex>", unique even for many calls
 /// in the same millisecond.

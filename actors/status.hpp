@@ -26,7 +26,7 @@ struct status_state {
 };
 
 /// Spawn with sys.spawn(status, "intent").
-status_actor::behavior_type
-status(status_actor::stateful_pointer<status_state> self, std::string service);
+status_actor::behavior_type status(status_actor::stateful_pointer<status_state> self,
+                                   std::string service);
 
 } // namespace o2hub

@@ -15,9 +15,8 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <vector>
-
 #include <sys/resource.h>
+#include <vector>
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
@@ -44,19 +43,19 @@ struct client : std::enable_shared_from_this<client> {
   const std::string* marker = nullptr;
   int* connected = nullptr;
 
-  explicit client(net::io_context& ioc) : ws(ioc) {
-  }
+  explicit client(net::io_context& ioc) : ws(ioc) {}
 
   void start(tcp::endpoint ep) {
-    beast::get_lowest_layer(ws).async_connect(ep, [self = shared_from_this()](beast::error_code ec) {
-      if (ec)
-        return;
-      self->ws.async_handshake("127.0.0.1", "/ws", [self](beast::error_code ec2) {
-        if (ec2)
-          return;
-        self->read();
-      });
-    });
+    beast::get_lowest_layer(ws).async_connect(
+        ep, [self = shared_from_this()](beast::error_code ec) {
+          if (ec)
+            return;
+          self->ws.async_handshake("127.0.0.1", "/ws", [self](beast::error_code ec2) {
+            if (ec2)
+              return;
+            self->read();
+          });
+        });
   }
 
   void read() {
@@ -92,7 +91,8 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_NOFILE, &lim);
   net::io_context ioc;
   tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};
-  std::string marker = "fanout-" + std::to_string(clock_type::now().time_since_epoch().count());
+  std::string marker =
+      "fanout-" + std::to_string(clock_type::now().time_since_epoch().count());
   int connected = 0;
   long rss_before = rss_kib(pid);
   std::vector<std::shared_ptr<client>> clients;
@@ -110,14 +110,15 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::milliseconds(100));
   long rss_idle = rss_kib(pid);
   std::printf("clients connected: %d of %d\n", connected, n);
-  std::printf("o2hub RSS: %ld KiB before, %ld KiB with the clients idle: %.1f KiB per connection\n",
+  std::printf("o2hub RSS: %ld KiB before, %ld KiB with the clients idle: %.1f KiB per "
+              "connection\n",
               rss_before, rss_idle,
               connected ? double(rss_idle - rss_before) / connected : 0.0);
   // One stage update, posted over plain HTTP.
   tcp::socket http{ioc};
   http.connect(ep);
   beast::http::request<beast::http::string_body> req{
-    beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
+      beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
   req.set(beast::http::field::host, "127.0.0.1");
   req.prepare_payload();
   auto sent = clock_type::now();
@@ -139,7 +140,9 @@ int main(int argc, char** argv) {
     std::printf("no client got the update\n");
     return 1;
   }
-  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))]; };
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))];
+  };
   std::printf("update delivered to %zu clients: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
               ms.size(), pct(0.5), pct(0.99), ms.back());
   return 0;

@@ -8,11 +8,13 @@ namespace {
 const std::vector<std::string> sites{"edge1", "edge2", "edge3", "edge4"};
 
 const char* sentences[] = {
-  "Deploy URLLC service with 1ms latency on edge01 and edge02",
-  "Deploy 5G eMBB service with 1Gbps download and 500Mbps upload at edge1 for video streaming",
-  "Deploy edge computing for smart city IoT sensors requiring massive connectivity for 50,000 devices",
-  "在 edge1 部署 eMBB，需要 500Mbps 下載速度，延遲 < 10ms",
-  "Setup critical real-time communication",
+    "Deploy URLLC service with 1ms latency on edge01 and edge02",
+    "Deploy 5G eMBB service with 1Gbps download and 500Mbps upload at edge1 for video "
+    "streaming",
+    "Deploy edge computing for smart city IoT sensors requiring massive connectivity for "
+    "50,000 devices",
+    "在 edge1 部署 eMBB，需要 500Mbps 下載速度，延遲 < 10ms",
+    "Setup critical real-time communication",
 };
 
 void read_sentence(benchmark::State& state) {

@@ -7,6 +7,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$here/build-release"
-[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || "$here/scripts/build.sh" "$build" Release >/dev/null
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$build" Release o2hub >/dev/null
 exec node --experimental-websocket --no-warnings "$here/bench/bridge_bench.mjs" \
   "$build/o2hub" "${1:-100}" "${2:-10}"

@@ -8,7 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
 build="$here/build-release" # Release, apart from the start script's build/
 # O2HUB_BENCH_NO_BUILD=1: use what $build holds.
-[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || "$here/scripts/build.sh" "$build" Release >/dev/null
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$build" Release o2hub >/dev/null
 [[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || cmake --build "$build" --target bench_rules >/dev/null
 
 echo "== rule parse (Google Benchmark) =="

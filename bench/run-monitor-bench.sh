@@ -14,7 +14,7 @@ sites="${2:-667}"
 seconds="${3:-30}"
 build="$here/build-release" # Release, apart from the start script's build/
 # O2HUB_BENCH_NO_BUILD=1: use what $build holds.
-[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || "$here/scripts/build.sh" "$build" Release >/dev/null
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$build" Release o2hub >/dev/null
 [[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || cmake --build "$build" --target bench_fanout >/dev/null
 ulimit -n "$(ulimit -Hn)" # as many descriptors as this machine allows
 tmp=$(mktemp -d)

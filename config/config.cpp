@@ -1,9 +1,8 @@
 #include "config/config.hpp"
 
-#include "protocol/tmux_control.hpp"
-
 #include "config/defaults.hpp"
 #include "config/yaml_reader.hpp"
+#include "protocol/tmux_control.hpp"
 
 #include <filesystem>
 #include <set>
@@ -12,8 +11,7 @@ namespace o2hub {
 
 namespace detail {
 void read_edge_sections(yaml_reader& r, const YAML::Node& root, config& cfg);
-caf::error parse_yaml(std::string_view text, const std::string& origin,
-                      YAML::Node& out);
+caf::error parse_yaml(std::string_view text, const std::string& origin, YAML::Node& out);
 caf::error read_file(const std::string& path, std::string& out);
 } // namespace detail
 
@@ -29,7 +27,7 @@ config default_config() {
   cfg.bridge_max_viewers = defaults::bridge_max_viewers;
   cfg.bridge_cols = defaults::bridge_cols;
   cfg.bridge_rows = defaults::bridge_rows;
-  cfg.http = {defaults::body_limit, defaults::read_timeout_s,
+  cfg.http = {defaults::body_limit,     defaults::read_timeout_s,
               defaults::ws_frame_limit, defaults::ws_queue_limit,
               defaults::ws_queue_bytes, defaults::http_threads};
   cfg.llm.cli_argv = {"claude", "-p", "{prompt}", "--output-format", "json"};
@@ -51,25 +49,24 @@ config default_config() {
     cfg.sites.push_back(std::move(site));
   }
   cfg.pipeline.slo_queries = {
-    {"latency_p95_ms", "o2hub_slice_latency_p95_ms{intent=\"{intent}\",site=\"{site}\"}"},
-    {"success_rate", "o2hub_slice_success_rate{intent=\"{intent}\",site=\"{site}\"}"},
-    {"throughput_mbps", "o2hub_slice_throughput_mbps{intent=\"{intent}\",site=\"{site}\"}"}};
-  cfg.slo_targets = {{"latency_p95_ms", "15"},
-                     {"success_rate", "0.995"},
-                     {"throughput_mbps", "100"}};
+      {"latency_p95_ms",
+       "o2hub_slice_latency_p95_ms{intent=\"{intent}\",site=\"{site}\"}"},
+      {"success_rate", "o2hub_slice_success_rate{intent=\"{intent}\",site=\"{site}\"}"},
+      {"throughput_mbps",
+       "o2hub_slice_throughput_mbps{intent=\"{intent}\",site=\"{site}\"}"}};
+  cfg.slo_targets = {
+      {"latency_p95_ms", "15"}, {"success_rate", "0.995"}, {"throughput_mbps", "100"}};
   return cfg;
 }
 
-caf::error parse_config(std::string_view yaml, const std::string& origin,
-                        config& cfg) {
+caf::error parse_config(std::string_view yaml, const std::string& origin, config& cfg) {
   YAML::Node root;
   if (auto err = detail::parse_yaml(yaml, origin, root))
     return err;
   detail::yaml_reader r{origin, cfg.warnings};
   r.check_keys(root, "",
-               {"bind", "data_dir", "webui_dir", "services", "http",
-                "security", "llm", "gitops", "pipeline", "edge_sim", "probing",
-                "edge_sites_file",
+               {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
+                "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
                 "edge_sites", "monitoring", "slo_targets"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
@@ -85,9 +82,9 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
       r.read_port(n, "port", "services.monitor", cfg.monitor_port);
     }
     if (auto n = s["bridge"]; n && r.expect_map(n, "services.bridge")) {
-      r.check_keys(n, "services.bridge", {"port", "tmux_session", "tmux_socket",
-                                          "command", "max_viewers", "cols",
-                                          "rows", "events"});
+      r.check_keys(n, "services.bridge",
+                   {"port", "tmux_session", "tmux_socket", "command", "max_viewers",
+                    "cols", "rows", "events"});
       r.read_port(n, "port", "services.bridge", cfg.bridge_port);
       r.read(n, "tmux_session", "services.bridge", cfg.tmux_session);
       r.read(n, "tmux_socket", "services.bridge", cfg.tmux_socket);
@@ -107,8 +104,9 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     }
   }
   if (auto h = root["http"]; h && r.expect_map(h, "http")) {
-    r.check_keys(h, "http", {"body_limit", "read_timeout_s", "ws_frame_limit",
-                             "ws_queue_limit", "ws_queue_bytes", "threads"});
+    r.check_keys(h, "http",
+                 {"body_limit", "read_timeout_s", "ws_frame_limit", "ws_queue_limit",
+                  "ws_queue_bytes", "threads"});
     r.read(h, "body_limit", "http", cfg.http.body_limit, 1024, 1L << 30);
     r.read(h, "read_timeout_s", "http", cfg.http.read_timeout_s, 1, 3600);
     r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
@@ -117,8 +115,9 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     r.read(h, "threads", "http", cfg.http.threads, 1, 64);
   }
   if (auto s = root["security"]; s && r.expect_map(s, "security")) {
-    r.check_keys(s, "security", {"allowed_origins", "cors_origins",
-                                 "cors_credentials", "token", "viewer_token"});
+    r.check_keys(
+        s, "security",
+        {"allowed_origins", "cors_origins", "cors_credentials", "token", "viewer_token"});
     for (auto secret : {"token", "viewer_token"})
       if (s[secret])
         r.fail(s[secret], std::string{"security."} + secret,
@@ -129,9 +128,9 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     r.read(s, "cors_credentials", "security", cfg.security.cors_credentials);
   }
   if (auto l = root["llm"]; l && r.expect_map(l, "llm")) {
-    r.check_keys(l, "llm", {"backend", "cli_argv", "endpoint", "model",
-                            "timeout_s", "cache_size", "cache_ttl_s",
-                            "concurrency", "api_key"});
+    r.check_keys(l, "llm",
+                 {"backend", "cli_argv", "endpoint", "model", "timeout_s", "cache_size",
+                  "cache_ttl_s", "concurrency", "api_key"});
     if (l["api_key"])
       r.fail(l["api_key"], "llm.api_key",
              "the key comes from the environment (O2HUB_LLM_API_KEY), never "
@@ -157,9 +156,9 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
     r.read(g, "retry_max_s", "gitops", cfg.gitops.retry_max_s, 1, 3600);
   }
   if (auto p = root["pipeline"]; p && r.expect_map(p, "pipeline")) {
-    r.check_keys(p, "pipeline", {"enabled", "deploy_timeout_s", "poll_interval_ms",
-                                 "request_timeout_ms", "template_name",
-                                 "template_version", "slo_queries"});
+    r.check_keys(p, "pipeline",
+                 {"enabled", "deploy_timeout_s", "poll_interval_ms", "request_timeout_ms",
+                  "template_name", "template_version", "slo_queries"});
     r.read(p, "enabled", "pipeline", cfg.pipeline.enabled);
     r.read(p, "deploy_timeout_s", "pipeline", cfg.pipeline.deploy_timeout_s, 1, 86400);
     r.read(p, "poll_interval_ms", "pipeline", cfg.pipeline.poll_interval_ms, 10, 600000);
@@ -176,14 +175,14 @@ caf::error parse_config(std::string_view yaml, const std::string& origin,
   }
   if (auto e = root["edge_sim"]; e && r.expect_map(e, "edge_sim")) {
     r.check_keys(e, "edge_sim", {"provisioning_delay_ms", "sync_interval_ms"});
-    r.read(e, "provisioning_delay_ms", "edge_sim", cfg.edge_sim.provisioning_delay_ms,
-           0, 3600000);
+    r.read(e, "provisioning_delay_ms", "edge_sim", cfg.edge_sim.provisioning_delay_ms, 0,
+           3600000);
     r.read(e, "sync_interval_ms", "edge_sim", cfg.edge_sim.sync_interval_ms, 10, 600000);
   }
   if (auto p = root["probing"]; p && r.expect_map(p, "probing")) {
-    r.check_keys(p, "probing", {"interval_s", "timeout_ms",
-                                "failures_before_unreachable", "k8s_ca_file",
-                                "k8s_skip_verify", "k8s_scheme"});
+    r.check_keys(p, "probing",
+                 {"interval_s", "timeout_ms", "failures_before_unreachable",
+                  "k8s_ca_file", "k8s_skip_verify", "k8s_scheme"});
     r.read(p, "interval_s", "probing", cfg.probing.interval_s, 1, 86400);
     r.read(p, "timeout_ms", "probing", cfg.probing.timeout_ms, 10, 600000);
     r.read(p, "failures_before_unreachable", "probing",
@@ -253,12 +252,14 @@ caf::error validate(const config& cfg) {
     return fail("bind: must not be empty");
   if (!tmux::valid_session_name(cfg.tmux_session))
     return fail("services.bridge.tmux_session: letters, digits, '_' and '-' "
-                "only (1-64), got '" + cfg.tmux_session + "'");
+                "only (1-64), got '"
+                + cfg.tmux_session + "'");
   if (!tmux::valid_session_name(cfg.tmux_socket))
     return fail("services.bridge.tmux_socket: letters, digits, '_' and '-' "
-                "only (1-64), got '" + cfg.tmux_socket + "'");
-  static const std::set<std::string> categories{
-    "processing", "success", "error", "warning", "intent", "deployment"};
+                "only (1-64), got '"
+                + cfg.tmux_socket + "'");
+  static const std::set<std::string> categories{"processing", "success", "error",
+                                                "warning",    "intent",  "deployment"};
   for (const auto& [name, pattern] : cfg.bridge_events) {
     if (!categories.count(name))
       return fail("services.bridge.events: unknown event '" + name
@@ -266,10 +267,8 @@ caf::error validate(const config& cfg) {
     if (auto why = tmux::regex_problem(pattern); !why.empty())
       return fail("services.bridge.events." + name + ": not a valid regex: " + why);
   }
-  if (cfg.llm.backend != "none" && cfg.llm.backend != "cli"
-      && cfg.llm.backend != "http")
-    return fail("llm.backend: must be none, cli or http, got '"
-                + cfg.llm.backend + "'");
+  if (cfg.llm.backend != "none" && cfg.llm.backend != "cli" && cfg.llm.backend != "http")
+    return fail("llm.backend: must be none, cli or http, got '" + cfg.llm.backend + "'");
   if (cfg.llm.backend == "cli" && cfg.llm.cli_argv.empty())
     return fail("llm.cli_argv: must name a program when llm.backend is cli");
   for (const auto& arg : cfg.llm.cli_argv)
@@ -284,8 +283,8 @@ caf::error validate(const config& cfg) {
     return fail("gitops.remote: with layout per-site, the URL must contain "
                 "{repo} (replaced by edgeN-config)");
   if (cfg.gitops.layout != "mono" && cfg.gitops.layout != "per-site")
-    return fail("gitops.layout: must be mono or per-site, got '"
-                + cfg.gitops.layout + "'");
+    return fail("gitops.layout: must be mono or per-site, got '" + cfg.gitops.layout
+                + "'");
   if (cfg.sites.empty())
     return fail("edge_sites: at least one edge site is required");
   for (const auto& s : cfg.sites)

@@ -3,6 +3,8 @@
 // system runs with no file at all. Secrets never come from YAML.
 #pragma once
 
+#include "protocol/site_name.hpp"
+
 #include <caf/expected.hpp>
 
 #include <cstdint>
@@ -154,8 +156,7 @@ caf::error parse_edge_sites(std::string_view yaml, const std::string& origin,
                             config& cfg);
 
 /// Parses o2hub.yaml text over `cfg`.
-caf::error parse_config(std::string_view yaml, const std::string& origin,
-                        config& cfg);
+caf::error parse_config(std::string_view yaml, const std::string& origin, config& cfg);
 
 /// Checks values that parse but make no sense (ports, duplicates, layout).
 caf::error validate(const config& cfg);
@@ -171,9 +172,6 @@ std::string gitops_package_dir(const config& cfg, const std::string& site,
 /// The remote URL of `repo`: gitops.remote with "{repo}" replaced (or as it
 /// is for mono); empty remote: a local bare repository under the data dir.
 std::string gitops_url(const config& cfg, const std::string& repo);
-
-/// Canonical site name: "edge01", "edge-1", "Edge1", "EDGE 01" -> "edge1".
-std::string normalize_site_name(std::string_view name);
 
 /// The configured site named `name` in any accepted spelling, or nullptr.
 const edge_site* find_site(const config& cfg, std::string_view name);

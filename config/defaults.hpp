@@ -45,6 +45,8 @@ constexpr uint16_t sim_o2ims_base = 30200;
 constexpr uint16_t sim_prometheus_base = 30300;
 constexpr uint16_t sim_k8s_base = 30400;
 constexpr int sim_sites = 4;
+/// `o2hub edge-sim`'s fault-control endpoint (just below the first site).
+constexpr uint16_t sim_control_port = sim_o2ims_base;
 
 /// The seed's ports, used when an edge site lists none.
 constexpr uint16_t o2ims_port = 31280;

@@ -10,33 +10,6 @@
 
 namespace o2hub {
 
-std::string normalize_site_name(std::string_view name) {
-  std::string letters;
-  std::string digits;
-  std::string rest;
-  for (char ch : name) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '-' || c == '_' || c == ' ' || c == '.')
-      continue;
-    if (std::isdigit(c) && rest.empty())
-      digits += ch;
-    else if (std::isalpha(c) && digits.empty() && rest.empty())
-      letters += static_cast<char>(std::tolower(c));
-    else
-      rest += static_cast<char>(std::tolower(c));
-  }
-  if (letters.empty() || digits.empty() || !rest.empty()) {
-    // Not of the form <word><number>: lower-case, separators kept.
-    std::string out;
-    for (char ch : name)
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-  }
-  auto first = digits.find_first_not_of('0');
-  digits = first == std::string::npos ? "0" : digits.substr(first);
-  return letters + digits;
-}
-
 const edge_site* find_site(const config& cfg, std::string_view name) {
   auto canonical = normalize_site_name(name);
   for (const auto& site : cfg.sites)
@@ -53,10 +26,9 @@ void read_site(detail::yaml_reader& r, const YAML::Node& node,
   if (!r.expect_map(node, path))
     return;
   r.check_keys(node, path,
-               {"ip", "host", "user", "key", "ssh_key", "password", "ports",
-                "o2ims_port", "prometheus_port", "k8s_api_port", "k8s_port",
-                "scrape_interval", "name", "description", "location",
-                "enabled", "k8s_scheme"});
+               {"ip", "host", "user", "key", "ssh_key", "password", "ports", "o2ims_port",
+                "prometheus_port", "k8s_api_port", "k8s_port", "scrape_interval", "name",
+                "description", "location", "enabled", "k8s_scheme"});
   r.read(node, "k8s_scheme", path, site.k8s_scheme);
   r.read(node, "host", path, site.ip);
   r.read(node, "ip", path, site.ip);
@@ -92,14 +64,12 @@ void read_site(detail::yaml_reader& r, const YAML::Node& node,
 }
 
 void flatten_slo(detail::yaml_reader& r, const YAML::Node& node,
-                 const std::string& prefix,
-                 std::map<std::string, std::string>& out) {
+                 const std::string& prefix, std::map<std::string, std::string>& out) {
   if (node.IsScalar()) {
     out[prefix] = node.Scalar();
   } else if (node.IsMap()) {
     for (const auto& kv : node)
-      flatten_slo(r, kv.second, detail::join_path(prefix, kv.first.Scalar()),
-                  out);
+      flatten_slo(r, kv.second, detail::join_path(prefix, kv.first.Scalar()), out);
   } else if (!node.IsNull()) {
     r.fail(node, "slo_targets." + prefix, "must be a value or a mapping");
   }
@@ -122,7 +92,7 @@ void read_edge_sections(yaml_reader& r, const YAML::Node& root, config& cfg) {
       if (!seen.insert(site.name).second)
         r.fail(node, "edge_sites." + raw,
                "duplicate site: '" + raw + "' is the same site as another entry ('"
-                 + site.name + "')");
+                   + site.name + "')");
       result.push_back(std::move(site));
     };
     if (sites.IsMap()) {
@@ -145,8 +115,8 @@ void read_edge_sections(yaml_reader& r, const YAML::Node& root, config& cfg) {
   if (auto mon = root["monitoring"]; mon && r.expect_map(mon, "monitoring")) {
     r.check_keys(mon, "monitoring",
                  {"scrape_interval", "evaluation_interval", "timeout",
-                  "failures_before_unreachable", "prometheus_url",
-                  "alertmanager_url", "retention", "enabled"});
+                  "failures_before_unreachable", "prometheus_url", "alertmanager_url",
+                  "retention", "enabled"});
     r.read_seconds(mon, "scrape_interval", "monitoring", cfg.probing.interval_s);
     int timeout_s = 0;
     r.read_seconds(mon, "timeout", "monitoring", timeout_s);
@@ -167,14 +137,13 @@ void read_edge_sections(yaml_reader& r, const YAML::Node& root, config& cfg) {
   }
 }
 
-caf::error parse_yaml(std::string_view text, const std::string& origin,
-                      YAML::Node& out) {
+caf::error parse_yaml(std::string_view text, const std::string& origin, YAML::Node& out) {
   try {
     out = YAML::Load(std::string{text});
   } catch (const YAML::Exception& e) {
-    return caf::error{ec::invalid_configuration,
-                      origin + ":" + std::to_string(e.mark.line + 1)
-                        + ": invalid YAML: " + e.msg};
+    return caf::error{ec::invalid_configuration, origin + ":"
+                                                     + std::to_string(e.mark.line + 1)
+                                                     + ": invalid YAML: " + e.msg};
   }
   if (!out.IsNull() && !out.IsMap())
     return caf::error{ec::invalid_configuration,

@@ -57,8 +57,8 @@ bool yaml_reader::scalar(const YAML::Node& node, const std::string& path) {
   return false;
 }
 
-bool yaml_reader::integer(const YAML::Node& node, const std::string& path,
-                          long min, long max, long& out) {
+bool yaml_reader::integer(const YAML::Node& node, const std::string& path, long min,
+                          long max, long& out) {
   if (!scalar(node, path))
     return false;
   const auto& text = node.Scalar();
@@ -70,16 +70,16 @@ bool yaml_reader::integer(const YAML::Node& node, const std::string& path,
   }
   if (value < min || value > max) {
     fail(node, path,
-         "must be between " + std::to_string(min) + " and "
-           + std::to_string(max) + ", got " + text);
+         "must be between " + std::to_string(min) + " and " + std::to_string(max)
+             + ", got " + text);
     return false;
   }
   out = value;
   return true;
 }
 
-void yaml_reader::read(const YAML::Node& map, const char* key,
-                       const std::string& path, std::string& out) {
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
+                       std::string& out) {
   auto node = map[key];
   if (!node || node.IsNull())
     return;
@@ -87,8 +87,8 @@ void yaml_reader::read(const YAML::Node& map, const char* key,
     out = node.Scalar();
 }
 
-void yaml_reader::read(const YAML::Node& map, const char* key,
-                       const std::string& path, bool& out) {
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
+                       bool& out) {
   auto node = map[key];
   if (!node || node.IsNull())
     return;
@@ -104,17 +104,16 @@ void yaml_reader::read(const YAML::Node& map, const char* key,
     fail(node, p, "must be true or false, got '" + t + "'");
 }
 
-void yaml_reader::read(const YAML::Node& map, const char* key,
-                       const std::string& path, int& out, long min, long max) {
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
+                       int& out, long min, long max) {
   auto node = map[key];
   long value = 0;
   if (node && !node.IsNull() && integer(node, join_path(path, key), min, max, value))
     out = static_cast<int>(value);
 }
 
-void yaml_reader::read(const YAML::Node& map, const char* key,
-                       const std::string& path, size_t& out, long min,
-                       long max) {
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
+                       size_t& out, long min, long max) {
   auto node = map[key];
   long value = 0;
   if (node && !node.IsNull() && integer(node, join_path(path, key), min, max, value))
@@ -129,8 +128,7 @@ void yaml_reader::read_port(const YAML::Node& map, const char* key,
     out = static_cast<uint16_t>(value);
 }
 
-void yaml_reader::read(const YAML::Node& map, const char* key,
-                       const std::string& path,
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
                        std::vector<std::string>& out) {
   auto node = map[key];
   if (!node || node.IsNull())
@@ -161,19 +159,29 @@ void yaml_reader::read_seconds(const YAML::Node& map, const char* key,
   long factor = 1;
   if (!text.empty()) {
     switch (text.back()) {
-      case 's': factor = 1; text.pop_back(); break;
-      case 'm': factor = 60; text.pop_back(); break;
-      case 'h': factor = 3600; text.pop_back(); break;
-      default: break;
+    case 's':
+      factor = 1;
+      text.pop_back();
+      break;
+    case 'm':
+      factor = 60;
+      text.pop_back();
+      break;
+    case 'h':
+      factor = 3600;
+      text.pop_back();
+      break;
+    default:
+      break;
     }
   }
   long value = 0;
   auto res = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (res.ec != std::errc{} || res.ptr != text.data() + text.size()
-      || value <= 0 || value * factor > 86400) {
+  if (res.ec != std::errc{} || res.ptr != text.data() + text.size() || value <= 0
+      || value * factor > 86400) {
     fail(node, p,
          "must be a duration such as 15, \"15s\" or \"2m\" (1 s to 24 h), got '"
-           + node.Scalar() + "'");
+             + node.Scalar() + "'");
     return;
   }
   out = static_cast<int>(value * factor);

@@ -12,12 +12,10 @@
 namespace o2hub {
 
 template <class Handle, class OnResult, class OnError, class... Ts>
-void ask(caf::actor_system& sys, const Handle& target,
-         std::chrono::milliseconds timeout, OnResult on_result,
-         OnError on_error, Ts&&... xs) {
+void ask(caf::actor_system& sys, const Handle& target, std::chrono::milliseconds timeout,
+         OnResult on_result, OnError on_error, Ts&&... xs) {
   sys.spawn([=](caf::event_based_actor* self) mutable {
-    self->request(target, timeout, xs...).then(std::move(on_result),
-                                                std::move(on_error));
+    self->request(target, timeout, xs...).then(std::move(on_result), std::move(on_error));
   });
 }
 

@@ -16,8 +16,7 @@ namespace {
 /// clients through their sinks, pushed by the bridge actor.
 class bridge_ws : public ws_endpoint {
 public:
-  explicit bridge_ws(bridge_actor bridge) : bridge_(std::move(bridge)) {
-  }
+  explicit bridge_ws(bridge_actor bridge) : bridge_(std::move(bridge)) {}
 
   void on_open(const std::shared_ptr<ws_sink>& sink) override {
     caf::anon_send(bridge_, atom::join_v, ws_sink_ptr{sink});
@@ -38,9 +37,9 @@ public:
       return;
     }
     if (sink->role() != role::operator_) {
-      sink->send(wire::ws_error_json(
-        "forbidden", "this connection may only watch: '" + req.type
-                       + "' needs the operator token"));
+      sink->send(wire::ws_error_json("forbidden", "this connection may only watch: '"
+                                                      + req.type
+                                                      + "' needs the operator token"));
       return;
     }
     if (req.type == "resize") {
@@ -59,14 +58,12 @@ private:
 
 } // namespace
 
-void add_bridge_routes(http::router& r, const service_context& ctx,
-                       bridge_actor bridge) {
+void add_bridge_routes(http::router& r, const service_context& ctx, bridge_actor bridge) {
   using http::verb;
   r.add(verb::get, "/", static_file(ctx.webui + "/terminal.html"));
   // Watching needs at least the viewer token when tokens are configured;
   // typing needs the operator's (checked per message above).
-  r.add_ws("/ws", std::make_shared<bridge_ws>(std::move(bridge)),
-           http::access::viewer);
+  r.add_ws("/ws", std::make_shared<bridge_ws>(std::move(bridge)), http::access::viewer);
 }
 
 } // namespace o2hub

@@ -7,7 +7,6 @@
 
 namespace o2hub {
 
-void add_bridge_routes(http::router& r, const service_context& ctx,
-                       bridge_actor bridge);
+void add_bridge_routes(http::router& r, const service_context& ctx, bridge_actor bridge);
 
 } // namespace o2hub

@@ -1,12 +1,11 @@
 #include "io/git.hpp"
 
-#include <git2.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <git2.h>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -20,7 +19,7 @@ struct lib_init {
 
 void ensure_init() {
   static lib_init once;
-  (void) once;
+  (void)once;
 }
 
 std::string last_error(const std::string& what) {
@@ -150,10 +149,10 @@ std::string git_ensure_bare(const std::string& path) {
   return {};
 }
 
-git_publisher::git_publisher(std::string work_dir, std::string url,
-                             std::string branch, std::string token)
-  : work_dir_(std::move(work_dir)), url_(std::move(url)),
-    branch_(std::move(branch)), token_(std::move(token)) {
+git_publisher::git_publisher(std::string work_dir, std::string url, std::string branch,
+                             std::string token)
+    : work_dir_(std::move(work_dir)), url_(std::move(url)), branch_(std::move(branch)),
+      token_(std::move(token)) {
   ensure_init();
 }
 
@@ -213,7 +212,8 @@ std::string git_publisher::commit(const git_change& change, std::string& sha) {
   }
   for (const auto& [path, content] : change.write) {
     git_oid blob;
-    if (git_blob_create_from_buffer(&blob, repo.get(), content.data(), content.size()) != 0)
+    if (git_blob_create_from_buffer(&blob, repo.get(), content.data(), content.size())
+        != 0)
       return last_error("cannot write blob");
     git_index_entry entry;
     std::memset(&entry, 0, sizeof entry);
@@ -275,9 +275,8 @@ std::string git_publisher::push() {
     status_t st;
   } data{payload, {}};
   opts.callbacks.payload = &data;
-  opts.callbacks.credentials = [](git_credential** out, const char* url,
-                                  const char* user, unsigned int allowed,
-                                  void* p) -> int {
+  opts.callbacks.credentials = [](git_credential** out, const char* url, const char* user,
+                                  unsigned int allowed, void* p) -> int {
     return credentials(out, url, user, allowed, &static_cast<both*>(p)->cred);
   };
   opts.callbacks.push_update_reference = [](const char* ref, const char* msg,
@@ -332,9 +331,9 @@ int collect(const char* root, const git_tree_entry* entry, void* payload) {
   blob_h blob;
   if (git_blob_lookup(blob.out(), ctx->repo, git_tree_entry_id(entry)) != 0)
     return 0;
-  (*ctx->files)[path] = std::string{
-    static_cast<const char*>(git_blob_rawcontent(blob.get())),
-    static_cast<size_t>(git_blob_rawsize(blob.get()))};
+  (*ctx->files)[path] =
+      std::string{static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                  static_cast<size_t>(git_blob_rawsize(blob.get()))};
   return 0;
 }
 

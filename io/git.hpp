@@ -4,6 +4,8 @@
 // their own. Errors are returned as text ("" = success).
 #pragma once
 
+#include "protocol/io_messages.hpp" // git_change
+
 #include <map>
 #include <string>
 #include <vector>
@@ -12,15 +14,6 @@ namespace o2hub {
 
 /// Creates a bare repository at `path` unless one is there.
 std::string git_ensure_bare(const std::string& path);
-
-/// What one commit changes: files to write and folders to remove.
-struct git_change {
-  /// Path in the repository -> content.
-  std::map<std::string, std::string> write;
-  /// Folders (or files) removed with everything below them.
-  std::vector<std::string> remove;
-  std::string message;
-};
 
 class git_publisher {
 public:

@@ -4,7 +4,7 @@
 // directly.
 #pragma once
 
-#include "io/sink.hpp"
+#include "protocol/ws_sink.hpp"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -53,8 +53,7 @@ struct request_context {
   const std::string* param(std::string_view name) const;
 };
 
-using handler =
-  std::function<void(const request&, const request_context&, responder)>;
+using handler = std::function<void(const request&, const request_context&, responder)>;
 
 /// What a late reply needs of a request (version, keep-alive): handlers that
 /// answer after returning keep this instead of the request.
@@ -72,8 +71,7 @@ response make_body(const request& req, status st, std::string body,
                    std::string_view content_type);
 
 /// Splits "a=b&c=d" into decoded pairs. Returns false on bad escapes.
-bool parse_query(std::string_view q,
-                 std::multimap<std::string, std::string>& out);
+bool parse_query(std::string_view q, std::multimap<std::string, std::string>& out);
 
 /// Percent-decodes `in`; '+' becomes a space when `plus_is_space`.
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
@@ -89,8 +87,7 @@ public:
   explicit router(std::shared_ptr<const security_policy> security);
 
   /// Adds a route; {name} segments match one path segment.
-  void add(verb method, std::string pattern, handler h,
-           access level = access::open);
+  void add(verb method, std::string pattern, handler h, access level = access::open);
 
   /// Adds a route that matches every path below `prefix` (ends with '/').
   void add_prefix(verb method, std::string prefix, handler h,

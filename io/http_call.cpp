@@ -1,8 +1,7 @@
 #include "io/http_call.hpp"
 
-#include <curl/curl.h>
-
 #include <chrono>
+#include <curl/curl.h>
 
 namespace o2hub {
 
@@ -57,9 +56,9 @@ fetch_result http_call(const http_call_request& req) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   auto start = std::chrono::steady_clock::now();
   auto rc = curl_easy_perform(h);
-  res.latency_ms = std::chrono::duration<double, std::milli>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
+  res.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+          .count();
   if (rc == CURLE_OK) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res.status);
   } else {

@@ -1,32 +1,15 @@
 #include "io/http_client.hpp"
 
-#include <cctype>
-
-#include <curl/curl.h>
-
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <curl/curl.h>
 #include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
 namespace o2hub {
-
-std::string url_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
 
 namespace {
 
@@ -94,8 +77,9 @@ struct http_client::impl {
       CURL* e = curl_easy_init();
       curl_easy_setopt(e, CURLOPT_URL, t->req.url.c_str());
       curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->req.timeout_ms);
-      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t->req.timeout_ms);
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->req.timeout_ms));
+      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                       static_cast<long>(t->req.timeout_ms));
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
       curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
       curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -119,11 +103,13 @@ struct http_client::impl {
       auto node = running.extract(e);
       curl_multi_remove_handle(multi, e);
       fetch_result r;
-      std::chrono::duration<double, std::milli> took
-        = std::chrono::steady_clock::now() - node.mapped()->start;
+      std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - node.mapped()->start;
       r.latency_ms = took.count();
       if (msg->data.result == CURLE_OK) {
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
+        long code = 0;
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+        r.status = static_cast<int32_t>(code);
       } else {
         r.timed_out = msg->data.result == CURLE_OPERATION_TIMEDOUT;
         r.error = curl_easy_strerror(msg->data.result);

@@ -3,36 +3,15 @@
 // calls each request's callback on that thread. Thread-safe.
 #pragma once
 
+#include "common/text.hpp" // url_encode
+#include "protocol/io_messages.hpp"
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace o2hub {
-
-struct fetch_request {
-  std::string url;
-  long timeout_ms = 2000;
-  /// For https: check the peer (with `ca_file` when set).
-  bool verify_tls = true;
-  std::string ca_file;
-  /// Keep at most this much of the body.
-  size_t max_body = 64 * 1024;
-};
-
-struct fetch_result {
-  /// HTTP status; 0 when no response came.
-  long status = 0;
-  double latency_ms = 0;
-  bool timed_out = false;
-  /// curl's message when no response came.
-  std::string error;
-  std::string body;
-};
-
-/// Percent-encodes everything but RFC 3986's unreserved characters, for
-/// query values and path segments.
-std::string url_encode(std::string_view s);
 
 class http_client {
 public:

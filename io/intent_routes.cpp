@@ -1,17 +1,18 @@
 #include "io/intent_routes.hpp"
 
+#include "common/json.hpp"
+#include "common/text.hpp"
+#include "common/time.hpp"
+#include "io/http_error.hpp"
 #include "io/static_files.hpp"
 #include "io/ws_common.hpp"
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
-#include "protocol/json.hpp"
-#include "protocol/time.hpp"
 #include "protocol/wire.hpp"
 
+#include <boost/beast/http/field.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-
-#include <boost/beast/http/field.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -33,29 +34,6 @@ std::vector<std::string> site_names(const config& cfg) {
   return out;
 }
 
-/// HTTP status and code for an error from the intent actor.
-std::pair<http::status, const char*> http_error_of(const caf::error& err) {
-  if (err.category() == caf::atom("o2hub")) {
-    switch (static_cast<ec>(err.code())) {
-      case ec::unknown_entity: return {http::status::bad_request, "unknown_site"};
-      case ec::invalid_argument: return {http::status::unprocessable_entity, "invalid_request"};
-      case ec::timeout: return {http::status::gateway_timeout, "timeout"};
-      default: break;
-    }
-  }
-  if (err == caf::sec::request_timeout)
-    return {http::status::gateway_timeout, "timeout"};
-  return {http::status::internal_server_error, "internal_error"};
-}
-
-std::string error_message(const caf::error& err) {
-  // The context is the human part; the rest is for logs.
-  const auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    return ctx.get_as<std::string>(0);
-  return render(err);
-}
-
 /// 415 unless the body is declared JSON (or not declared at all).
 bool json_content(const http::request& req) {
   auto type = req[bh::field::content_type];
@@ -65,33 +43,30 @@ bool json_content(const http::request& req) {
   auto base = type.substr(0, semi);
   while (!base.empty() && base.back() == ' ')
     base.remove_suffix(1);
-  std::string lower;
-  for (char c : base)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto lower = to_lower(base);
   return lower == "application/json"
          || (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
 }
 
 http::response unsupported_media(const http::request& req) {
   return http::make_error(req, http::status::unsupported_media_type,
-                          "unsupported_media_type",
-                          "send the body as application/json");
+                          "unsupported_media_type", "send the body as application/json");
 }
 
 std::string stats_members(const intent_stats& s) {
   json::writer w;
   w.begin_object()
-    .kv("llm", s.llm)
-    .kv("cache_size", s.cache_size)
-    .key("counts")
-    .begin_object()
-    .kv("requests", s.requests)
-    .kv("rules", s.answered_by_rules)
-    .kv("llm", s.answered_by_llm)
-    .kv("fallbacks", s.fallbacks)
-    .kv("cache_hits", s.cache_hits)
-    .end_object()
-    .end_object();
+      .kv("llm", s.llm)
+      .kv("cache_size", s.cache_size)
+      .key("counts")
+      .begin_object()
+      .kv("requests", s.requests)
+      .kv("rules", s.answered_by_rules)
+      .kv("llm", s.answered_by_llm)
+      .kv("fallbacks", s.fallbacks)
+      .kv("cache_hits", s.cache_hits)
+      .end_object()
+      .end_object();
   return w.take();
 }
 
@@ -100,15 +75,14 @@ std::string stats_prometheus(const intent_stats& s) {
   auto counter = [&](const char* name, const char* help, const std::string& labels,
                      uint64_t v, bool header = true) {
     if (header)
-      out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name
-             + " counter\n";
+      out +=
+          std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " counter\n";
     out += name + labels + " " + std::to_string(v) + "\n";
   };
   counter("o2hub_intent_requests_total", "Intents requested.", "", s.requests);
   counter("o2hub_intent_answers_total", "Intents by the engine that answered.",
           "{engine=\"rules\"}", s.answered_by_rules);
-  counter("o2hub_intent_answers_total", "", "{engine=\"llm\"}", s.answered_by_llm,
-          false);
+  counter("o2hub_intent_answers_total", "", "{engine=\"llm\"}", s.answered_by_llm, false);
   counter("o2hub_intent_fallbacks_total", "LLM answers replaced by rules.", "",
           s.fallbacks);
   counter("o2hub_intent_cache_hits_total", "Answers served from the cache.", "",
@@ -145,26 +119,26 @@ std::string failed_item(const std::string& code, const std::string& message,
                         const std::string& raw) {
   json::writer w;
   w.begin_object()
-    .kv("status", "failed")
-    .key("error")
-    .begin_object()
-    .kv("code", code)
-    .kv("message", message)
-    .end_object()
-    .key("request")
-    .raw(raw.empty() ? "null" : raw)
-    .end_object();
+      .kv("status", "failed")
+      .key("error")
+      .begin_object()
+      .kv("code", code)
+      .kv("message", message)
+      .end_object()
+      .key("request")
+      .raw(raw.empty() ? "null" : raw)
+      .end_object();
   return w.take();
 }
 
 void finish_batch(const std::shared_ptr<batch_run>& run) {
   json::writer w;
   w.begin_object()
-    .kv("total", run->items.size())
-    .kv("successful", run->ok)
-    .kv("failed", run->items.size() - run->ok)
-    .key("results")
-    .begin_array();
+      .kv("total", run->items.size())
+      .kv("successful", run->ok)
+      .kv("failed", run->items.size() - run->ok)
+      .key("results")
+      .begin_array();
   for (const auto& r : run->results)
     w.raw(r);
   w.end_array().end_object();
@@ -176,30 +150,28 @@ void pump_batch(caf::event_based_actor* self, const std::shared_ptr<batch_run>& 
     auto i = run->next++;
     auto& item = run->items[i];
     if (!item.parsed.ok()) {
-      run->results[i] = failed_item(item.parsed.error.code,
-                                    item.parsed.error.message, item.raw_json);
+      run->results[i] =
+          failed_item(item.parsed.error.code, item.parsed.error.message, item.raw_json);
       ++run->done;
       continue;
     }
     ++run->in_flight;
     self->request(run->intent, process_timeout, atom::process_v, item.parsed.request)
-      .then(
-        [self, run, i](const intent_response& res) {
-          run->results[i] = wire::intent_envelope(res);
-          ++run->ok;
-          --run->in_flight;
-          ++run->done;
-          pump_batch(self, run);
-        },
-        [self, run, i](const caf::error& err) {
-          auto [status, code] = http_error_of(err);
-          (void) status;
-          run->results[i] = failed_item(code, error_message(err),
-                                        run->items[i].raw_json);
-          --run->in_flight;
-          ++run->done;
-          pump_batch(self, run);
-        });
+        .then(
+            [self, run, i](const intent_response& res) {
+              run->results[i] = wire::intent_envelope(res);
+              ++run->ok;
+              --run->in_flight;
+              ++run->done;
+              pump_batch(self, run);
+            },
+            [self, run, i](const caf::error& err) {
+              run->results[i] = failed_item(http_answer_of(err).code, error_detail(err),
+                                            run->items[i].raw_json);
+              --run->in_flight;
+              ++run->done;
+              pump_batch(self, run);
+            });
   }
   if (run->done == run->items.size() && run->in_flight == 0 && run->proto) {
     finish_batch(run);
@@ -211,19 +183,14 @@ void pump_batch(caf::event_based_actor* self, const std::shared_ptr<batch_run>& 
 
 class intent_ws : public ws_endpoint {
 public:
-  intent_ws(caf::actor_system& sys, intent_actor intent,
-            std::vector<std::string> sites, status_actor status, bool llm)
-    : sys_(sys), intent_(std::move(intent)), sites_(std::move(sites)),
-      status_(std::move(status)), stage_(llm ? "llm_processing" : "rules") {
-  }
+  intent_ws(caf::actor_system& sys, intent_actor intent, std::vector<std::string> sites,
+            status_actor status, bool llm)
+      : sys_(sys), intent_(std::move(intent)), sites_(std::move(sites)),
+        status_(std::move(status)), stage_(llm ? "llm_processing" : "rules") {}
 
-  void on_open(const std::shared_ptr<ws_sink>&) override {
-    report(++clients_);
-  }
+  void on_open(const std::shared_ptr<ws_sink>&) override { report(++clients_); }
 
-  void on_close(const std::shared_ptr<ws_sink>&) override {
-    report(--clients_);
-  }
+  void on_close(const std::shared_ptr<ws_sink>&) override { report(--clients_); }
 
   void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
                   bool binary) override {
@@ -232,17 +199,16 @@ public:
       return; // answered: ping, binary frame, unreadable message
     auto msg = wire::parse_ws_intent(data, sites_);
     if (*type != "intent") {
-      sink->send(error_json("unknown_type",
-                            "unknown message type '" + *type
-                              + "' (send \"intent\" or \"ping\")",
-                            msg.id));
+      sink->send(error_json(
+          "unknown_type",
+          "unknown message type '" + *type + "' (send \"intent\" or \"ping\")", msg.id));
       return;
     }
     if (msg.id.empty())
       msg.id = "ws-" + std::to_string(++ids_);
     if (sink->role() != role::operator_) {
-      sink->send(error_json("forbidden", "sending intents needs the operator token",
-                            msg.id));
+      sink->send(
+          error_json("forbidden", "sending intents needs the operator token", msg.id));
       return;
     }
     if (!msg.parsed.ok()) {
@@ -251,29 +217,27 @@ public:
     }
     json::writer w;
     w.begin_object()
-      .kv("type", "progress")
-      .kv("id", msg.id)
-      .kv("stage", stage_)
-      .kv("timestamp", rfc3339_now())
-      .end_object();
+        .kv("type", "progress")
+        .kv("id", msg.id)
+        .kv("stage", stage_)
+        .kv("timestamp", rfc3339_now())
+        .end_object();
     sink->send(w.take());
     auto id = msg.id;
     sys_.spawn([intent = intent_, req = std::move(msg.parsed.request), sink,
                 id](caf::event_based_actor* self) mutable {
       self->request(intent, process_timeout, atom::process_v, std::move(req))
-        .then(
-          [sink, id](const intent_response& res) {
-            json::writer out;
-            out.begin_object().kv("type", "intent_generated").kv("id", id);
-            out.raw(wire::intent_envelope_members(res));
-            out.end_object();
-            sink->send(out.take());
-          },
-          [sink, id](const caf::error& err) {
-            auto [status, code] = http_error_of(err);
-            (void) status;
-            sink->send(error_json(code, error_message(err), id));
-          });
+          .then(
+              [sink, id](const intent_response& res) {
+                json::writer out;
+                out.begin_object().kv("type", "intent_generated").kv("id", id);
+                out.raw(wire::intent_envelope_members(res));
+                out.end_object();
+                sink->send(out.take());
+              },
+              [sink, id](const caf::error& err) {
+                sink->send(error_json(http_answer_of(err).code, error_detail(err), id));
+              });
     });
   }
 
@@ -284,10 +248,7 @@ private:
     w.begin_object().kv("type", "error");
     if (!id.empty())
       w.kv("id", id);
-    w.kv("code", code)
-      .kv("message", message)
-      .kv("timestamp", rfc3339_now())
-      .end_object();
+    w.kv("code", code).kv("message", message).kv("timestamp", rfc3339_now()).end_object();
     return w.take();
   }
 
@@ -308,16 +269,15 @@ private:
 
 } // namespace
 
-void add_intent_routes(http::router& r, const service_context& ctx,
-                       intent_actor intent) {
+void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent) {
   using http::verb;
   auto& sys = *ctx.sys;
   auto sites = site_names(*ctx.cfg);
 
   r.add(verb::get, "/health",
-        [&sys, status = ctx.status, intent, metrics = ctx.metrics](
-          const http::request& req, const http::request_context&,
-          http::responder respond) {
+        [&sys, status = ctx.status, intent,
+         metrics = ctx.metrics](const http::request& req, const http::request_context&,
+                                http::responder respond) {
           auto proto = http::reply_prototype(req);
           sys.spawn([=](caf::event_based_actor* self) {
             auto fail = [proto, respond](const caf::error& err) {
@@ -325,93 +285,92 @@ void add_intent_routes(http::router& r, const service_context& ctx,
                                        "unavailable", render(err)));
             };
             self->request(status, 2s, atom::health_v)
-              .then(
-                [=](health_report report) {
-                  self->request(intent, 2s, atom::stats_v)
-                    .then(
-                      [=](const intent_stats& stats) mutable {
-                        report.requests_total = metrics->total();
-                        report.details_json = merge_json_objects(
-                          report.details_json, stats_members(stats));
-                        respond(http::make_json(*proto, http::status::ok,
-                                                wire::health_json(report)));
-                      },
-                      fail);
-                },
-                fail);
+                .then(
+                    [=](health_report report) {
+                      self->request(intent, 2s, atom::stats_v)
+                          .then(
+                              [=](const intent_stats& stats) mutable {
+                                report.requests_total = metrics->total();
+                                report.details_json = merge_json_objects(
+                                    report.details_json, stats_members(stats));
+                                respond(http::make_json(*proto, http::status::ok,
+                                                        wire::health_json(report)));
+                              },
+                              fail);
+                    },
+                    fail);
           });
         });
 
   r.add(
-    verb::post, "/api/v1/intent",
-    [&sys, intent, sites](const http::request& req, const http::request_context&,
-                          http::responder respond) {
-      if (!json_content(req))
-        return respond(unsupported_media(req));
-      auto parsed = wire::parse_intent_request(req.body(), sites);
-      if (!parsed.ok())
-        return respond(http::make_error(req,
-                                        static_cast<http::status>(parsed.error.status),
-                                        parsed.error.code, parsed.error.message));
-      auto proto = http::reply_prototype(req);
-      sys.spawn([=, request = std::move(parsed.request)](
-                  caf::event_based_actor* self) mutable {
-        self->request(intent, process_timeout, atom::process_v, std::move(request))
-          .then(
-            [proto, respond](const intent_response& res) {
-              respond(http::make_json(*proto, http::status::ok,
-                                      wire::intent_envelope(res)));
-            },
-            [proto, respond](const caf::error& err) {
-              auto [status, code] = http_error_of(err);
-              respond(http::make_error(*proto, status, code, error_message(err)));
-            });
-      });
-    },
-    http::access::operator_);
+      verb::post, "/api/v1/intent",
+      [&sys, intent, sites](const http::request& req, const http::request_context&,
+                            http::responder respond) {
+        if (!json_content(req))
+          return respond(unsupported_media(req));
+        auto parsed = wire::parse_intent_request(req.body(), sites);
+        if (!parsed.ok())
+          return respond(http::make_error(req,
+                                          static_cast<http::status>(parsed.error.status),
+                                          parsed.error.code, parsed.error.message));
+        auto proto = http::reply_prototype(req);
+        sys.spawn([=, request = std::move(parsed.request)](
+                      caf::event_based_actor* self) mutable {
+          self->request(intent, process_timeout, atom::process_v, std::move(request))
+              .then(
+                  [proto, respond](const intent_response& res) {
+                    respond(http::make_json(*proto, http::status::ok,
+                                            wire::intent_envelope(res)));
+                  },
+                  [proto, respond](const caf::error& err) {
+                    respond(http::from_error(*proto, err));
+                  });
+        });
+      },
+      http::access::operator_);
 
   r.add(
-    verb::post, "/api/v1/intent/batch",
-    [&sys, intent, sites](const http::request& req, const http::request_context&,
-                          http::responder respond) {
-      if (!json_content(req))
-        return respond(unsupported_media(req));
-      auto parsed = wire::parse_intent_batch(req.body(), sites, max_batch_items);
-      if (parsed.error.status != 0)
-        return respond(http::make_error(req,
-                                        static_cast<http::status>(parsed.error.status),
-                                        parsed.error.code, parsed.error.message));
-      auto run = std::make_shared<batch_run>();
-      run->items = std::move(parsed.items);
-      run->results.resize(run->items.size());
-      run->intent = intent;
-      run->proto = http::reply_prototype(req);
-      run->respond = std::move(respond);
-      sys.spawn([run](caf::event_based_actor* self) { pump_batch(self, run); });
-    },
-    http::access::operator_);
+      verb::post, "/api/v1/intent/batch",
+      [&sys, intent, sites](const http::request& req, const http::request_context&,
+                            http::responder respond) {
+        if (!json_content(req))
+          return respond(unsupported_media(req));
+        auto parsed = wire::parse_intent_batch(req.body(), sites, max_batch_items);
+        if (parsed.error.status != 0)
+          return respond(http::make_error(req,
+                                          static_cast<http::status>(parsed.error.status),
+                                          parsed.error.code, parsed.error.message));
+        auto run = std::make_shared<batch_run>();
+        run->items = std::move(parsed.items);
+        run->results.resize(run->items.size());
+        run->intent = intent;
+        run->proto = http::reply_prototype(req);
+        run->respond = std::move(respond);
+        sys.spawn([run](caf::event_based_actor* self) { pump_batch(self, run); });
+      },
+      http::access::operator_);
 
   r.add(
-    verb::get, "/metrics",
-    [&sys, intent, metrics = ctx.metrics](const http::request& req,
-                                          const http::request_context&,
-                                          http::responder respond) {
-      auto proto = http::reply_prototype(req);
-      sys.spawn([=](caf::event_based_actor* self) {
-        self->request(intent, 2s, atom::stats_v)
-          .then(
-            [=](const intent_stats& stats) {
-              respond(http::make_body(*proto, http::status::ok,
-                                      metrics->render() + stats_prometheus(stats),
-                                      "text/plain; version=0.0.4"));
-            },
-            [=](const caf::error& err) {
-              respond(http::make_error(*proto, http::status::service_unavailable,
-                                       "unavailable", render(err)));
-            });
-      });
-    },
-    http::access::viewer);
+      verb::get, "/metrics",
+      [&sys, intent, metrics = ctx.metrics](const http::request& req,
+                                            const http::request_context&,
+                                            http::responder respond) {
+        auto proto = http::reply_prototype(req);
+        sys.spawn([=](caf::event_based_actor* self) {
+          self->request(intent, 2s, atom::stats_v)
+              .then(
+                  [=](const intent_stats& stats) {
+                    respond(http::make_body(*proto, http::status::ok,
+                                            metrics->render() + stats_prometheus(stats),
+                                            "text/plain; version=0.0.4"));
+                  },
+                  [=](const caf::error& err) {
+                    respond(http::make_error(*proto, http::status::service_unavailable,
+                                             "unavailable", render(err)));
+                  });
+        });
+      },
+      http::access::viewer);
 
   r.add(verb::get, "/openapi.json", static_file(ctx.webui + "/openapi.json"));
   r.add(verb::get, "/docs", static_file(ctx.webui + "/docs.html"));

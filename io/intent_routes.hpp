@@ -11,7 +11,6 @@ namespace o2hub {
 constexpr size_t max_batch_items = 100;
 
 /// Adds the intent routes to `r`; requests go to `intent`.
-void add_intent_routes(http::router& r, const service_context& ctx,
-                       intent_actor intent);
+void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent);
 
 } // namespace o2hub

@@ -14,19 +14,14 @@
 
 namespace o2hub {
 
-/// Starts one call with `prompt`; the returned actor answers `run` once.
-using llm_spawner =
-  std::function<llm_call_actor(caf::local_actor* self, std::string prompt)>;
-
 /// The CLI backend: `argv` with "{prompt}" replaced (never a shell), killed
 /// with its whole process group after `timeout`.
-llm_spawner make_cli_llm(std::vector<std::string> argv,
-                         std::chrono::seconds timeout);
+llm_spawner make_cli_llm(std::vector<std::string> argv, std::chrono::seconds timeout);
 
 /// The HTTP backend: POST {endpoint}/v1/chat/completions with `model`; the
 /// key (from O2HUB_LLM_API_KEY) goes in the Authorization header only.
-llm_spawner make_http_llm(std::string endpoint, std::string model,
-                          std::string api_key, std::chrono::seconds timeout);
+llm_spawner make_http_llm(std::string endpoint, std::string model, std::string api_key,
+                          std::chrono::seconds timeout);
 
 /// Aborts running calls (at shutdown).
 void cancel_llm_calls();

@@ -18,8 +18,7 @@ std::string prometheus_label(std::string_view value) {
   return out;
 }
 
-void http_metrics::record(const std::string& route, unsigned status,
-                          double seconds) {
+void http_metrics::record(const std::string& route, unsigned status, double seconds) {
   std::lock_guard<std::mutex> guard{mtx_};
   ++requests_[{route, status}];
   for (size_t i = 0; i < buckets.size(); ++i)
@@ -42,14 +41,14 @@ std::string http_metrics::render() const {
          "# TYPE o2hub_http_requests_total counter\n";
   for (const auto& [key, n] : requests_)
     out += "o2hub_http_requests_total{service=\"" + svc + "\",route=\""
-           + prometheus_label(key.first) + "\",status=\""
-           + std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+           + prometheus_label(key.first) + "\",status=\"" + std::to_string(key.second)
+           + "\"} " + std::to_string(n) + "\n";
   out += "# HELP o2hub_http_request_duration_seconds Time to answer a request.\n"
          "# TYPE o2hub_http_request_duration_seconds histogram\n";
   for (size_t i = 0; i < buckets.size(); ++i)
-    out += "o2hub_http_request_duration_seconds_bucket{service=\"" + svc
-           + "\",le=\"" + wire::format_number(buckets[i]) + "\"} "
-           + std::to_string(bucket_counts_[i]) + "\n";
+    out += "o2hub_http_request_duration_seconds_bucket{service=\"" + svc + "\",le=\""
+           + wire::format_number(buckets[i]) + "\"} " + std::to_string(bucket_counts_[i])
+           + "\n";
   out += "o2hub_http_request_duration_seconds_bucket{service=\"" + svc
          + "\",le=\"+Inf\"} " + std::to_string(count_) + "\n";
   out += "o2hub_http_request_duration_seconds_sum{service=\"" + svc + "\"} "

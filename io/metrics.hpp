@@ -16,10 +16,9 @@ class http_metrics {
 public:
   /// Upper bounds (seconds) of the latency histogram's buckets.
   static constexpr std::array<double, 12> buckets{
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
 
-  explicit http_metrics(std::string service) : service_(std::move(service)) {
-  }
+  explicit http_metrics(std::string service) : service_(std::move(service)) {}
 
   /// Records one response.
   void record(const std::string& route, unsigned status, double seconds);

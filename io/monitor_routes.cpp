@@ -1,15 +1,15 @@
 #include "io/monitor_routes.hpp"
 
+#include "common/json.hpp"
+#include "io/http_error.hpp"
 #include "io/ws_common.hpp"
 #include "protocol/error.hpp"
-#include "protocol/json.hpp"
 #include "protocol/monitor_json.hpp"
 #include "protocol/wire.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
-
 #include <simdjson.h>
 
 #include <charconv>
@@ -20,38 +20,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-http::response from_error(const http::request& req, const caf::error& err) {
-  auto message = [&] {
-    const auto& ctx = err.context();
-    if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-      return ctx.get_as<std::string>(0);
-    return render(err);
-  }();
-  if (err.category() == caf::atom("o2hub")) {
-    switch (static_cast<ec>(err.code())) {
-      case ec::invalid_argument:
-        return http::make_error(req, http::status::bad_request, "invalid_stage", message);
-      case ec::unknown_entity:
-        return http::make_error(req, http::status::not_found, "not_found", message);
-      case ec::conflict:
-        return http::make_error(req, http::status::conflict, "conflict", message);
-      default:
-        break;
-    }
-  }
-  return http::make_error(req, http::status::service_unavailable, "unavailable", message);
-}
-
 /// Sends `xs` to the monitor and answers with `on_ok(reply)` or the error.
 template <class Reply, class OnOk, class... Ts>
-void call(caf::actor_system& sys, const monitor_actor& monitor,
-          const http::request& req, http::responder respond, OnOk on_ok,
-          Ts... xs) {
+void call(caf::actor_system& sys, const monitor_actor& monitor, const http::request& req,
+          http::responder respond, OnOk on_ok, Ts... xs) {
   auto proto = http::reply_prototype(req);
   sys.spawn([=](caf::event_based_actor* self) {
     self->request(monitor, 5s, xs...)
-      .then([=](const Reply& r) { respond(on_ok(*proto, r)); },
-            [=](const caf::error& err) { respond(from_error(*proto, err)); });
+        .then([=](const Reply& r) { respond(on_ok(*proto, r)); },
+              [=](const caf::error& err) { respond(http::from_error(*proto, err)); });
   });
 }
 
@@ -146,23 +123,20 @@ bool valid_status(const std::string& s) {
 class monitor_ws : public ws_endpoint {
 public:
   monitor_ws(monitor_actor monitor, status_actor status)
-    : monitor_(std::move(monitor)), status_(std::move(status)) {
-  }
+      : monitor_(std::move(monitor)), status_(std::move(status)) {}
 
   void on_open(const std::shared_ptr<ws_sink>& sink) override {
     caf::anon_send(monitor_, atom::subscribe_v, ws_sink_ptr{sink});
     report(++clients_);
   }
 
-  void on_close(const std::shared_ptr<ws_sink>&) override {
-    report(--clients_);
-  }
+  void on_close(const std::shared_ptr<ws_sink>&) override { report(--clients_); }
 
   void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
                   bool binary) override {
     if (auto type = common_ws_message(*sink, data, binary, true))
-      sink->send(wire::ws_error_json("unknown_type",
-                                     "unknown message type '" + *type + "'"));
+      sink->send(
+          wire::ws_error_json("unknown_type", "unknown message type '" + *type + "'"));
   }
 
 private:
@@ -188,96 +162,104 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
   };
 
   r.add(
-    verb::post, "/api/v1/pipeline/start",
-    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
-                         http::responder respond) {
-      auto body = read_body(req.body(), false);
-      if (!body.error.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
-      auto id = param(c, body, "intent_id");
-      auto text = param(c, body, "intent_text");
-      if (id.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "missing_intent_id",
-                           "intent_id is required (query or JSON body)"));
-      call<pipeline>(
-        sys, monitor, req, respond,
-        [](const http::request& proto, const pipeline& p) {
-          json::writer w;
-          w.begin_object().kv("status", "started").key("pipeline");
-          wire::write_pipeline(w, p);
-          w.end_object();
-          return http::make_json(proto, http::status::ok, w.take());
-        },
-        atom::start_v, id, text);
-    },
-    http::access::operator_);
+      verb::post, "/api/v1/pipeline/start",
+      [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                           http::responder respond) {
+        auto body = read_body(req.body(), false);
+        if (!body.error.empty())
+          return respond(
+              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        auto id = param(c, body, "intent_id");
+        auto text = param(c, body, "intent_text");
+        if (id.empty())
+          return respond(bad(req, http::status::unprocessable_entity, "missing_intent_id",
+                             "intent_id is required (query or JSON body)"));
+        call<pipeline>(
+            sys, monitor, req, respond,
+            [](const http::request& proto, const pipeline& p) {
+              json::writer w;
+              w.begin_object().kv("status", "started").key("pipeline");
+              wire::write_pipeline(w, p);
+              w.end_object();
+              return http::make_json(proto, http::status::ok, w.take());
+            },
+            atom::start_v, id, text);
+      },
+      http::access::operator_);
 
   r.add(
-    verb::post, "/api/v1/pipeline/update",
-    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
-                         http::responder respond) {
-      // Original form: ?stage=..&intent_id=.. with the metadata as the body.
-      bool query_form = c.param("stage") != nullptr;
-      auto body = read_body(req.body(), query_form);
-      if (!body.error.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
-      auto stage_name = param(c, body, "stage");
-      if (stage_name.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "missing_stage",
-                           "stage is required (query or JSON body)"));
-      if (!parse_stage(stage_name)) {
-        std::string all;
-        for (const auto& s : stage_names())
-          all += (all.empty() ? "" : ", ") + s;
-        return respond(bad(req, http::status::bad_request, "invalid_stage",
-                           "unknown stage '" + stage_name + "'; stages: " + all));
-      }
-      call<pipeline>(
-        sys, monitor, req, respond,
-        [](const http::request& proto, const pipeline& p) {
-          json::writer w;
-          w.begin_object().kv("status", "updated").key("pipeline");
-          wire::write_pipeline(w, p);
-          w.end_object();
-          return http::make_json(proto, http::status::ok, w.take());
-        },
-        atom::update_v, param(c, body, "intent_id"), stage_name, body.metadata);
-    },
-    http::access::operator_);
+      verb::post, "/api/v1/pipeline/update",
+      [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                           http::responder respond) {
+        // Original form: ?stage=..&intent_id=.. with the metadata as the body.
+        bool query_form = c.param("stage") != nullptr;
+        auto body = read_body(req.body(), query_form);
+        if (!body.error.empty())
+          return respond(
+              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        auto stage_name = param(c, body, "stage");
+        if (stage_name.empty())
+          return respond(bad(req, http::status::unprocessable_entity, "missing_stage",
+                             "stage is required (query or JSON body)"));
+        if (!parse_stage(stage_name)) {
+          std::string all;
+          for (const auto& s : stage_names())
+            all += (all.empty() ? "" : ", ") + s;
+          return respond(bad(req, http::status::bad_request, "invalid_stage",
+                             "unknown stage '" + stage_name + "'; stages: " + all));
+        }
+        call<pipeline>(
+            sys, monitor, req, respond,
+            [](const http::request& proto, const pipeline& p) {
+              json::writer w;
+              w.begin_object().kv("status", "updated").key("pipeline");
+              wire::write_pipeline(w, p);
+              w.end_object();
+              return http::make_json(proto, http::status::ok, w.take());
+            },
+            atom::update_v, param(c, body, "intent_id"), stage_name, body.metadata);
+      },
+      http::access::operator_);
 
   r.add(
-    verb::post, "/api/v1/edge/update",
-    [&sys, monitor, bad](const http::request& req, const http::request_context& c,
-                         http::responder respond) {
-      bool query_form = c.param("edge") != nullptr;
-      auto body = read_body(req.body(), query_form);
-      if (!body.error.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
-      auto edge = param(c, body, "edge");
-      auto status = param(c, body, "status");
-      if (edge.empty() || status.empty())
-        return respond(bad(req, http::status::unprocessable_entity, "missing_field",
-                           "edge and status are required (query or JSON body)"));
-      if (!valid_status(status))
-        return respond(bad(req, http::status::unprocessable_entity, "invalid_status",
-                           "status must be a lower-case word such as healthy, "
-                           "degraded or unreachable"));
-      call<std::string>(
-        sys, monitor, req, respond,
-        [](const http::request& proto, const std::string& edge_json) {
-          json::writer w;
-          w.begin_object().kv("status", "updated").key("edge_status").raw(edge_json).end_object();
-          return http::make_json(proto, http::status::ok, w.take());
-        },
-        atom::edge_v, edge, status, body.metadata);
-    },
-    http::access::operator_);
+      verb::post, "/api/v1/edge/update",
+      [&sys, monitor, bad](const http::request& req, const http::request_context& c,
+                           http::responder respond) {
+        bool query_form = c.param("edge") != nullptr;
+        auto body = read_body(req.body(), query_form);
+        if (!body.error.empty())
+          return respond(
+              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        auto edge = param(c, body, "edge");
+        auto status = param(c, body, "status");
+        if (edge.empty() || status.empty())
+          return respond(bad(req, http::status::unprocessable_entity, "missing_field",
+                             "edge and status are required (query or JSON body)"));
+        if (!valid_status(status))
+          return respond(bad(req, http::status::unprocessable_entity, "invalid_status",
+                             "status must be a lower-case word such as healthy, "
+                             "degraded or unreachable"));
+        call<std::string>(
+            sys, monitor, req, respond,
+            [](const http::request& proto, const std::string& edge_json) {
+              json::writer w;
+              w.begin_object()
+                  .kv("status", "updated")
+                  .key("edge_status")
+                  .raw(edge_json)
+                  .end_object();
+              return http::make_json(proto, http::status::ok, w.take());
+            },
+            atom::edge_v, edge, status, body.metadata);
+      },
+      http::access::operator_);
 
   auto json_reply = [](const http::request& proto, const std::string& text) {
     return http::make_json(proto, http::status::ok, text);
   };
   r.add(verb::get, "/api/v1/metrics",
-        [&sys, monitor, json_reply](const http::request& req, const http::request_context&,
+        [&sys, monitor, json_reply](const http::request& req,
+                                    const http::request_context&,
                                     http::responder respond) {
           call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
                             atom::metrics_v);
@@ -296,30 +278,33 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
                             atom::pipelines_v, limit, offset);
         });
   r.add(verb::get, "/api/v1/pipelines/{id}",
-        [&sys, monitor, json_reply](const http::request& req, const http::request_context& c,
+        [&sys, monitor, json_reply](const http::request& req,
+                                    const http::request_context& c,
                                     http::responder respond) {
           call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
                             atom::pipeline_v, c.params.at("id"));
         });
   r.add(verb::get, "/api/v1/edges",
-        [&sys, monitor, json_reply](const http::request& req, const http::request_context&,
+        [&sys, monitor, json_reply](const http::request& req,
+                                    const http::request_context&,
                                     http::responder respond) {
           call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
                             atom::edges_v);
         });
-  r.add(verb::get, "/metrics",
-        [&sys, monitor, metrics = ctx.metrics](const http::request& req,
-                                               const http::request_context&,
-                                               http::responder respond) {
-          call<std::string>(
+  r.add(
+      verb::get, "/metrics",
+      [&sys, monitor, metrics = ctx.metrics](const http::request& req,
+                                             const http::request_context&,
+                                             http::responder respond) {
+        call<std::string>(
             sys, monitor, req, respond,
             [metrics](const http::request& proto, const std::string& text) {
               return http::make_body(proto, http::status::ok, metrics->render() + text,
                                      "text/plain; version=0.0.4");
             },
             atom::get_v, atom::prometheus_v);
-        },
-        http::access::viewer);
+      },
+      http::access::viewer);
   r.add_ws("/ws", std::make_shared<monitor_ws>(monitor, ctx.status),
            http::access::viewer);
 }

@@ -1,8 +1,7 @@
 #include "io/record_store.hpp"
 
-#include <sqlite3.h>
-
 #include <mutex>
+#include <sqlite3.h>
 
 namespace o2hub {
 
@@ -17,7 +16,7 @@ struct record_store::impl {
 };
 
 record_store::record_store(const std::string& path, const std::string& table)
-  : impl_(std::make_unique<impl>()) {
+    : impl_(std::make_unique<impl>()) {
   impl_->table = table;
   if (sqlite3_open_v2(path.c_str(), &impl_->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -27,12 +26,12 @@ record_store::record_store(const std::string& path, const std::string& table)
              + (impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory");
     return;
   }
-  for (std::string sql : {std::string{"PRAGMA journal_mode=WAL"},
-                          std::string{"PRAGMA synchronous=NORMAL"},
-                          std::string{"PRAGMA busy_timeout=5000"},
-                          "CREATE TABLE IF NOT EXISTS " + table
-                            + " (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-                              "key TEXT UNIQUE NOT NULL, value TEXT NOT NULL)"})
+  for (std::string sql :
+       {std::string{"PRAGMA journal_mode=WAL"}, std::string{"PRAGMA synchronous=NORMAL"},
+        std::string{"PRAGMA busy_timeout=5000"},
+        "CREATE TABLE IF NOT EXISTS " + table
+            + " (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+              "key TEXT UNIQUE NOT NULL, value TEXT NOT NULL)"})
     if (!impl_->exec(sql)) {
       error_ = path + ": " + sqlite3_errmsg(impl_->db);
       return;
@@ -56,7 +55,8 @@ bool record_store::put(const std::string& key, const std::string& value) {
   if (sqlite3_prepare_v2(impl_->db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
     return false;
   sqlite3_bind_text(st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
   bool ok = sqlite3_step(st) == SQLITE_DONE;
   sqlite3_finalize(st);
   return ok;

@@ -1,5 +1,4 @@
 #include "io/http.hpp"
-
 #include "io/security.hpp"
 #include "protocol/wire.hpp"
 
@@ -68,8 +67,7 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   return true;
 }
 
-bool parse_query(std::string_view q,
-                 std::multimap<std::string, std::string>& out) {
+bool parse_query(std::string_view q, std::multimap<std::string, std::string>& out) {
   while (!q.empty()) {
     auto amp = q.find('&');
     auto pair = q.substr(0, amp);
@@ -81,8 +79,7 @@ bool parse_query(std::string_view q,
     std::string value;
     if (!percent_decode(pair.substr(0, eq), key, true))
       return false;
-    if (eq != std::string_view::npos
-        && !percent_decode(pair.substr(eq + 1), value, true))
+    if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), value, true))
       return false;
     out.emplace(std::move(key), std::move(value));
   }
@@ -124,20 +121,18 @@ response make_error(const request& req, status st, std::string_view code,
 }
 
 router::router(std::shared_ptr<const security_policy> security)
-  : security_(std::move(security)) {
-}
+    : security_(std::move(security)) {}
 
 void router::add(verb method, std::string pattern, handler h, access level) {
   auto segments = split_segments(pattern);
   routes_.push_back(
-    {method, std::move(pattern), std::move(segments), false, std::move(h), level});
+      {method, std::move(pattern), std::move(segments), false, std::move(h), level});
 }
 
-void router::add_prefix(verb method, std::string prefix, handler h,
-                        access level) {
+void router::add_prefix(verb method, std::string prefix, handler h, access level) {
   auto segments = split_segments(prefix);
   routes_.push_back(
-    {method, std::move(prefix), std::move(segments), true, std::move(h), level});
+      {method, std::move(prefix), std::move(segments), true, std::move(h), level});
 }
 
 void router::add_ws(std::string path, std::shared_ptr<ws_endpoint> endpoint,
@@ -157,8 +152,7 @@ const ws_route* router::find_ws(std::string_view target) const {
   return nullptr;
 }
 
-bool router::match(const entry& e, std::string_view path,
-                   request_context& ctx) const {
+bool router::match(const entry& e, std::string_view path, request_context& ctx) const {
   auto segments = split_segments(path);
   if (e.prefix) {
     if (segments.size() < e.segments.size())
@@ -211,8 +205,8 @@ void router::handle(const request& req, responder respond) const {
                                    "the request target is not a valid path"));
     return;
   }
-  if (auto q = target.find('?'); q != std::string_view::npos
-                                 && !parse_query(target.substr(q + 1), ctx.query)) {
+  if (auto q = target.find('?');
+      q != std::string_view::npos && !parse_query(target.substr(q + 1), ctx.query)) {
     finish("unmatched", make_error(req, status::bad_request, "bad_query",
                                    "the query string has an invalid escape"));
     return;
@@ -246,8 +240,7 @@ void router::handle(const request& req, responder respond) const {
     auto origin = req[bhttp::field::origin];
     if (security_->cors_allowed(origin)) {
       res.set(bhttp::field::access_control_allow_methods, allowed);
-      res.set(bhttp::field::access_control_allow_headers,
-              "Authorization, Content-Type");
+      res.set(bhttp::field::access_control_allow_headers, "Authorization, Content-Type");
       res.set(bhttp::field::access_control_max_age, "600");
     }
     finish("preflight", std::move(res));
@@ -255,16 +248,15 @@ void router::handle(const request& req, responder respond) const {
   }
   if (!found) {
     if (!allowed.empty()) {
-      auto res = make_error(req, status::method_not_allowed,
-                            "method_not_allowed",
-                            std::string{"method "} + std::string{req.method_string()}
-                              + " is not allowed on " + ctx.path + "; allowed: "
-                              + allowed);
+      auto res =
+          make_error(req, status::method_not_allowed, "method_not_allowed",
+                     std::string{"method "} + std::string{req.method_string()}
+                         + " is not allowed on " + ctx.path + "; allowed: " + allowed);
       res.set(bhttp::field::allow, allowed);
       finish("unmatched", std::move(res));
     } else {
-      finish("unmatched", make_error(req, status::not_found, "not_found",
-                                     "no route for " + ctx.path));
+      finish("unmatched",
+             make_error(req, status::not_found, "not_found", "no route for " + ctx.path));
     }
     return;
   }
@@ -295,9 +287,8 @@ void router::handle(const request& req, responder respond) const {
     return;
   }
   auto route = ctx.route;
-  found->h(req, ctx, [finish, route](response res) mutable {
-    finish(route, std::move(res));
-  });
+  found->h(req, ctx,
+           [finish, route](response res) mutable { finish(route, std::move(res)); });
 }
 
 } // namespace o2hub::http

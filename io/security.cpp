@@ -1,19 +1,12 @@
 #include "io/security.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/beast/http/field.hpp>
 
 #include <cstdlib>
 
 namespace o2hub {
-
-const char* to_string(role r) {
-  switch (r) {
-    case role::anonymous: return "anonymous";
-    case role::viewer: return "viewer";
-    case role::operator_: return "operator";
-  }
-  return "anonymous";
-}
 
 namespace {
 
@@ -25,16 +18,6 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i]))
-        != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 std::string env(const char* name) {
   auto value = std::getenv(name);
   return value ? value : "";
@@ -42,12 +25,10 @@ std::string env(const char* name) {
 
 } // namespace
 
-security_policy::security_policy(std::string operator_token,
-                                 std::string viewer_token, security_config cfg)
-  : operator_token_(std::move(operator_token)),
-    viewer_token_(std::move(viewer_token)),
-    cfg_(std::move(cfg)) {
-}
+security_policy::security_policy(std::string operator_token, std::string viewer_token,
+                                 security_config cfg)
+    : operator_token_(std::move(operator_token)), viewer_token_(std::move(viewer_token)),
+      cfg_(std::move(cfg)) {}
 
 security_policy security_policy::from_env(const security_config& cfg) {
   return security_policy{env("O2HUB_TOKEN"), env("O2HUB_VIEWER_TOKEN"), cfg};
@@ -113,8 +94,7 @@ bool security_policy::cors_allowed(std::string_view origin) const {
   return false;
 }
 
-void security_policy::apply_cors(std::string_view origin,
-                                 http::response& res) const {
+void security_policy::apply_cors(std::string_view origin, http::response& res) const {
   namespace bh = boost::beast::http;
   if (!cors_allowed(origin))
     return;

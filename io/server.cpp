@@ -1,7 +1,7 @@
 #include "io/server.hpp"
 
+#include "common/log.hpp"
 #include "io/http.hpp"
-#include "io/log.hpp"
 #include "io/security.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -37,11 +37,9 @@ class ws_session;
 } // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
-  impl(net::io_context& io, std::shared_ptr<const http::router> r,
-       server_options o)
-    : ioc(io), router(std::move(r)), opts(std::move(o)),
-      acceptor(net::make_strand(io)) {
-  }
+  impl(net::io_context& io, std::shared_ptr<const http::router> r, server_options o)
+      : ioc(io), router(std::move(r)), opts(std::move(o)),
+        acceptor(net::make_strand(io)) {}
 
   void do_accept();
   void add(uint64_t id, std::weak_ptr<ws_session> s) {
@@ -66,26 +64,22 @@ namespace {
 
 // -- WebSocket session ---------------------------------------------------------
 
-class ws_session : public ws_sink,
-                   public std::enable_shared_from_this<ws_session> {
+class ws_session : public ws_sink, public std::enable_shared_from_this<ws_session> {
 public:
   ws_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
              std::shared_ptr<ws_endpoint> endpoint, o2hub::role r)
-    : ws_(std::move(socket)), srv_(std::move(srv)),
-      endpoint_(std::move(endpoint)), role_(r), id_(next_connection_id++) {
-  }
+      : ws_(std::move(socket)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
+        role_(r), id_(next_connection_id++) {}
 
   void run(std::shared_ptr<http::request> req) {
     upgrade_ = std::move(req);
-    ws_.set_option(
-      websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) {
-        res.set(bhttp::field::server, "o2hub/" O2HUB_VERSION);
-      }));
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(bhttp::field::server, "o2hub/" O2HUB_VERSION);
+    }));
     ws_.read_message_max(srv_->opts.ws_frame_limit);
-    ws_.async_accept(*upgrade_, beast::bind_front_handler(&ws_session::on_accept,
-                                                          shared_from_this()));
+    ws_.async_accept(
+        *upgrade_, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
   }
 
   // -- ws_sink (any thread) ----------------------------------------------------
@@ -113,10 +107,10 @@ public:
   void close(uint16_t code, std::string reason) override {
     if (closed_.exchange(true))
       return;
-    net::post(ws_.get_executor(), [self = shared_from_this(), code,
-                                   reason = std::move(reason)]() mutable {
-      self->begin_close(code, std::move(reason));
-    });
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+                self->begin_close(code, std::move(reason));
+              });
   }
 
   uint64_t id() const override { return id_; }
@@ -127,8 +121,8 @@ private:
   void on_accept(beast::error_code ec) {
     upgrade_.reset();
     if (ec) {
-      log::debug("websocket handshake failed", {{"service", srv_->opts.name},
-                                                {"error", ec.message()}});
+      log::debug("websocket handshake failed",
+                 {{"service", srv_->opts.name}, {"error", ec.message()}});
       return;
     }
     open_ = true;
@@ -140,8 +134,8 @@ private:
   }
 
   void do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read,
-                                                      shared_from_this()));
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -173,8 +167,7 @@ private:
     writing_ = true;
     ws_.text(true);
     ws_.async_write(net::buffer(*queue_.front()),
-                    beast::bind_front_handler(&ws_session::on_write,
-                                              shared_from_this()));
+                    beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -210,9 +203,8 @@ private:
   }
 
   void do_close() {
-    ws_.async_close(*close_reason_, [self = shared_from_this()](beast::error_code) {
-      self->finish();
-    });
+    ws_.async_close(*close_reason_,
+                    [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   void finish() {
@@ -251,13 +243,11 @@ private:
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv)
-    : stream_(std::move(socket)), srv_(std::move(srv)) {
-  }
+      : stream_(std::move(socket)), srv_(std::move(srv)) {}
 
   void run() {
     net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&http_session::do_read,
-                                            shared_from_this()));
+                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
   }
 
 private:
@@ -266,9 +256,9 @@ private:
     parser_->body_limit(srv_->opts.body_limit);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&http_session::on_read,
-                                                shared_from_this()));
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -277,11 +267,12 @@ private:
     if (ec == bhttp::error::body_limit)
       return reject(http::status::payload_too_large, "body_too_large",
                     "the request body exceeds the limit of "
-                      + std::to_string(srv_->opts.body_limit) + " bytes");
+                        + std::to_string(srv_->opts.body_limit) + " bytes");
     if (ec == bhttp::error::header_limit)
-      return reject(http::status::request_header_fields_too_large,
-                    "headers_too_large", "the request headers are too large");
-    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
+      return reject(http::status::request_header_fields_too_large, "headers_too_large",
+                    "the request headers are too large");
+    if (ec
+        && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
       return reject(http::status::bad_request, "malformed_request",
                     "malformed HTTP request: " + ec.message());
     if (ec)
@@ -291,12 +282,13 @@ private:
       return upgrade(std::move(req));
     stream_.expires_never(); // handlers bound their own time
     bool head = req->method() == bhttp::verb::head;
-    srv_->router->handle(*req, [self = shared_from_this(), req, head](http::response res) {
-      net::post(self->stream_.get_executor(),
-                [self, head, res = std::move(res)]() mutable {
-                  self->send(std::move(res), head);
-                });
-    });
+    srv_->router->handle(*req,
+                         [self = shared_from_this(), req, head](http::response res) {
+                           net::post(self->stream_.get_executor(),
+                                     [self, head, res = std::move(res)]() mutable {
+                                       self->send(std::move(res), head);
+                                     });
+                         });
   }
 
   void reject(http::status st, std::string_view code, std::string detail) {
@@ -322,19 +314,18 @@ private:
 
   void drain() {
     stream_.async_read_some(
-      net::buffer(*scratch_),
-      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        self->drained_ += n;
-        if (!ec && self->drained_ < 64 * 1024 * 1024)
-          self->drain();
-      });
+        net::buffer(*scratch_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->drained_ += n;
+          if (!ec && self->drained_ < 64 * 1024 * 1024)
+            self->drain();
+        });
   }
 
   void upgrade(std::shared_ptr<http::request> req) {
     auto route = srv_->router->find_ws(req->target());
     const auto& sec = srv_->router->security();
-    auto refuse = [&](http::status st, std::string_view code,
-                      std::string_view detail) {
+    auto refuse = [&](http::status st, std::string_view code, std::string_view detail) {
       auto res = http::make_error(*req, st, code, detail);
       res.keep_alive(false);
       send(std::move(res), false);
@@ -353,10 +344,8 @@ private:
       return refuse(http::status::unauthorized, "invalid_token",
                     "the token is not valid");
     bool ok = route->level == http::access::open
-              || (route->level == http::access::viewer
-                  && *who != role::anonymous)
-              || (route->level == http::access::operator_
-                  && *who == role::operator_);
+              || (route->level == http::access::viewer && *who != role::anonymous)
+              || (route->level == http::access::operator_ && *who == role::operator_);
     if (!ok)
       return refuse(*who == role::anonymous ? http::status::unauthorized
                                             : http::status::forbidden,
@@ -364,9 +353,8 @@ private:
                     "this WebSocket needs a token (Authorization: Bearer or "
                     "?token=)");
     stream_.expires_never();
-    std::make_shared<ws_session>(stream_.release_socket(), srv_,
-                                 route->endpoint, *who)
-      ->run(std::move(req));
+    std::make_shared<ws_session>(stream_.release_socket(), srv_, route->endpoint, *who)
+        ->run(std::move(req));
   }
 
   void send(http::response res, bool head) {
@@ -378,9 +366,9 @@ private:
     close_after_ = res.need_eof();
     res_ = std::make_shared<http::response>(std::move(res));
     stream_.expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
-    bhttp::async_write(stream_, *res_,
-                       beast::bind_front_handler(&http_session::on_write,
-                                                 shared_from_this()));
+    bhttp::async_write(
+        stream_, *res_,
+        beast::bind_front_handler(&http_session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -415,28 +403,26 @@ private:
 // -- listener ----------------------------------------------------------------
 
 void server::impl::do_accept() {
-  acceptor.async_accept(
-    net::make_strand(ioc),
-    [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-      if (ec == net::error::operation_aborted || self->stopping)
-        return;
-      if (ec) {
-        log::warn("accept failed", {{"service", self->opts.name},
-                                    {"error", ec.message()}});
-      } else {
-        // Small frames (keystrokes, pongs) must not wait for Nagle.
-        beast::error_code nd;
-        socket.set_option(tcp::no_delay(true), nd);
-        std::make_shared<http_session>(std::move(socket), self)->run();
-      }
-      self->do_accept();
-    });
+  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](
+                                                   beast::error_code ec,
+                                                   tcp::socket socket) {
+    if (ec == net::error::operation_aborted || self->stopping)
+      return;
+    if (ec) {
+      log::warn("accept failed", {{"service", self->opts.name}, {"error", ec.message()}});
+    } else {
+      // Small frames (keystrokes, pongs) must not wait for Nagle.
+      beast::error_code nd;
+      socket.set_option(tcp::no_delay(true), nd);
+      std::make_shared<http_session>(std::move(socket), self)->run();
+    }
+    self->do_accept();
+  });
 }
 
 server::server(net::io_context& ioc, std::shared_ptr<const http::router> r,
                server_options opts)
-  : impl_(std::make_shared<impl>(ioc, std::move(r), std::move(opts))) {
-}
+    : impl_(std::make_shared<impl>(ioc, std::move(r), std::move(opts))) {}
 
 server::~server() {
   shutdown();

@@ -40,12 +40,11 @@ void serve(const std::string& path, const http::request& req,
            const http::responder& respond) {
   std::string body;
   if (!read_file(path, body)) {
-    respond(http::make_error(req, http::status::not_found, "not_found",
-                             "no such file"));
+    respond(http::make_error(req, http::status::not_found, "not_found", "no such file"));
     return;
   }
-  auto res = http::make_body(req, http::status::ok, std::move(body),
-                             content_type_for(path));
+  auto res =
+      http::make_body(req, http::status::ok, std::move(body), content_type_for(path));
   res.set(http::bhttp::field::cache_control, "no-cache");
   respond(std::move(res));
 }
@@ -53,19 +52,19 @@ void serve(const std::string& path, const http::request& req,
 } // namespace
 
 std::string_view content_type_for(std::string_view filename) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 12>
-    types{{{".html", "text/html; charset=utf-8"},
-           {".js", "text/javascript; charset=utf-8"},
-           {".mjs", "text/javascript; charset=utf-8"},
-           {".css", "text/css; charset=utf-8"},
-           {".json", "application/json"},
-           {".svg", "image/svg+xml"},
-           {".png", "image/png"},
-           {".ico", "image/x-icon"},
-           {".map", "application/json"},
-           {".txt", "text/plain; charset=utf-8"},
-           {".woff2", "font/woff2"},
-           {".yaml", "text/yaml; charset=utf-8"}}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> types{
+      {{".html", "text/html; charset=utf-8"},
+       {".js", "text/javascript; charset=utf-8"},
+       {".mjs", "text/javascript; charset=utf-8"},
+       {".css", "text/css; charset=utf-8"},
+       {".json", "application/json"},
+       {".svg", "image/svg+xml"},
+       {".png", "image/png"},
+       {".ico", "image/x-icon"},
+       {".map", "application/json"},
+       {".txt", "text/plain; charset=utf-8"},
+       {".woff2", "font/woff2"},
+       {".yaml", "text/yaml; charset=utf-8"}}};
   for (const auto& [ext, type] : types)
     if (filename.size() >= ext.size()
         && filename.substr(filename.size() - ext.size()) == ext)
@@ -75,11 +74,11 @@ std::string_view content_type_for(std::string_view filename) {
 
 http::handler static_files(std::string root, std::string index) {
   return [root = std::move(root), index = std::move(index)](
-           const http::request& req, const http::request_context& ctx,
-           http::responder respond) {
+             const http::request& req, const http::request_context& ctx,
+             http::responder respond) {
     if (!safe_relative(ctx.rest)) {
-      respond(http::make_error(req, http::status::not_found, "not_found",
-                               "no such file"));
+      respond(
+          http::make_error(req, http::status::not_found, "not_found", "no such file"));
       return;
     }
     serve(root + "/" + (ctx.rest.empty() ? index : ctx.rest), req, respond);
@@ -87,11 +86,8 @@ http::handler static_files(std::string root, std::string index) {
 }
 
 http::handler static_file(std::string path) {
-  return [path = std::move(path)](const http::request& req,
-                                  const http::request_context&,
-                                  http::responder respond) {
-    serve(path, req, respond);
-  };
+  return [path = std::move(path)](const http::request& req, const http::request_context&,
+                                  http::responder respond) { serve(path, req, respond); };
 }
 
 http::handler vendor_files(std::string node_modules) {
@@ -100,19 +96,18 @@ http::handler vendor_files(std::string node_modules) {
                                           http::responder respond) {
     // /vendor/<alias>/<path inside the package>
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 4>
-      packages{{{"xterm", "@xterm/xterm"},
-                {"xterm-addon-fit", "@xterm/addon-fit"},
-                {"uplot", "uplot"},
-                {"swagger-ui", "swagger-ui-dist"}}};
+        packages{{{"xterm", "@xterm/xterm"},
+                  {"xterm-addon-fit", "@xterm/addon-fit"},
+                  {"uplot", "uplot"},
+                  {"swagger-ui", "swagger-ui-dist"}}};
     auto slash = ctx.rest.find('/');
     auto alias = std::string_view{ctx.rest}.substr(0, slash);
     auto inner = slash == std::string::npos
-                   ? std::string_view{}
-                   : std::string_view{ctx.rest}.substr(slash + 1);
+                     ? std::string_view{}
+                     : std::string_view{ctx.rest}.substr(slash + 1);
     for (const auto& [name, package] : packages) {
       if (alias == name && !inner.empty() && safe_relative(inner)) {
-        serve(root + "/" + std::string{package} + "/" + std::string{inner}, req,
-              respond);
+        serve(root + "/" + std::string{package} + "/" + std::string{inner}, req, respond);
         return;
       }
     }

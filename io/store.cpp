@@ -3,6 +3,10 @@
 #include "protocol/error.hpp"
 #include "protocol/monitor_json.hpp"
 
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
 #include <sqlite3.h>
 
 namespace o2hub {
@@ -11,15 +15,12 @@ namespace {
 
 class sqlite_store : public pipeline_store {
 public:
-  explicit sqlite_store(sqlite3* db) : db_(db) {
-  }
+  explicit sqlite_store(sqlite3* db) : db_(db) {}
 
-  ~sqlite_store() override {
-    sqlite3_close(db_);
-  }
+  ~sqlite_store() override { sqlite3_close(db_); }
 
-  caf::error save(const pipeline& p, uint64_t total, uint64_t successful,
-                  uint64_t failed, double new_duration) override {
+  caf::error save(const pipeline& p, uint64_t total, uint64_t successful, uint64_t failed,
+                  double new_duration) override {
     if (auto err = exec("BEGIN IMMEDIATE"))
       return err;
     auto json = wire::pipeline_json(p);
@@ -73,14 +74,15 @@ public:
     auto rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-      return caf::error{ec::filesystem_error, std::string{"cannot save edge: "}
-                                                + sqlite3_errmsg(db_)};
+      return caf::error{ec::filesystem_error,
+                        std::string{"cannot save edge: "} + sqlite3_errmsg(db_)};
     return {};
   }
 
   caf::error remove(const std::string& intent_id) override {
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, "DELETE FROM pipelines WHERE intent_id = ?1", -1, &st, nullptr);
+    sqlite3_prepare_v2(db_, "DELETE FROM pipelines WHERE intent_id = ?1", -1, &st,
+                       nullptr);
     sqlite3_bind_text(st, 1, intent_id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_step(st);
     sqlite3_finalize(st);
@@ -109,8 +111,8 @@ private:
 
 } // namespace
 
-caf::expected<std::unique_ptr<pipeline_store>>
-open_sqlite_store(const std::string& path, stored_state& loaded) {
+caf::expected<std::unique_ptr<pipeline_store>> open_sqlite_store(const std::string& path,
+                                                                 stored_state& loaded) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -145,8 +147,8 @@ open_sqlite_store(const std::string& path, stored_state& loaded) {
   sqlite3_finalize(st);
   sqlite3_prepare_v2(db, "SELECT name, json FROM edges", -1, &st, nullptr);
   while (sqlite3_step(st) == SQLITE_ROW)
-    loaded.edges[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))]
-      = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    loaded.edges[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] =
+        reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
   sqlite3_finalize(st);
   sqlite3_prepare_v2(db, "SELECT total, successful, failed FROM counters WHERE id = 1",
                      -1, &st, nullptr);
@@ -161,6 +163,46 @@ open_sqlite_store(const std::string& path, stored_state& loaded) {
     loaded.durations.push_back(sqlite3_column_double(st, 0));
   sqlite3_finalize(st);
   return std::unique_ptr<pipeline_store>{std::move(store)};
+}
+
+} // namespace o2hub
+
+namespace o2hub {
+
+namespace {
+
+struct monitor_store_state {
+  static inline const char* name = "monitor-store";
+  std::unique_ptr<pipeline_store> store;
+};
+
+monitor_store_actor::behavior_type
+monitor_store(monitor_store_actor::stateful_pointer<monitor_store_state> self,
+              std::shared_ptr<std::unique_ptr<pipeline_store>> store) {
+  self->state.store = std::move(*store);
+  return {
+      [self](atom::put, const pipeline& p, uint64_t total, uint64_t successful,
+             uint64_t failed, double duration) -> caf::result<atom::ok> {
+        if (auto err = self->state.store->save(p, total, successful, failed, duration))
+          return err;
+        return atom::ok_v;
+      },
+      [self](atom::put, atom::edge, const std::string& name,
+             const std::string& json) -> caf::result<atom::ok> {
+        if (auto err = self->state.store->save_edge(name, json))
+          return err;
+        return atom::ok_v;
+      },
+  };
+}
+
+} // namespace
+
+monitor_store_actor spawn_monitor_store(caf::actor_system& sys,
+                                        std::unique_ptr<pipeline_store> store) {
+  // CAF copies spawn arguments: hand the unique_ptr over in a shared box.
+  auto box = std::make_shared<std::unique_ptr<pipeline_store>>(std::move(store));
+  return sys.spawn<caf::detached>(monitor_store, std::move(box));
 }
 
 } // namespace o2hub

@@ -1,12 +1,14 @@
 // The monitor's durable state in SQLite (WAL): pipelines with their stages,
 // the counters behind the metrics, and the last status of every edge.
-// Blocking: used by the monitor actor, which runs detached when a store is
-// configured.
+// Blocking: the monitor reaches it only through the detached store actor
+// (spawn_monitor_store).
 #pragma once
 
-#include "protocol/pipeline.hpp"
+#include "protocol/actors.hpp"
+#include "protocol/monitor_store.hpp"
 
 #include <caf/expected.hpp>
+#include <caf/fwd.hpp>
 
 #include <map>
 #include <memory>
@@ -14,18 +16,6 @@
 #include <vector>
 
 namespace o2hub {
-
-/// What a restart restores.
-struct stored_state {
-  /// Pipelines in start order.
-  std::vector<pipeline> pipelines;
-  /// Edge name -> the edge's JSON as the monitor wrote it.
-  std::map<std::string, std::string> edges;
-  uint64_t total = 0;
-  uint64_t successful = 0;
-  uint64_t failed = 0;
-  std::vector<double> durations;
-};
 
 class pipeline_store {
 public:
@@ -39,7 +29,12 @@ public:
 };
 
 /// Opens (creating) `path` in WAL mode and loads what it holds.
-caf::expected<std::unique_ptr<pipeline_store>>
-open_sqlite_store(const std::string& path, stored_state& loaded);
+caf::expected<std::unique_ptr<pipeline_store>> open_sqlite_store(const std::string& path,
+                                                                 stored_state& loaded);
+
+/// Spawns the store as a detached actor (protocol/actors.hpp:
+/// monitor_store_actor): the monitor never blocks on SQLite.
+monitor_store_actor spawn_monitor_store(caf::actor_system& sys,
+                                        std::unique_ptr<pipeline_store> store);
 
 } // namespace o2hub

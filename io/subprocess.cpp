@@ -1,13 +1,15 @@
 #include "io/subprocess.hpp"
 
+#include "common/fd.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <poll.h>
-#include <spawn.h>
 #include <set>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,12 +22,6 @@ namespace {
 std::mutex groups_mtx;
 std::set<pid_t> running_groups;
 bool cancelled = false;
-
-void close_fd(int& fd) {
-  if (fd >= 0)
-    ::close(fd);
-  fd = -1;
-}
 
 } // namespace
 
@@ -58,8 +54,7 @@ void cancel_all_processes() {
 }
 
 process_result run_process(const std::vector<std::string>& argv,
-                           std::chrono::milliseconds timeout,
-                           size_t max_output) {
+                           std::chrono::milliseconds timeout, size_t max_output) {
   process_result result;
   if (argv.empty()) {
     result.start_error = "empty command";
@@ -118,8 +113,8 @@ process_result run_process(const std::vector<std::string>& argv,
   char buf[16384];
   while (fds[0] >= 0 || fds[1] >= 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  deadline - std::chrono::steady_clock::now())
-                  .count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       result.timed_out = true;
       break;

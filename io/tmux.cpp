@@ -1,6 +1,7 @@
 #include "io/tmux.hpp"
 
-#include "io/log.hpp"
+#include "common/fd.hpp"
+#include "common/log.hpp"
 #include "io/subprocess.hpp"
 #include "protocol/tmux_control.hpp"
 
@@ -23,10 +24,12 @@ extern char** environ;
 namespace o2hub {
 
 std::vector<std::string> tmux_control_argv(const tmux_options& opts) {
-  std::vector<std::string> argv{opts.tmux,   "-L",         opts.socket, "-C",
-                                "new-session", "-A",       "-s",        opts.session,
-                                "-x",          std::to_string(opts.cols), "-y",
-                                std::to_string(opts.rows)};
+  std::vector<std::string> argv{opts.tmux,     "-L",
+                                opts.socket,   "-C",
+                                "new-session", "-A",
+                                "-s",          opts.session,
+                                "-x",          std::to_string(opts.cols),
+                                "-y",          std::to_string(opts.rows)};
   auto cmd = opts.command;
   // tmux runs a single argument through /bin/sh -c; two or more are exec'd
   // directly. env(1) keeps even a one-word command away from the shell.
@@ -43,8 +46,8 @@ struct tmux_link::impl {
   std::mutex mtx;
   std::condition_variable cv;
   bool stopping = false;
-  int in_fd = -1;     // guarded by mtx
-  pid_t child = -1;   // guarded by mtx
+  int in_fd = -1;            // guarded by mtx
+  pid_t child = -1;          // guarded by mtx
   std::deque<uint64_t> tags; // guarded by mtx: our commands awaiting answers
   int wake[2] = {-1, -1};
 
@@ -52,16 +55,6 @@ struct tmux_link::impl {
   bool spawn(int& out_fd, int& err_fd);
   void read_loop(int out_fd, int err_fd, bool& attached, std::string& errors);
 };
-
-namespace {
-
-void close_fd(int& fd) {
-  if (fd >= 0)
-    ::close(fd);
-  fd = -1;
-}
-
-} // namespace
 
 bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
@@ -103,7 +96,8 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (rc != 0) {
-    log::error("cannot run tmux", {{"program", opts.tmux}, {"reason", std::strerror(rc)}});
+    log::error("cannot run tmux",
+               {{"program", opts.tmux}, {"reason", std::strerror(rc)}});
     ::close(in_pipe[1]);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
@@ -188,53 +182,53 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
       if (l.kind != tmux::line::output)
         flush_output();
       switch (l.kind) {
-        case tmux::line::output:
-          if (l.name != out_pane)
-            flush_output();
-          out_pane = l.name;
-          out_bytes += l.text;
-          break;
-        case tmux::line::begin:
-          in_block = true;
-          block_flags = l.flags;
-          body.clear();
-          break;
-        case tmux::line::data:
-          if (in_block) {
-            body.append(l.text);
-            body.push_back('\n');
-          }
-          break;
-        case tmux::line::end:
-        case tmux::line::error: {
-          in_block = false;
-          ok_block = l.kind == tmux::line::end;
-          if (block_flags != 1)
-            break; // the session's own start-up command
-          uint64_t tag = 0;
-          {
-            std::lock_guard<std::mutex> guard{mtx};
-            if (!tags.empty()) {
-              tag = tags.front();
-              tags.pop_front();
-            }
-          }
-          if (tag != 0 && cbs.on_reply)
-            cbs.on_reply(tag, ok_block, std::move(body));
-          body.clear();
-          break;
+      case tmux::line::output:
+        if (l.name != out_pane)
+          flush_output();
+        out_pane = l.name;
+        out_bytes += l.text;
+        break;
+      case tmux::line::begin:
+        in_block = true;
+        block_flags = l.flags;
+        body.clear();
+        break;
+      case tmux::line::data:
+        if (in_block) {
+          body.append(l.text);
+          body.push_back('\n');
         }
-        case tmux::line::exit:
-          break;
-        case tmux::line::notification:
-          if (l.name == "session-changed" && !attached) {
-            attached = true;
-            if (cbs.on_link)
-              cbs.on_link(true);
+        break;
+      case tmux::line::end:
+      case tmux::line::error: {
+        in_block = false;
+        ok_block = l.kind == tmux::line::end;
+        if (block_flags != 1)
+          break; // the session's own start-up command
+        uint64_t tag = 0;
+        {
+          std::lock_guard<std::mutex> guard{mtx};
+          if (!tags.empty()) {
+            tag = tags.front();
+            tags.pop_front();
           }
-          if (cbs.on_notification)
-            cbs.on_notification(std::move(l.name), std::move(l.text));
-          break;
+        }
+        if (tag != 0 && cbs.on_reply)
+          cbs.on_reply(tag, ok_block, std::move(body));
+        body.clear();
+        break;
+      }
+      case tmux::line::exit:
+        break;
+      case tmux::line::notification:
+        if (l.name == "session-changed" && !attached) {
+          attached = true;
+          if (cbs.on_link)
+            cbs.on_link(true);
+        }
+        if (cbs.on_notification)
+          cbs.on_notification(std::move(l.name), std::move(l.text));
+        break;
       }
     }
     flush_output();
@@ -281,9 +275,9 @@ void tmux_link::impl::run() {
       if (attached && !stopping_now && cbs.on_link)
         cbs.on_link(false);
       if (!stopping_now)
-        log::warn("tmux control connection ended; starting it again",
-                  {{"session", opts.session}, {"socket", opts.socket},
-                   {"stderr", errors}});
+        log::warn(
+            "tmux control connection ended; starting it again",
+            {{"session", opts.session}, {"socket", opts.socket}, {"stderr", errors}});
     }
     // A connection that lasted is not a failure loop: start again quickly.
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10))
@@ -296,7 +290,7 @@ void tmux_link::impl::run() {
 }
 
 tmux_link::tmux_link(tmux_options opts, tmux_callbacks cbs)
-  : impl_(std::make_unique<impl>()) {
+    : impl_(std::make_unique<impl>()) {
   impl_->opts = std::move(opts);
   impl_->cbs = std::move(cbs);
   if (::pipe2(impl_->wake, O_CLOEXEC | O_NONBLOCK) != 0)

@@ -1,11 +1,10 @@
 #include "io/webhook_routes.hpp"
 
-#include "io/log.hpp"
+#include "common/json.hpp"
+#include "common/log.hpp"
 #include "protocol/error.hpp"
-#include "protocol/json.hpp"
 
 #include <caf/event_based_actor.hpp>
-
 #include <simdjson.h>
 
 #include <chrono>
@@ -27,7 +26,7 @@ std::vector<alert_target> read_alerts(std::string_view body, bool always,
     auto str = [](simdjson::dom::element e, const char* key) {
       std::string_view v;
       return e[key].get_string().get(v) == simdjson::SUCCESS ? std::string{v}
-                                                              : std::string{};
+                                                             : std::string{};
     };
     auto status = str(a, "status");
     simdjson::dom::element labels;
@@ -65,67 +64,67 @@ void add_webhook_routes(http::router& r, const service_context& ctx,
                         pipeline_manager_actor pipelines) {
   using http::verb;
   auto& sys = *ctx.sys;
-  for (auto [path, always] : {std::pair{"/webhook/alert", false},
-                              std::pair{"/webhook/critical", true},
-                              std::pair{"/webhook/rollback", true}}) {
+  for (auto [path, always] :
+       {std::pair{"/webhook/alert", false}, std::pair{"/webhook/critical", true},
+        std::pair{"/webhook/rollback", true}}) {
     r.add(
-      verb::post, path,
-      [&sys, pipelines, always = always](const http::request& req,
-                                         const http::request_context&,
-                                         http::responder respond) {
-        std::string error;
-        size_t ignored = 0;
-        auto targets = read_alerts(req.body(), always, error, ignored);
-        if (!error.empty())
-          return respond(http::make_error(req, http::status::unprocessable_entity,
-                                          "invalid_webhook", error));
-        if (!pipelines)
-          return respond(http::make_error(req, http::status::service_unavailable,
-                                          "pipelines_disabled",
-                                          "no pipelines run in this process"));
-        auto proto = http::reply_prototype(req);
-        auto received = targets.size() + ignored;
-        sys.spawn([=](caf::event_based_actor* self) {
-          auto results = std::make_shared<std::vector<std::string>>();
-          auto left = std::make_shared<size_t>(targets.size());
-          auto reply = [=] {
-            json::writer w;
-            w.begin_object()
-              .kv("received", received)
-              .kv("ignored", ignored)
-              .key("rolled_back")
-              .begin_array();
-            for (auto& r : *results)
-              w.raw(r);
-            w.end_array().end_object();
-            respond(http::make_json(*proto, http::status::ok, w.take()));
-          };
-          if (targets.empty())
-            return reply();
-          for (auto& t : targets) {
-            log::info("alert received", {{"intent_id", t.intent_id},
-                                         {"site", t.site},
-                                         {"reason", t.reason}});
-            self->request(pipelines, std::chrono::seconds(10), atom::rollback_v,
-                          t.intent_id, t.site, t.reason)
-              .then(
-                [=](const std::string& json) {
-                  // {"rolled_back":[...]} -> its array's members
-                  auto open = json.find('[');
-                  auto close = json.rfind(']');
-                  if (open != std::string::npos && close > open + 1)
-                    results->push_back(json.substr(open + 1, close - open - 1));
-                  if (--*left == 0)
-                    reply();
-                },
-                [=](const caf::error&) {
-                  if (--*left == 0)
-                    reply();
-                });
-          }
-        });
-      },
-      http::access::operator_);
+        verb::post, path,
+        [&sys, pipelines, always = always](const http::request& req,
+                                           const http::request_context&,
+                                           http::responder respond) {
+          std::string error;
+          size_t ignored = 0;
+          auto targets = read_alerts(req.body(), always, error, ignored);
+          if (!error.empty())
+            return respond(http::make_error(req, http::status::unprocessable_entity,
+                                            "invalid_webhook", error));
+          if (!pipelines)
+            return respond(http::make_error(req, http::status::service_unavailable,
+                                            "pipelines_disabled",
+                                            "no pipelines run in this process"));
+          auto proto = http::reply_prototype(req);
+          auto received = targets.size() + ignored;
+          sys.spawn([=](caf::event_based_actor* self) {
+            auto results = std::make_shared<std::vector<std::string>>();
+            auto left = std::make_shared<size_t>(targets.size());
+            auto reply = [=] {
+              json::writer w;
+              w.begin_object()
+                  .kv("received", received)
+                  .kv("ignored", ignored)
+                  .key("rolled_back")
+                  .begin_array();
+              for (auto& r : *results)
+                w.raw(r);
+              w.end_array().end_object();
+              respond(http::make_json(*proto, http::status::ok, w.take()));
+            };
+            if (targets.empty())
+              return reply();
+            for (auto& t : targets) {
+              log::info(
+                  "alert received",
+                  {{"intent_id", t.intent_id}, {"site", t.site}, {"reason", t.reason}});
+              self->request(pipelines, std::chrono::seconds(10), atom::rollback_v,
+                            t.intent_id, t.site, t.reason)
+                  .then(
+                      [=](const std::string& json) {
+                        // {"rolled_back":[...]} -> its array's members
+                        auto open = json.find('[');
+                        auto close = json.rfind(']');
+                        if (open != std::string::npos && close > open + 1)
+                          results->push_back(json.substr(open + 1, close - open - 1));
+                        if (--*left == 0)
+                          reply();
+                      },
+                      [=](const caf::error&) {
+                        if (--*left == 0)
+                          reply();
+                      });
+            }
+          });
+        },
+        http::access::operator_);
   }
 }
 

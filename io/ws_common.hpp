@@ -1,7 +1,7 @@
 // What every WebSocket endpoint answers alike.
 #pragma once
 
-#include "io/sink.hpp"
+#include "protocol/ws_sink.hpp"
 
 #include <optional>
 #include <string>

@@ -4,16 +4,17 @@
 
 #include "protocol/fwd.hpp"
 #include "protocol/intent.hpp"
+#include "protocol/io_messages.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/pipeline.hpp"
+#include "protocol/pipeline_run.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
-
-#include <memory>
-
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace o2hub {
@@ -33,128 +34,164 @@ namespace o2hub {
 /// The status of one service (intent, monitor, bridge): uptime and the
 /// service fields of GET /health.
 using status_actor = caf::typed_actor<
-  // Returns the service's health report.
-  caf::replies_to<atom::health>::with<health_report>,
-  // Sets a service field shown in the health report: key, JSON value text.
-  caf::reacts_to<atom::put, std::string, std::string>>;
+    // Returns the service's health report.
+    caf::replies_to<atom::health>::with<health_report>,
+    // Sets a service field shown in the health report: key, JSON value text.
+    caf::reacts_to<atom::put, std::string, std::string>>;
 
 /// One LLM call (a CLI run or an HTTP request), as a detached actor that
 /// blocks in I/O; it answers once and is then told to exit.
 using llm_call_actor = caf::typed_actor<
-  // Runs the call; returns the model's text (the CLI's "result", the
-  // completion's message content).
-  caf::replies_to<atom::run>::with<std::string>>;
+    // Runs the call; returns the model's text (the CLI's "result", the
+    // completion's message content).
+    caf::replies_to<atom::run>::with<std::string>>;
+
+/// Starts one LLM call with a prompt from `self`'s context (spawned by the
+/// configured backend, io/llm_backends.hpp); the returned actor answers
+/// `run` once. Local only: a factory, not a message.
+using llm_spawner =
+    std::function<llm_call_actor(caf::local_actor* self, std::string prompt)>;
 
 /// Turns operators' sentences into intents: rules always, an LLM when
 /// configured, with a cache.
 using intent_actor = caf::typed_actor<
-  // Understands one request (sites already validated by the caller).
-  caf::replies_to<atom::process, intent_request>::with<intent_response>,
-  // Returns counters and the LLM's state.
-  caf::replies_to<atom::stats>::with<intent_stats>>;
+    // Understands one request (sites already validated by the caller).
+    caf::replies_to<atom::process, intent_request>::with<intent_response>,
+    // Returns counters and the LLM's state.
+    caf::replies_to<atom::stats>::with<intent_stats>>;
 
 /// The realtime monitor: pipelines keyed by intent id, metrics, edge status;
 /// the hub that fans events out to WebSocket clients. Replies are the JSON
 /// of the monitor's REST answers (the monitor owns that view).
 using monitor_actor = caf::typed_actor<
-  // Starts a pipeline: intent id, intent text; conflict if it is running.
-  caf::replies_to<atom::start, std::string, std::string>::with<pipeline>,
-  // Moves a pipeline to a stage: intent id ("" = the latest running),
-  // stage string, metadata JSON object.
-  caf::replies_to<atom::update, std::string, std::string, std::string>::with<
-    pipeline>,
-  // Sets an edge's status: edge name (any spelling), status, metadata JSON;
-  // returns the edge's status JSON.
-  caf::replies_to<atom::edge, std::string, std::string, std::string>::with<
-    std::string>,
-  // GET /api/v1/metrics: {metrics, edge_status, services}.
-  caf::replies_to<atom::get, atom::metrics>::with<std::string>,
-  // GET /api/v1/pipelines: newest first, limit, offset.
-  caf::replies_to<atom::get, atom::pipelines, uint64_t, uint64_t>::with<
-    std::string>,
-  // GET /api/v1/pipelines/{id}.
-  caf::replies_to<atom::get, atom::pipeline, std::string>::with<std::string>,
-  // GET /api/v1/edges.
-  caf::replies_to<atom::get, atom::edges>::with<std::string>,
-  // GET /metrics: pipelines by result, durations, edges up, clients.
-  caf::replies_to<atom::get, atom::prometheus>::with<std::string>,
-  // A service's status from its prober: name, status, checks JSON.
-  caf::reacts_to<atom::service, std::string, std::string, std::string>,
-  // Broadcasts the metrics when they changed (the actor's own timer).
-  caf::reacts_to<atom::tick>,
-  // A new WebSocket client: gets initial_state, then every event.
-  caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
+    // Starts a pipeline: intent id, intent text; conflict if it is running.
+    caf::replies_to<atom::start, std::string, std::string>::with<pipeline>,
+    // Moves a pipeline to a stage: intent id ("" = the latest running),
+    // stage string, metadata JSON object.
+    caf::replies_to<atom::update, std::string, std::string, std::string>::with<pipeline>,
+    // Sets an edge's status: edge name (any spelling), status, metadata JSON;
+    // returns the edge's status JSON.
+    caf::replies_to<atom::edge, std::string, std::string, std::string>::with<std::string>,
+    // GET /api/v1/metrics: {metrics, edge_status, services}.
+    caf::replies_to<atom::get, atom::metrics>::with<std::string>,
+    // GET /api/v1/pipelines: newest first, limit, offset.
+    caf::replies_to<atom::get, atom::pipelines, uint64_t, uint64_t>::with<std::string>,
+    // GET /api/v1/pipelines/{id}.
+    caf::replies_to<atom::get, atom::pipeline, std::string>::with<std::string>,
+    // GET /api/v1/edges.
+    caf::replies_to<atom::get, atom::edges>::with<std::string>,
+    // GET /metrics: pipelines by result, durations, edges up, clients.
+    caf::replies_to<atom::get, atom::prometheus>::with<std::string>,
+    // A service's status from its prober: name, status, checks JSON.
+    caf::reacts_to<atom::service, std::string, std::string, std::string>,
+    // Broadcasts the metrics when they changed (the actor's own timer).
+    caf::reacts_to<atom::tick>,
+    // A new WebSocket client: gets initial_state, then every event.
+    caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 
 /// Probes one edge site (O2 IMS, Prometheus, Kubernetes) on a timer and
 /// tells the monitor when the site's status changes.
 using prober_actor = caf::typed_actor<
-  // Probes now; the actor sends itself the next tick after the interval.
-  caf::reacts_to<atom::tick>,
-  // One check's result: round, check index, HTTP status (0: no answer),
-  // latency in ms, error text.
-  caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
+    // Probes now; the actor sends itself the next tick after the interval.
+    caf::reacts_to<atom::tick>,
+    // One check's result: round, check index, HTTP status (0: no answer),
+    // latency in ms, error text.
+    caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
+
+// -- I/O actors: the only way logic actors reach the world ----------------------
+
+/// HTTP GETs to edge endpoints (O2 IMS, Prometheus, Kubernetes) on the shared
+/// non-blocking libcurl client (io/http_client_actor.hpp).
+using http_client_actor = caf::typed_actor<
+    // Runs one request. Never an error: no answer is a result with status 0
+    // and the client's message (timeouts included).
+    caf::replies_to<atom::fetch, fetch_request>::with<fetch_result>,
+    // Internal: a finished transfer, sent by the client's thread.
+    caf::reacts_to<atom::fetched, uint64_t, fetch_result>>;
+
+/// A durable table of JSON records by key (SQLite, WAL; detached because it
+/// blocks): pipeline runs, the git outbox (io/records_actor.hpp). Every
+/// answer comes after the write reached the database.
+using records_actor = caf::typed_actor<
+    // Inserts or replaces a record: key, value.
+    caf::replies_to<atom::put, std::string, std::string>::with<atom::ok>,
+    // Removes a record (absent is fine).
+    caf::replies_to<atom::erase, std::string>::with<atom::ok>,
+    // Every record, oldest insertion first.
+    caf::replies_to<atom::all>::with<record_list>>;
+
+/// The monitor's durable state (SQLite, WAL; detached because it blocks):
+/// pipelines with their stages, the counters behind the metrics, the last
+/// status of every edge (io/store.hpp). Every answer comes after the write
+/// reached the database.
+using monitor_store_actor = caf::typed_actor<
+    // Writes a pipeline and the counters in one transaction: pipeline, total,
+    // successful, failed, the new duration in s (-1: none).
+    caf::replies_to<atom::put, pipeline, uint64_t, uint64_t, uint64_t,
+                    double>::with<atom::ok>,
+    // Writes an edge's status: edge name, the edge's JSON.
+    caf::replies_to<atom::put, atom::edge, std::string, std::string>::with<atom::ok>>;
 
 /// The terminal bridge: owns the view of the shared tmux session and its
 /// viewers. The tmux link (io/tmux.hpp) reports to it; WebSocket sessions
 /// hand it their sinks and their clients' input.
 using bridge_actor = caf::typed_actor<
-  // The control connection went up (attached) or down.
-  caf::reacts_to<atom::link, bool>,
-  // Bytes a pane wrote: pane id ("%0"), bytes.
-  caf::reacts_to<atom::output, std::string, std::string>,
-  // The answer to a tagged command: tag, ok, body.
-  caf::reacts_to<atom::reply, uint64_t, bool, std::string>,
-  // Another tmux notification: name, rest of the line.
-  caf::reacts_to<atom::notify, std::string, std::string>,
-  // A new viewer: gets `connection`, the current screen, then the stream.
-  caf::reacts_to<atom::join, ws_sink_ptr>,
-  // A viewer left: its sink id.
-  caf::reacts_to<atom::leave, uint64_t>,
-  // Input from an operator's connection: sink id, kind ("command",
-  // "input", "key", "clear"), data. Refused with an error message to that
-  // connection while the session is down.
-  caf::reacts_to<atom::input, uint64_t, std::string, std::string>,
-  // The operator's terminal size: cols, rows.
-  caf::reacts_to<atom::resize, uint32_t, uint32_t>,
-  // Checks lagging viewers (its own timer while any lags).
-  caf::reacts_to<atom::tick>>;
+    // The control connection went up (attached) or down.
+    caf::reacts_to<atom::link, bool>,
+    // Bytes a pane wrote: pane id ("%0"), bytes.
+    caf::reacts_to<atom::output, std::string, std::string>,
+    // The answer to a tagged command: tag, ok, body.
+    caf::reacts_to<atom::reply, uint64_t, bool, std::string>,
+    // Another tmux notification: name, rest of the line.
+    caf::reacts_to<atom::notify, std::string, std::string>,
+    // A new viewer: gets `connection`, the current screen, then the stream.
+    caf::reacts_to<atom::join, ws_sink_ptr>,
+    // A viewer left: its sink id.
+    caf::reacts_to<atom::leave, uint64_t>,
+    // Input from an operator's connection: sink id, kind ("command",
+    // "input", "key", "clear"), data. Refused with an error message to that
+    // connection while the session is down.
+    caf::reacts_to<atom::input, uint64_t, std::string, std::string>,
+    // The operator's terminal size: cols, rows.
+    caf::reacts_to<atom::resize, uint32_t, uint32_t>,
+    // Checks lagging viewers (its own timer while any lags).
+    caf::reacts_to<atom::tick>>;
 
 /// The one writer of the GitOps remote(s): applies changes as commits and
 /// pushes them, one at a time, from a durable outbox; retries with backoff
 /// while a remote is down. Detached (libgit2 blocks).
 using gitops_actor = caf::typed_actor<
-  // Applies a change and pushes it: op id (the same id is applied once),
-  // repository name, change JSON {"message","write":{path:content},
-  // "remove":[folder]}; returns the commit id once the remote has it.
-  caf::replies_to<atom::push, std::string, std::string, std::string>::with<
-    std::string>,
-  // Tries the outbox again (its own timer).
-  caf::reacts_to<atom::tick>>;
+    // Applies a change and pushes it: op id (the same id is applied once),
+    // repository name, the change; returns the commit id once the remote has
+    // it.
+    caf::replies_to<atom::push, std::string, std::string, git_change>::with<std::string>,
+    // Tries the outbox again (its own timer).
+    caf::reacts_to<atom::tick>>;
 
 /// One pipeline: intent -> KRM -> git -> O2 IMS -> SLO gate -> done or
 /// rollback; reports every stage to the monitor; durable step by step.
 using pipeline_actor = caf::typed_actor<
-  // Runs (or resumes) from the recorded step.
-  caf::reacts_to<atom::run>,
-  // An edge request's answer: request key, HTTP status (0: none), body,
-  // error text.
-  caf::reacts_to<atom::fetched, uint64_t, int32_t, std::string, std::string>,
-  // The next O2 IMS poll round.
-  caf::reacts_to<atom::tick>,
-  // Roll back now (an alert): reason.
-  caf::reacts_to<atom::rollback, std::string>>;
+    // Runs (or resumes) from the recorded step.
+    caf::reacts_to<atom::run>,
+    // An edge request's answer: request key, HTTP status (0: none), body,
+    // error text.
+    caf::reacts_to<atom::fetched, uint64_t, int32_t, std::string, std::string>,
+    // The next O2 IMS poll round.
+    caf::reacts_to<atom::tick>,
+    // Roll back now (an alert): reason.
+    caf::reacts_to<atom::rollback, std::string>>;
 
 /// Starts pipelines for new intents, resumes unfinished ones after a
 /// restart, and routes alerts to the pipelines they concern.
 using pipeline_manager_actor = caf::typed_actor<
-  // A new intent and its sentence; returns the pipeline JSON for the
-  // intent's metadata ({"id","status","monitor"}).
-  caf::replies_to<atom::start, intent, std::string>::with<std::string>,
-  // Rolls back deployed intents: intent id and/or site ("" = any), reason;
-  // returns {"rolled_back":[ids]}.
-  caf::replies_to<atom::rollback, std::string, std::string, std::string>::with<
-    std::string>,
-  // A pipeline finished: intent id, final step.
-  caf::reacts_to<atom::done, std::string, std::string>>;
+    // A new intent and its sentence; returns the pipeline JSON for the
+    // intent's metadata ({"id","status","monitor"}).
+    caf::replies_to<atom::start, intent, std::string>::with<std::string>,
+    // Rolls back deployed intents: intent id and/or site ("" = any), reason;
+    // returns {"rolled_back":[ids]}.
+    caf::replies_to<atom::rollback, std::string, std::string,
+                    std::string>::with<std::string>,
+    // A pipeline finished: its final run record.
+    caf::reacts_to<atom::done, pipeline_run>>;
 
 } // namespace o2hub

@@ -1,7 +1,7 @@
 #include "protocol/bridge_json.hpp"
 
-#include "protocol/json.hpp"
-#include "protocol/time.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
 
 #include <simdjson.h>
 
@@ -24,8 +24,8 @@ bridge_request read_bridge_request(std::string_view text, std::string_view type,
     return r;
   if (type != "command" && type != "input" && type != "key" && type != "resize")
     return fail("unknown_type", "unknown message type '" + std::string{type}
-                                  + "'; expected command, input, key, resize, "
-                                    "clear or ping");
+                                    + "'; expected command, input, key, resize, "
+                                      "clear or ping");
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded{text};
   simdjson::ondemand::document doc;
@@ -37,10 +37,10 @@ bridge_request read_bridge_request(std::string_view text, std::string_view type,
     auto err = obj.find_field_unordered(field).get_string().get(value);
     if (err)
       return fail("invalid_message", std::string{"'"} + std::string{type}
-                                       + "' needs a string field '" + field + "'");
+                                         + "' needs a string field '" + field + "'");
     if (value.size() > max_text)
       return fail("too_long", std::string{"'"} + field + "' is longer than "
-                                + std::to_string(max_text) + " bytes");
+                                  + std::to_string(max_text) + " bytes");
     if (type == "command" && value.empty())
       return fail("invalid_message", "'content' is empty");
     r.text = std::string{value};
@@ -63,20 +63,22 @@ std::string bridge_connection_json(std::string_view session, std::string_view ro
                                    bool session_active) {
   json::writer w;
   w.begin_object()
-    .kv("type", "connection")
-    .kv("status", "connected")
-    .kv("timestamp", rfc3339_now())
-    .kv("session", session)
-    .kv("role", role)
-    .kv("session_active", session_active)
-    .end_object();
+      .kv("type", "connection")
+      .kv("status", "connected")
+      .kv("timestamp", rfc3339_now())
+      .kv("session", session)
+      .kv("role", role)
+      .kv("session_active", session_active)
+      .end_object();
   return w.take();
 }
 
 std::string bridge_output_json(std::string_view content, bool snapshot) {
   json::writer w;
-  w.begin_object().kv("type", "output").kv("content", content).kv("timestamp",
-                                                                  rfc3339_now());
+  w.begin_object()
+      .kv("type", "output")
+      .kv("content", content)
+      .kv("timestamp", rfc3339_now());
   if (snapshot)
     w.kv("snapshot", true);
   w.end_object();
@@ -86,21 +88,21 @@ std::string bridge_output_json(std::string_view content, bool snapshot) {
 std::string bridge_event_json(std::string_view event, std::string_view match) {
   json::writer w;
   w.begin_object()
-    .kv("type", "event")
-    .kv("event", event)
-    .kv("timestamp", rfc3339_now())
-    .kv("match", match)
-    .end_object();
+      .kv("type", "event")
+      .kv("event", event)
+      .kv("timestamp", rfc3339_now())
+      .kv("match", match)
+      .end_object();
   return w.take();
 }
 
 std::string bridge_command_received_json(std::string_view command) {
   json::writer w;
   w.begin_object()
-    .kv("type", "command_received")
-    .kv("command", command)
-    .kv("timestamp", rfc3339_now())
-    .end_object();
+      .kv("type", "command_received")
+      .kv("command", command)
+      .kv("timestamp", rfc3339_now())
+      .end_object();
   return w.take();
 }
 

@@ -2,22 +2,38 @@
 
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
+#include <caf/sec.hpp>
 
 namespace o2hub {
 
 const char* to_string(ec x) {
   switch (x) {
-    case ec::no_error: return "no_error";
-    case ec::invalid_configuration: return "invalid_configuration";
-    case ec::invalid_argument: return "invalid_argument";
-    case ec::unknown_entity: return "unknown_entity";
-    case ec::conflict: return "conflict";
-    case ec::filesystem_error: return "filesystem_error";
-    case ec::network_error: return "network_error";
-    case ec::timeout: return "timeout";
-    case ec::subprocess_error: return "subprocess_error";
-    case ec::parse_error: return "parse_error";
-    case ec::unspecified: return "unspecified";
+  case ec::no_error:
+    return "no_error";
+  case ec::invalid_configuration:
+    return "invalid_configuration";
+  case ec::invalid_argument:
+    return "invalid_argument";
+  case ec::unknown_entity:
+    return "unknown_entity";
+  case ec::conflict:
+    return "conflict";
+  case ec::filesystem_error:
+    return "filesystem_error";
+  case ec::network_error:
+    return "network_error";
+  case ec::timeout:
+    return "timeout";
+  case ec::subprocess_error:
+    return "subprocess_error";
+  case ec::parse_error:
+    return "parse_error";
+  case ec::unknown_site:
+    return "unknown_site";
+  case ec::invalid_stage:
+    return "invalid_stage";
+  case ec::unspecified:
+    return "unspecified";
   }
   return "unknown";
 }
@@ -47,6 +63,41 @@ std::string render(const caf::error& err) {
     }
   }
   return result;
+}
+
+std::string error_detail(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return render(err);
+}
+
+http_answer http_answer_of(const caf::error& err) {
+  if (err.category() == caf::atom("o2hub")) {
+    switch (static_cast<ec>(err.code())) {
+    case ec::invalid_argument:
+      return {422, "invalid_request"};
+    case ec::invalid_stage:
+      return {400, "invalid_stage"};
+    case ec::unknown_site:
+      return {400, "unknown_site"};
+    case ec::unknown_entity:
+      return {404, "not_found"};
+    case ec::conflict:
+      return {409, "conflict"};
+    case ec::timeout:
+      return {504, "timeout"};
+    case ec::filesystem_error:
+    case ec::network_error:
+      return {503, "unavailable"};
+    default:
+      return {500, "internal_error"};
+    }
+  }
+  if (err == caf::sec::request_timeout)
+    return {504, "timeout"};
+  // The actor that should answer is gone (shutting down) or broke its promise.
+  return {503, "unavailable"};
 }
 
 } // namespace o2hub

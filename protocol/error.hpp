@@ -31,6 +31,10 @@ enum class ec : uint8_t {
   subprocess_error,
   /// Text could not be parsed.
   parse_error,
+  /// An operator named a site that is not configured.
+  unknown_site,
+  /// A stage name that is not one of the pipeline's stages.
+  invalid_stage,
   /// Anything else.
   unspecified,
 };
@@ -40,6 +44,22 @@ const char* to_string(ec x);
 
 /// Renders any error for humans: "o2hub.invalid_configuration: <context>".
 std::string render(const caf::error& err);
+
+/// The human part of an error: its context when that is one string (how
+/// o2hub builds errors), else render(err).
+std::string error_detail(const caf::error& err);
+
+/// How an error answers an HTTP request: status and the body's "code".
+struct http_answer {
+  uint16_t status;
+  const char* code;
+};
+
+/// The one mapping from errors to HTTP answers, for every route of every
+/// service: invalid_argument 422 invalid_request, invalid_stage 400,
+/// unknown_site 400, unknown_entity 404 not_found, conflict 409, timeouts
+/// 504, a store or an actor that is gone 503 unavailable, anything else 500.
+http_answer http_answer_of(const caf::error& err);
 
 } // namespace o2hub
 

@@ -7,13 +7,18 @@
 
 namespace o2hub {
 
+struct fetch_request;
+struct fetch_result;
+struct git_change;
 struct health_report;
+struct record_list;
 struct intent;
 struct intent_metadata;
 struct intent_request;
 struct intent_response;
 struct intent_stats;
 struct pipeline;
+struct pipeline_run;
 struct stage_entry;
 
 } // namespace o2hub
@@ -30,6 +35,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_stats))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::stage_entry))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::fetch_request))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::fetch_result))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::git_change))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::record_list))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_run))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
@@ -57,6 +67,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, fetched, "o2_fetched")
   CAF_ADD_ATOM(o2hub, o2hub::atom, rollback, "o2_rollbk")
   CAF_ADD_ATOM(o2hub, o2hub::atom, done, "o2_done")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, fetch, "o2_fetch")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, erase, "o2_erase")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, all, "o2_all")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 
@@ -77,5 +90,7 @@ using subscribe = caf::subscribe_atom;
 constexpr subscribe subscribe_v{};
 using tick = caf::tick_atom;
 constexpr tick tick_v{};
+using ok = caf::ok_atom;
+constexpr ok ok_v{};
 
 } // namespace o2hub::atom

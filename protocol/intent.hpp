@@ -47,22 +47,19 @@ struct intent {
   friend bool operator==(const intent& x, const intent& y) {
     return x.intent_id == y.intent_id && x.intent_type == y.intent_type
            && x.description == y.description && x.target_sites == y.target_sites
-           && x.bandwidth_mbps == y.bandwidth_mbps
-           && x.uplink_mbps == y.uplink_mbps && x.latency_ms == y.latency_ms
-           && x.reliability_pct == y.reliability_pct
-           && x.device_count == y.device_count
-           && x.availability_pct == y.availability_pct && x.sst == y.sst
-           && x.sd == y.sd && x.five_qi == y.five_qi
+           && x.bandwidth_mbps == y.bandwidth_mbps && x.uplink_mbps == y.uplink_mbps
+           && x.latency_ms == y.latency_ms && x.reliability_pct == y.reliability_pct
+           && x.device_count == y.device_count && x.availability_pct == y.availability_pct
+           && x.sst == y.sst && x.sd == y.sd && x.five_qi == y.five_qi
            && x.priority == y.priority && x.lifecycle == y.lifecycle;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, intent& x) {
     return f(caf::meta::type_name("o2hub.intent"), x.intent_id, x.intent_type,
-             x.description, x.target_sites, x.bandwidth_mbps, x.uplink_mbps,
-             x.latency_ms, x.reliability_pct, x.device_count,
-             x.availability_pct, x.sst, x.sd, x.five_qi, x.priority,
-             x.lifecycle);
+             x.description, x.target_sites, x.bandwidth_mbps, x.uplink_mbps, x.latency_ms,
+             x.reliability_pct, x.device_count, x.availability_pct, x.sst, x.sd,
+             x.five_qi, x.priority, x.lifecycle);
   }
 };
 
@@ -82,10 +79,9 @@ struct intent_request {
   }
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f,
-                                                 intent_request& x) {
-    return f(caf::meta::type_name("o2hub.intent_request"), x.text,
-             x.context_json, x.target_sites, x.dry_run);
+  friend typename Inspector::result_type inspect(Inspector& f, intent_request& x) {
+    return f(caf::meta::type_name("o2hub.intent_request"), x.text, x.context_json,
+             x.target_sites, x.dry_run);
   }
 };
 
@@ -114,11 +110,10 @@ struct intent_metadata {
   }
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f,
-                                                 intent_metadata& x) {
-    return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at,
-             x.fallback, x.engine, x.fallback_reason, x.cached, x.duration_ms,
-             x.defaulted, x.pipeline_json);
+  friend typename Inspector::result_type inspect(Inspector& f, intent_metadata& x) {
+    return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at, x.fallback,
+             x.engine, x.fallback_reason, x.cached, x.duration_ms, x.defaulted,
+             x.pipeline_json);
   }
 };
 
@@ -131,10 +126,8 @@ struct intent_response {
   }
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f,
-                                                 intent_response& x) {
-    return f(caf::meta::type_name("o2hub.intent_response"), x.value,
-             x.metadata);
+  friend typename Inspector::result_type inspect(Inspector& f, intent_response& x) {
+    return f(caf::meta::type_name("o2hub.intent_response"), x.value, x.metadata);
   }
 };
 

@@ -1,7 +1,7 @@
 #include "protocol/intent_json.hpp"
 
-#include "config/config.hpp"
-#include "protocol/json.hpp"
+#include "common/json.hpp"
+#include "protocol/site_name.hpp"
 
 #include <simdjson.h>
 
@@ -46,19 +46,17 @@ bool add_site(std::string_view raw, const std::vector<std::string>& sites,
   if (std::find(sites.begin(), sites.end(), name) == sites.end()) {
     out.error = fail(400, "unknown_site",
                      "unknown site '" + std::string{raw}
-                       + "'; configured sites: " + join_sites(sites));
+                         + "'; configured sites: " + join_sites(sites));
     return false;
   }
-  if (std::find(out.request.target_sites.begin(), out.request.target_sites.end(),
-                name)
+  if (std::find(out.request.target_sites.begin(), out.request.target_sites.end(), name)
       == out.request.target_sites.end())
     out.request.target_sites.push_back(name);
   return true;
 }
 
 /// Reads the fields of one request object.
-parsed_request read_request(ondemand::object obj,
-                            const std::vector<std::string>& sites) {
+parsed_request read_request(ondemand::object obj, const std::vector<std::string>& sites) {
   parsed_request out;
   bool have_text = false;
   bool from_text = false; // "text" wins over the alias "natural_language"
@@ -123,8 +121,8 @@ parsed_request read_request(ondemand::object obj,
     } else if (key == "target_site") {
       std::string_view name;
       if (value.get_string().get(name)) {
-        out.error = fail(422, "invalid_target_sites",
-                         "\"target_site\" must be a site name");
+        out.error =
+            fail(422, "invalid_target_sites", "\"target_site\" must be a site name");
         return out;
       }
       if (!add_site(name, sites, out))
@@ -149,8 +147,7 @@ parsed_request read_request(ondemand::object obj,
     return out;
   }
   if (code_points(out.request.text) > 4096) {
-    out.error = fail(422, "text_too_long",
-                     "\"text\" has more than 4096 characters");
+    out.error = fail(422, "text_too_long", "\"text\" has more than 4096 characters");
     return out;
   }
   return out;
@@ -188,8 +185,7 @@ parsed_request parse_intent_request(std::string_view body,
 }
 
 parsed_batch parse_intent_batch(std::string_view body,
-                                const std::vector<std::string>& sites,
-                                size_t max_items) {
+                                const std::vector<std::string>& sites, size_t max_items) {
   parsed_batch out;
   ondemand::parser parser;
   padded_string padded{body};
@@ -201,8 +197,8 @@ parsed_batch parse_intent_batch(std::string_view body,
   ondemand::array arr;
   auto err = doc.get_array().get(arr);
   if (err == INCORRECT_TYPE) {
-    out.error = fail(422, "invalid_body",
-                     "the body must be a JSON array of intent requests");
+    out.error =
+        fail(422, "invalid_body", "the body must be a JSON array of intent requests");
     return out;
   }
   if (err) {
@@ -212,9 +208,9 @@ parsed_batch parse_intent_batch(std::string_view body,
   for (auto item : arr) {
     if (out.items.size() == max_items) {
       out.items.clear();
-      out.error = fail(413, "batch_too_large",
-                       "a batch holds at most " + std::to_string(max_items)
-                         + " requests");
+      out.error =
+          fail(413, "batch_too_large",
+               "a batch holds at most " + std::to_string(max_items) + " requests");
       return out;
     }
     batch_item entry;
@@ -243,8 +239,8 @@ parsed_batch parse_intent_batch(std::string_view body,
       while (!entry.raw_json.empty()
              && std::isspace(static_cast<unsigned char>(entry.raw_json.back())))
         entry.raw_json.pop_back();
-      entry.parsed.error = fail(422, "invalid_item",
-                                "each batch item must be a JSON object");
+      entry.parsed.error =
+          fail(422, "invalid_item", "each batch item must be a JSON object");
     } else {
       out.items.clear();
       out.error = document_error(oe);
@@ -292,8 +288,7 @@ ws_intent_message parse_ws_intent(std::string_view text,
     }
   }
   if (out.type.empty()) {
-    out.parsed.error = fail(400, "missing_type",
-                            "message needs a string \"type\"");
+    out.parsed.error = fail(400, "missing_type", "message needs a string \"type\"");
     return out;
   }
   if (out.type == "intent") {
@@ -320,11 +315,11 @@ namespace {
 void write_intent(json::writer& w, const intent& x) {
   auto unit = [](double v, const char* u) { return format_number(v) + u; };
   w.begin_object()
-    .kv("intentId", x.intent_id)
-    .kv("intentType", x.intent_type)
-    .kv("description", x.description)
-    .key("targetSites")
-    .begin_array();
+      .kv("intentId", x.intent_id)
+      .kv("intentType", x.intent_type)
+      .kv("description", x.description)
+      .key("targetSites")
+      .begin_array();
   for (const auto& s : x.target_sites)
     w.value(s);
   w.end_array().key("serviceProfile").begin_object();
@@ -337,25 +332,25 @@ void write_intent(json::writer& w, const intent& x) {
   if (x.device_count >= 0)
     w.kv("deviceCount", x.device_count);
   w.end_object()
-    .key("sloRequirements")
-    .begin_object()
-    .kv("availability", unit(x.availability_pct, "%"))
-    .kv("latencyP95", unit(x.latency_ms, "ms"))
-    .kv("throughputMin", unit(x.bandwidth_mbps, "Mbps"))
-    .end_object()
-    .key("slice")
-    .begin_object()
-    .kv("sst", x.sst);
+      .key("sloRequirements")
+      .begin_object()
+      .kv("availability", unit(x.availability_pct, "%"))
+      .kv("latencyP95", unit(x.latency_ms, "ms"))
+      .kv("throughputMin", unit(x.bandwidth_mbps, "Mbps"))
+      .end_object()
+      .key("slice")
+      .begin_object()
+      .kv("sst", x.sst);
   if (!x.sd.empty())
     w.kv("sd", x.sd);
   w.end_object()
-    .kv("fiveQI", x.five_qi)
-    .kv("lifecycle", x.lifecycle)
-    .kv("priority", x.priority)
-    .key("constraints")
-    .begin_object()
-    .end_object()
-    .end_object();
+      .kv("fiveQI", x.five_qi)
+      .kv("lifecycle", x.lifecycle)
+      .kv("priority", x.priority)
+      .key("constraints")
+      .begin_object()
+      .end_object()
+      .end_object();
 }
 
 void write_envelope_members(json::writer& w, const intent_response& r,
@@ -364,10 +359,10 @@ void write_envelope_members(json::writer& w, const intent_response& r,
   w.kv("status", "success").key("intent");
   write_intent(w, r.value);
   w.key("metadata")
-    .begin_object()
-    .kv("processedAt", m.processed_at)
-    .kv("fallback", m.fallback)
-    .kv("engine", m.engine);
+      .begin_object()
+      .kv("processedAt", m.processed_at)
+      .kv("fallback", m.fallback)
+      .kv("engine", m.engine);
   if (!m.fallback_reason.empty())
     w.kv("fallbackReason", m.fallback_reason);
   w.kv("cached", m.cached).kv("durationMs", m.duration_ms).key("defaulted").begin_array();
@@ -449,8 +444,7 @@ bool read_intent_json(std::string_view text, intent& out) {
   return true;
 }
 
-std::string intent_envelope(const intent_response& r,
-                            std::string_view extra_metadata) {
+std::string intent_envelope(const intent_response& r, std::string_view extra_metadata) {
   json::writer w;
   w.begin_object();
   write_envelope_members(w, r, extra_metadata);

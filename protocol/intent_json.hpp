@@ -43,8 +43,7 @@ struct parsed_batch {
   request_error error;
 };
 parsed_batch parse_intent_batch(std::string_view body,
-                                const std::vector<std::string>& sites,
-                                size_t max_items);
+                                const std::vector<std::string>& sites, size_t max_items);
 
 /// A client message on the intent WebSocket: its "type", "id" and, for
 /// type "intent", the request.

@@ -1,5 +1,6 @@
 #include "protocol/krm.hpp"
 
+#include "common/text.hpp"
 #include "protocol/intent_json.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -19,12 +20,6 @@ uint64_t fnv1a(const std::string& s, uint64_t seed) {
     h *= 1099511628211ULL;
   }
   return h;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string num(double v) {
@@ -73,11 +68,12 @@ std::vector<krm_file> render_krm(const intent& x, const std::string& site,
   auto pr_name = provisioning_request_id(x.intent_id, site);
   auto tmpl = opts.template_name;
   if (auto pos = tmpl.find("{type}"); pos != std::string::npos)
-    tmpl.replace(pos, 6, lower(x.intent_type));
+    tmpl.replace(pos, 6, to_lower(x.intent_type));
   {
     YAML::Emitter out;
     out << YAML::BeginMap;
-    out << YAML::Key << "apiVersion" << YAML::Value << "o2ims.provisioning.oran.org/v1alpha1";
+    out << YAML::Key << "apiVersion" << YAML::Value
+        << "o2ims.provisioning.oran.org/v1alpha1";
     out << YAML::Key << "kind" << YAML::Value << "ProvisioningRequest";
     out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << pr_name;
@@ -133,7 +129,8 @@ std::vector<krm_file> render_krm(const intent& x, const std::string& site,
     out << YAML::Key << "apiVersion" << YAML::Value << "kustomize.config.k8s.io/v1beta1";
     out << YAML::Key << "kind" << YAML::Value << "Kustomization";
     out << YAML::Key << "resources" << YAML::Value << YAML::BeginSeq
-        << "provisioning-request.yaml" << "intent-configmap.yaml" << YAML::EndSeq;
+        << "provisioning-request.yaml"
+        << "intent-configmap.yaml" << YAML::EndSeq;
     out << YAML::EndMap;
     files.push_back({dir + "kustomization.yaml", emit_done(out)});
   }

@@ -30,8 +30,7 @@ struct krm_file {
 /// The package of one site. `rendered_at` (RFC 3339) goes into an
 /// annotation; pass a fixed value in tests.
 std::vector<krm_file> render_krm(const intent& x, const std::string& site,
-                                 const krm_options& opts,
-                                 const std::string& rendered_at);
+                                 const krm_options& opts, const std::string& rendered_at);
 
 /// The ProvisioningRequest's name (and O2 IMS provisioningRequestId): a
 /// UUID derived from the intent id and the site, the same on every render.

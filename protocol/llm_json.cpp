@@ -1,7 +1,7 @@
 #include "protocol/llm_json.hpp"
 
-#include "config/config.hpp"
 #include "protocol/error.hpp"
+#include "protocol/site_name.hpp"
 
 #include <simdjson.h>
 
@@ -25,19 +25,21 @@ std::string build_llm_prompt(std::string_view text,
   for (const auto& s : sites)
     site_list += (site_list.empty() ? "" : ", ") + s;
   std::string prompt =
-    "You translate a mobile-network operator's request into an O-RAN "
-    "deployment intent. Reply with exactly one JSON object and nothing else, "
-    "with these fields:\n"
-    "  \"intentType\": \"eMBB\", \"URLLC\" or \"mMTC\"\n"
-    "  \"targetSites\": a list of site names from [" + site_list + "]; an "
-    "empty list means all sites\n"
-    "  \"bandwidthMbps\": downlink bandwidth in Mbps, or null\n"
-    "  \"uplinkMbps\": uplink bandwidth in Mbps, or null\n"
-    "  \"latencyMs\": maximum latency in milliseconds, or null\n"
-    "  \"reliabilityPct\": reliability in percent (e.g. 99.999), or null\n"
-    "  \"deviceCount\": number of devices, or null\n"
-    "  \"priority\": 1 (lowest) to 10, or null\n"
-    "Use null for anything the request does not say. The request:\n";
+      "You translate a mobile-network operator's request into an O-RAN "
+      "deployment intent. Reply with exactly one JSON object and nothing else, "
+      "with these fields:\n"
+      "  \"intentType\": \"eMBB\", \"URLLC\" or \"mMTC\"\n"
+      "  \"targetSites\": a list of site names from ["
+      + site_list
+      + "]; an "
+        "empty list means all sites\n"
+        "  \"bandwidthMbps\": downlink bandwidth in Mbps, or null\n"
+        "  \"uplinkMbps\": uplink bandwidth in Mbps, or null\n"
+        "  \"latencyMs\": maximum latency in milliseconds, or null\n"
+        "  \"reliabilityPct\": reliability in percent (e.g. 99.999), or null\n"
+        "  \"deviceCount\": number of devices, or null\n"
+        "  \"priority\": 1 (lowest) to 10, or null\n"
+        "Use null for anything the request does not say. The request:\n";
   prompt += text;
   return prompt;
 }
@@ -138,8 +140,7 @@ caf::expected<llm_answer> parse_llm_answer(std::string_view json_object,
     return bad("the model's JSON is not an object");
   llm_answer a;
   // A number field: absent or null -> -1; else within [min, max].
-  auto number = [&](const char* key, double min, double max,
-                    double& out) -> caf::error {
+  auto number = [&](const char* key, double min, double max, double& out) -> caf::error {
     dom::element e;
     if (obj[key].get(e) || e.is_null())
       return {};
@@ -183,12 +184,12 @@ caf::expected<llm_answer> parse_llm_answer(std::string_view json_object,
   }
   double devices = -1;
   double priority = -1;
-  for (auto err : {number("bandwidthMbps", 0.001, 1e7, a.bandwidth_mbps),
-                   number("uplinkMbps", 0.001, 1e7, a.uplink_mbps),
-                   number("latencyMs", 0.001, 1e5, a.latency_ms),
-                   number("reliabilityPct", 50, 100, a.reliability_pct),
-                   number("deviceCount", 1, 1e10, devices),
-                   number("priority", 1, 10, priority)})
+  for (auto err :
+       {number("bandwidthMbps", 0.001, 1e7, a.bandwidth_mbps),
+        number("uplinkMbps", 0.001, 1e7, a.uplink_mbps),
+        number("latencyMs", 0.001, 1e5, a.latency_ms),
+        number("reliabilityPct", 50, 100, a.reliability_pct),
+        number("deviceCount", 1, 1e10, devices), number("priority", 1, 10, priority)})
     if (err)
       return err;
   if (devices >= 0) {

@@ -27,18 +27,15 @@ struct health_report {
   std::string details_json = "{}";
 
   friend bool operator==(const health_report& x, const health_report& y) {
-    return x.service == y.service && x.version == y.version
-           && x.status == y.status && x.uptime_s == y.uptime_s
-           && x.requests_total == y.requests_total
+    return x.service == y.service && x.version == y.version && x.status == y.status
+           && x.uptime_s == y.uptime_s && x.requests_total == y.requests_total
            && x.details_json == y.details_json;
   }
 
   template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f,
-                                                 health_report& x) {
-    return f(caf::meta::type_name("o2hub.health_report"), x.service,
-             x.version, x.status, x.uptime_s, x.requests_total,
-             x.details_json);
+  friend typename Inspector::result_type inspect(Inspector& f, health_report& x) {
+    return f(caf::meta::type_name("o2hub.health_report"), x.service, x.version, x.status,
+             x.uptime_s, x.requests_total, x.details_json);
   }
 };
 
@@ -56,9 +53,8 @@ struct intent_stats {
   friend bool operator==(const intent_stats& x, const intent_stats& y) {
     return x.llm == y.llm && x.requests == y.requests
            && x.answered_by_rules == y.answered_by_rules
-           && x.answered_by_llm == y.answered_by_llm
-           && x.fallbacks == y.fallbacks && x.cache_hits == y.cache_hits
-           && x.cache_size == y.cache_size;
+           && x.answered_by_llm == y.answered_by_llm && x.fallbacks == y.fallbacks
+           && x.cache_hits == y.cache_hits && x.cache_size == y.cache_size;
   }
 
   template <class Inspector>

@@ -1,7 +1,7 @@
 #include "protocol/monitor_json.hpp"
 
+#include "common/json.hpp"
 #include "protocol/error.hpp"
-#include "protocol/json.hpp"
 
 #include <simdjson.h>
 
@@ -9,11 +9,11 @@ namespace o2hub::wire {
 
 void write_pipeline(json::writer& w, const pipeline& p) {
   w.begin_object()
-    .kv("intent_id", p.intent_id)
-    .kv("intent_text", p.intent_text)
-    .kv("status", p.status)
-    .kv("current_stage", p.current_stage)
-    .kv("start_time", p.start_time);
+      .kv("intent_id", p.intent_id)
+      .kv("intent_text", p.intent_text)
+      .kv("status", p.status)
+      .kv("current_stage", p.current_stage)
+      .kv("start_time", p.start_time);
   if (p.end_time.empty())
     w.kv("end_time", nullptr);
   else
@@ -25,11 +25,11 @@ void write_pipeline(json::writer& w, const pipeline& p) {
   w.kv("rolled_back", p.rolled_back).key("stages").begin_array();
   for (const auto& s : p.stages)
     w.begin_object()
-      .kv("stage", s.name)
-      .kv("timestamp", s.timestamp)
-      .key("metadata")
-      .raw(s.metadata_json)
-      .end_object();
+        .kv("stage", s.name)
+        .kv("timestamp", s.timestamp)
+        .key("metadata")
+        .raw(s.metadata_json)
+        .end_object();
   w.end_array().end_object();
 }
 

@@ -7,10 +7,10 @@ namespace o2hub {
 namespace {
 
 constexpr std::array<const char*, 14> names{
-  "idle",           "input_received", "intent_parsing", "intent_parsed",
-  "krm_generating", "krm_generated",  "gitops_pushing", "gitops_pushed",
-  "edge_deploying", "edge_deployed",  "slo_validating", "completed",
-  "failed",         "rollback"};
+    "idle",           "input_received", "intent_parsing", "intent_parsed",
+    "krm_generating", "krm_generated",  "gitops_pushing", "gitops_pushed",
+    "edge_deploying", "edge_deployed",  "slo_validating", "completed",
+    "failed",         "rollback"};
 
 } // namespace
 
@@ -41,8 +41,8 @@ std::string transition_error(const pipeline& p, stage to) {
   }
   if (current == stage::rollback)
     return to == stage::failed
-             ? std::string{}
-             : "pipeline " + p.intent_id + " is rolling back; only 'failed' may follow";
+               ? std::string{}
+               : "pipeline " + p.intent_id + " is rolling back; only 'failed' may follow";
   if (to == stage::failed || to == stage::rollback)
     return {};
   if (to == stage::idle)

@@ -83,9 +83,9 @@ struct pipeline {
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pipeline& x) {
-    return f(caf::meta::type_name("o2hub.pipeline"), x.intent_id, x.intent_text,
-             x.status, x.current_stage, x.start_time, x.end_time, x.duration_s,
-             x.stages, x.rolled_back);
+    return f(caf::meta::type_name("o2hub.pipeline"), x.intent_id, x.intent_text, x.status,
+             x.current_stage, x.start_time, x.end_time, x.duration_s, x.stages,
+             x.rolled_back);
   }
 };
 

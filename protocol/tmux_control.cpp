@@ -6,11 +6,10 @@
 
 #include "protocol/tmux_control.hpp"
 
-#include <regex>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <regex>
 
 namespace o2hub::tmux {
 
@@ -31,8 +30,8 @@ line parse_line(std::string_view text, bool in_block) {
   line l;
   auto word_end = text.find(' ');
   auto word = text.substr(0, word_end);
-  auto rest = word_end == std::string_view::npos ? std::string_view{}
-                                                 : text.substr(word_end + 1);
+  auto rest =
+      word_end == std::string_view::npos ? std::string_view{} : text.substr(word_end + 1);
   if (word == "%begin") {
     l.kind = line::begin;
     l.flags = block_flags(rest);
@@ -86,11 +85,9 @@ std::string unescape(std::string_view data) {
   auto octal = [](char c) { return c >= '0' && c <= '7'; };
   for (size_t i = 0; i < data.size(); ++i) {
     char c = data[i];
-    if (c == '\\' && i + 3 < data.size()
-        && octal(data[i + 1]) && octal(data[i + 2]) && octal(data[i + 3])
-        && data[i + 1] <= '3') {
-      out.push_back(static_cast<char>((data[i + 1] - '0') * 64
-                                      + (data[i + 2] - '0') * 8
+    if (c == '\\' && i + 3 < data.size() && octal(data[i + 1]) && octal(data[i + 2])
+        && octal(data[i + 3]) && data[i + 1] <= '3') {
+      out.push_back(static_cast<char>((data[i + 1] - '0') * 64 + (data[i + 2] - '0') * 8
                                       + (data[i + 3] - '0')));
       i += 3;
       continue;
@@ -121,10 +118,11 @@ std::string send_bytes_command(std::string_view target, std::string_view bytes) 
 
 std::optional<std::string> allowed_key(std::string_view name) {
   static const char* keys[] = {
-    "C-a", "C-b", "C-c", "C-d", "C-e", "C-k", "C-l", "C-r", "C-u", "C-w",
-    "C-z", "Enter", "Escape", "Tab", "BTab", "BSpace", "DC", "Up", "Down",
-    "Left", "Right", "Home", "End", "PPage", "NPage", "F1", "F2", "F3", "F4",
-    "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"};
+      "C-a",   "C-b", "C-c",  "C-d",   "C-e",    "C-k",  "C-l",  "C-r",
+      "C-u",   "C-w", "C-z",  "Enter", "Escape", "Tab",  "BTab", "BSpace",
+      "DC",    "Up",  "Down", "Left",  "Right",  "Home", "End",  "PPage",
+      "NPage", "F1",  "F2",   "F3",    "F4",     "F5",   "F6",   "F7",
+      "F8",    "F9",  "F10",  "F11",   "F12"};
   for (auto k : keys)
     if (name == k)
       return std::string{k};
@@ -148,9 +146,11 @@ std::string take_utf8(std::string& carry, std::string_view bytes) {
     auto c = static_cast<unsigned char>(carry[n - back]);
     if ((c & 0xC0) == 0x80)
       continue; // continuation byte: look further back
-    size_t need = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                               : (c >> 3) == 30                ? 4
-                                                               : 1;
+    size_t need = c < 0x80         ? 1
+                  : (c >> 5) == 6  ? 2
+                  : (c >> 4) == 14 ? 3
+                  : (c >> 3) == 30 ? 4
+                                   : 1;
     start = back < need ? n - back : n;
     break;
   }
@@ -198,8 +198,7 @@ std::string strip_ansi(std::string_view t) {
   return out;
 }
 
-std::string snapshot_screen(std::string_view captured, int cursor_x,
-                            int cursor_y) {
+std::string snapshot_screen(std::string_view captured, int cursor_x, int cursor_y) {
   std::vector<std::string_view> lines;
   size_t pos = 0;
   while (pos <= captured.size()) {
@@ -212,8 +211,8 @@ std::string snapshot_screen(std::string_view captured, int cursor_x,
     lines.push_back(captured.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  while (!lines.empty() && strip_ansi(lines.back()).find_first_not_of(' ')
-                             == std::string::npos)
+  while (!lines.empty()
+         && strip_ansi(lines.back()).find_first_not_of(' ') == std::string::npos)
     lines.pop_back();
   std::string out = "\x1b[0m\x1b[H\x1b[2J";
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -233,12 +232,12 @@ struct event_matcher::impl {
 };
 
 event_matcher::event_matcher(
-  const std::vector<std::pair<std::string, std::string>>& patterns)
-  : impl_(std::make_unique<impl>()) {
+    const std::vector<std::pair<std::string, std::string>>& patterns)
+    : impl_(std::make_unique<impl>()) {
   for (const auto& [name, re] : patterns)
-    impl_->patterns.emplace_back(name, std::regex{re, std::regex::ECMAScript
-                                                        | std::regex::icase
-                                                        | std::regex::optimize});
+    impl_->patterns.emplace_back(name,
+                                 std::regex{re, std::regex::ECMAScript | std::regex::icase
+                                                    | std::regex::optimize});
 }
 
 event_matcher::~event_matcher() = default;
@@ -293,12 +292,14 @@ event_matcher::feed(std::string_view bytes, size_t max_lines) {
 
 std::vector<std::pair<std::string, std::string>> default_event_patterns() {
   return {
-    {"processing", R"(\b(processing|analy[sz]ing|generating|rendering|thinking)\b)"},
-    {"success", R"(\b(success(ful(ly)?)?|completed?|fulfilled|passed)\b|✓)"},
-    {"error", R"(\b(error|failed|failure|exception|fatal|refused)\b|✗)"},
-    {"warning", R"(\b(warning|warn|degraded|timed? ?out|rollback|rolled back)\b)"},
-    {"intent", R"(\b(intent[ _-]?id|intent[ _-][0-9a-f]{6,}|tmf921|intentExpectation|intent (created|received|accepted))\b)"},
-    {"deployment", R"(\b(deploy(ing|ed|ment)|rollout|provisioning|gitops[ _]push(ed|ing)?|krm)\b)"},
+      {"processing", R"(\b(processing|analy[sz]ing|generating|rendering|thinking)\b)"},
+      {"success", R"(\b(success(ful(ly)?)?|completed?|fulfilled|passed)\b|✓)"},
+      {"error", R"(\b(error|failed|failure|exception|fatal|refused)\b|✗)"},
+      {"warning", R"(\b(warning|warn|degraded|timed? ?out|rollback|rolled back)\b)"},
+      {"intent",
+       R"(\b(intent[ _-]?id|intent[ _-][0-9a-f]{6,}|tmf921|intentExpectation|intent (created|received|accepted))\b)"},
+      {"deployment",
+       R"(\b(deploy(ing|ed|ment)|rollout|provisioning|gitops[ _]push(ed|ing)?|krm)\b)"},
   };
 }
 

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -81,7 +81,7 @@ public:
   /// Category name ("processing", "success", ...) and ECMAScript regex,
   /// matched case-insensitively. Throws std::regex_error on a bad pattern.
   explicit event_matcher(
-    const std::vector<std::pair<std::string, std::string>>& patterns);
+      const std::vector<std::pair<std::string, std::string>>& patterns);
   ~event_matcher();
 
   /// Feeds raw output bytes; returns (category, matched text) per match.

@@ -1,8 +1,8 @@
 #include "protocol/wire.hpp"
 
-#include "protocol/json.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
 #include "protocol/messages.hpp"
-#include "protocol/time.hpp"
 
 #include <simdjson.h>
 
@@ -11,12 +11,12 @@ namespace o2hub::wire {
 std::string health_json(const health_report& report) {
   json::writer w;
   w.begin_object()
-    .kv("status", report.status)
-    .kv("service", report.service)
-    .kv("version", report.version)
-    .kv("uptime_s", report.uptime_s)
-    .kv("timestamp", rfc3339_now())
-    .kv("requests_total", report.requests_total);
+      .kv("status", report.status)
+      .kv("service", report.service)
+      .kv("version", report.version)
+      .kv("uptime_s", report.uptime_s)
+      .kv("timestamp", rfc3339_now())
+      .kv("requests_total", report.requests_total);
   // Service fields are a JSON object written by json::writer: splice its
   // members into this object (raw() places the separating comma).
   std::string_view details = report.details_json;
@@ -35,11 +35,11 @@ std::string pong_json() {
 std::string ws_error_json(std::string_view code, std::string_view message) {
   json::writer w;
   w.begin_object()
-    .kv("type", "error")
-    .kv("code", code)
-    .kv("message", message)
-    .kv("timestamp", rfc3339_now())
-    .end_object();
+      .kv("type", "error")
+      .kv("code", code)
+      .kv("message", message)
+      .kv("timestamp", rfc3339_now())
+      .end_object();
   return w.take();
 }
 
@@ -78,11 +78,10 @@ ws_envelope read_ws_envelope(std::string_view text) {
     return result;
   }
   if (err != simdjson::SUCCESS) {
-    result.error_code = err == simdjson::INCORRECT_TYPE ? "invalid_type"
-                                                        : "invalid_json";
+    result.error_code = err == simdjson::INCORRECT_TYPE ? "invalid_type" : "invalid_json";
     result.error_message = err == simdjson::INCORRECT_TYPE
-                             ? "\"type\" must be a string"
-                             : "message must be a JSON object";
+                               ? "\"type\" must be a string"
+                               : "message must be a JSON object";
     return result;
   }
   result.type = std::string{type};

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Configures and builds o2hub. Usage: scripts/build.sh [BUILD_DIR] [BUILD_TYPE]
-# (defaults: build RelWithDebInfo). Incremental; ccache is used when present.
+# Configures and builds o2hub.
+#   scripts/build.sh [BUILD_DIR] [BUILD_TYPE] [TARGET...]
+# Defaults: build/, RelWithDebInfo, every target. Incremental; ccache is used
+# when present. O2HUB_CMAKE_ARGS adds cache entries at configure time (the
+# bench scripts pass -DO2HUB_BENCH=ON).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-$here/build}"
-# ccache: relative paths below the checkout, so clones share the cache.
+type="${2:-RelWithDebInfo}"
+shift $(( $# < 2 ? $# : 2 ))
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+# ccache: relative paths below the checkout, so clones share the cache ...
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$here}"
 # ... and the build directory (in -g debug info) is not hashed either.
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
-type="${2:-RelWithDebInfo}"
+read -r -a extra <<<"${O2HUB_CMAKE_ARGS:-}"
 if [[ ! -f "$dir/build.ninja" ]] || ! grep -q "CMAKE_BUILD_TYPE:STRING=$type\$" "$dir/CMakeCache.txt" 2>/dev/null; then
-  cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${extra[@]}" >/dev/null
+elif ((${#extra[@]} > 0)); then
+  cmake -B "$dir" "${extra[@]}" >/dev/null
 fi
-cmake --build "$dir"
+cmake --build "$dir" "${targets[@]}"

@@ -12,7 +12,8 @@ quiet=0
 say() { [[ $quiet == 1 ]] || echo "setup: $*"; }
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache lld pkg-config git python3
+  clang-format                    # scripts/check-format.sh
   libcaf-dev                      # CAF 0.17.6: caf_core, caf_io, caf_openssl
   libboost-dev libboost-test-dev  # Beast, Asio, Boost.Test (1.74)
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev

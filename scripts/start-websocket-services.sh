@@ -91,12 +91,21 @@ start() {
     return 0
   fi
   "$here/scripts/setup.sh" --quiet
-  echo "Building o2hub (incremental)..."
-  "$here/scripts/build.sh" "$here/build" RelWithDebInfo >"$logs/build.log" 2>&1 || {
+  # Only the binary it runs (no tests, no benches); ninja's [n/N] progress
+  # is shown as it goes and kept in the log.
+  echo "Building o2hub (incremental, ${O2HUB_BUILD_TYPE:-RelWithDebInfo}; log: $logs/build.log)..."
+  local build_start=$SECONDS
+  local rc_file="$logs/build.rc"
+  { "$here/scripts/build.sh" "$here/build" "${O2HUB_BUILD_TYPE:-RelWithDebInfo}" o2hub 2>&1 \
+      && echo 0 >"$rc_file" || echo $? >"$rc_file"; } \
+    | tee "$logs/build.log" | { grep --line-buffered -E '^\[[0-9]+/[0-9]+\]' || true; } \
+    | sed -u -E 's/^(\[[0-9]+\/[0-9]+\]) [A-Za-z ]+ (CMakeFiles\/[^/]+\/)?/  \1 /; s/\.o$//'
+  if [[ "$(cat "$rc_file")" != 0 ]]; then
     echo "build failed; see $logs/build.log" >&2
     tail -20 "$logs/build.log" >&2
     exit 1
-  }
+  fi
+  echo "Built in $((SECONDS - build_start)) s"
   start_edge_sim
   args=(serve --data-dir "$here/data")
   [[ -n "$config" ]] && args+=(--config "$config")

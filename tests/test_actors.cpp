@@ -1,12 +1,13 @@
 #define BOOST_TEST_MODULE actors
-#include <boost/test/unit_test.hpp>
-
 #include "actors/intent.hpp"
 #include "actors/status.hpp"
 #include "protocol/intent.hpp"
+#include "protocol/io_messages.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/pipeline_run.hpp"
 #include "support/actor_fixture.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 #include <caf/event_based_actor.hpp>
@@ -69,7 +70,7 @@ BOOST_FIXTURE_TEST_SUITE(intent_actor_tests, test::actor_fixture)
 BOOST_AUTO_TEST_CASE(understands_and_counts) {
   auto a = spawn(intent_service, intent_opts());
   auto res = request<intent_response>(
-    a, atom::process_v, req_of("Deploy URLLC with 1ms latency on edge01 and edge02"));
+      a, atom::process_v, req_of("Deploy URLLC with 1ms latency on edge01 and edge02"));
   BOOST_TEST_REQUIRE(static_cast<bool>(res), test::error_of(res));
   BOOST_TEST(res->value.intent_type == "URLLC");
   BOOST_TEST(res->value.target_sites.size() == 2u);
@@ -86,10 +87,11 @@ BOOST_AUTO_TEST_CASE(understands_and_counts) {
 
 BOOST_AUTO_TEST_CASE(caches_with_lru_and_ttl) {
   auto a = spawn(intent_service, intent_opts(2));
-  auto first = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  auto first =
+      request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
   // Same sentence with other spacing and case: a hit, with a new id.
-  auto second = request<intent_response>(a, atom::process_v,
-                                         req_of("  deploy   EMBB on edge1 "));
+  auto second =
+      request<intent_response>(a, atom::process_v, req_of("  deploy   EMBB on edge1 "));
   BOOST_TEST_REQUIRE((first && second));
   BOOST_TEST(second->metadata.cached);
   BOOST_TEST(second->value.intent_id != first->value.intent_id);
@@ -97,13 +99,15 @@ BOOST_AUTO_TEST_CASE(caches_with_lru_and_ttl) {
   // Two more keys push the first out (capacity 2).
   request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge2"));
   request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge3"));
-  auto third = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  auto third =
+      request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
   BOOST_TEST(!third->metadata.cached);
   // Entries expire after the TTL (virtual time).
   auto hit = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
   BOOST_TEST(hit->metadata.cached);
   advance(std::chrono::seconds(61));
-  auto expired = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
+  auto expired =
+      request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
   BOOST_TEST(!expired->metadata.cached);
   auto stats = request<intent_stats>(a, atom::stats_v);
   BOOST_TEST(stats->cache_hits == 2u);
@@ -128,10 +132,10 @@ BOOST_AUTO_TEST_CASE(cache_off_and_unknown_sites) {
   auto a = spawn(intent_service, intent_opts(0));
   request<intent_response>(a, atom::process_v, req_of("Deploy eMBB"));
   BOOST_TEST(!request<intent_response>(a, atom::process_v, req_of("Deploy eMBB"))
-                ->metadata.cached);
+                  ->metadata.cached);
   auto bad = request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge9"));
   BOOST_TEST_REQUIRE(!bad);
-  BOOST_TEST(bad.error().code() == static_cast<uint8_t>(ec::unknown_entity));
+  BOOST_TEST(bad.error().code() == static_cast<uint8_t>(ec::unknown_site));
   BOOST_TEST(render(bad.error()).find("edge9") != std::string::npos);
 }
 
@@ -160,14 +164,14 @@ intent_options llm_opts(std::shared_ptr<fake_llm> fake, int concurrency = 4) {
     auto worker = self->spawn([fake, prompt](caf::event_based_actor* w) -> caf::behavior {
       auto held = std::make_shared<caf::response_promise>();
       return {
-        [=](atom::run) -> caf::result<std::string> {
-          if (fake->hold) {
-            *held = w->make_response_promise();
-            return caf::delegated<std::string>{};
-          }
-          return fake->answer(prompt);
-        },
-        [=](caf::ok_atom, const std::string& text) { held->deliver(text); },
+          [=](atom::run) -> caf::result<std::string> {
+            if (fake->hold) {
+              *held = w->make_response_promise();
+              return caf::delegated<std::string>{};
+            }
+            return fake->answer(prompt);
+          },
+          [=](caf::ok_atom, const std::string& text) { held->deliver(text); },
       };
     });
     fake->workers.push_back(worker);
@@ -176,8 +180,8 @@ intent_options llm_opts(std::shared_ptr<fake_llm> fake, int concurrency = 4) {
   return o;
 }
 
-const std::string good_answer
-  = R"({"intentType":"URLLC","targetSites":["edge3"],"latencyMs":2,"bandwidthMbps":80})";
+const std::string good_answer =
+    R"({"intentType":"URLLC","targetSites":["edge3"],"latencyMs":2,"bandwidthMbps":80})";
 
 /// Receives `n` replies that are already in the scoped actor's mailbox.
 std::vector<intent_response> receive_n(caf::scoped_actor& self, size_t n) {
@@ -275,7 +279,9 @@ BOOST_AUTO_TEST_CASE(at_most_concurrency_calls_run_at_once) {
     self->send(a, atom::process_v, req_of(text));
   run();
   BOOST_TEST(fake->prompts.size() == 2u);
-  auto release = [&](size_t i) { caf::anon_send(fake->workers[i], caf::ok_atom_v, good_answer); };
+  auto release = [&](size_t i) {
+    caf::anon_send(fake->workers[i], caf::ok_atom_v, good_answer);
+  };
   release(0);
   run();
   BOOST_TEST(fake->prompts.size() == 3u);
@@ -360,9 +366,9 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   intent_stats s{"degraded", 1, 2, 3, 4, 5, 6};
   BOOST_TEST((round_trip(sys, s) == s));
   // BASP finds types by their registered names: every one must be known.
-  for (auto name : {"o2hub::health_report", "o2hub::intent", "o2hub::intent_metadata",
-                    "o2hub::intent_request", "o2hub::intent_response",
-                    "o2hub::intent_stats"})
+  for (auto name :
+       {"o2hub::health_report", "o2hub::intent", "o2hub::intent_metadata",
+        "o2hub::intent_request", "o2hub::intent_response", "o2hub::intent_stats"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
   pipeline p;
   p.intent_id = "intent-9";
@@ -377,7 +383,28 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   BOOST_TEST((round_trip(sys, p) == p));
   BOOST_TEST((round_trip(sys, p.stages[1]) == p.stages[1]));
   BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::pipeline")));
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 8u);
+  // The I/O actors' values (what the distributed nodes will exchange).
+  fetch_request fr{"http://127.0.0.1:1/readyz", 1500, false, "/ca.pem", 4096};
+  BOOST_TEST((round_trip(sys, fr) == fr));
+  fetch_result res{503, 2.5, true, "timed out", "body"};
+  BOOST_TEST((round_trip(sys, res) == res));
+  git_change gc{
+      "deploy intent i to edge1", {{"edge1/i/Kptfile", "kind: Kptfile\n"}}, {"edge2/i"}};
+  BOOST_TEST((round_trip(sys, gc) == gc));
+  record_list rl{{"a", "b"}, {"{}", R"({"x":1})"}};
+  BOOST_TEST((round_trip(sys, rl) == rl));
+  pipeline_run run;
+  run.value = x;
+  run.text = "Deploy";
+  run.step = "deploy";
+  run.commits = {{"o2hub-gitops", "abc123"}};
+  run.reason = "r";
+  run.after_completion = true;
+  BOOST_TEST((round_trip(sys, run) == run));
+  for (auto name : {"o2hub::fetch_request", "o2hub::fetch_result", "o2hub::git_change",
+                    "o2hub::record_list", "o2hub::pipeline_run"})
+    BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 13u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {

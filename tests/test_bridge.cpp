@@ -1,14 +1,14 @@
 // The bridge's pure parts (control-mode parsing, keys, UTF-8, events) and the
 // bridge actor with a recorded tmux channel, deterministically.
 #define BOOST_TEST_MODULE bridge
-#include <boost/test/unit_test.hpp>
-
 #include "actors/bridge.hpp"
-#include "io/sink.hpp"
 #include "protocol/bridge_json.hpp"
 #include "protocol/tmux_control.hpp"
+#include "protocol/ws_sink.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace o2hub;
 using o2hub::test::json_at;
@@ -96,15 +96,18 @@ BOOST_AUTO_TEST_CASE(client_messages_are_checked) {
              == "invalid_message");
   BOOST_TEST(wire::read_bridge_request(R"({"type":"nope"})", "nope").error_code
              == "unknown_type");
-  auto rs = wire::read_bridge_request(R"({"type":"resize","cols":100,"rows":30})", "resize");
+  auto rs =
+      wire::read_bridge_request(R"({"type":"resize","cols":100,"rows":30})", "resize");
   BOOST_TEST(rs.cols == 100u);
-  BOOST_TEST(wire::read_bridge_request(R"({"type":"resize","cols":5,"rows":30})", "resize")
-               .error_code
-             == "invalid_message");
+  BOOST_TEST(
+      wire::read_bridge_request(R"({"type":"resize","cols":5,"rows":30})", "resize")
+          .error_code
+      == "invalid_message");
   std::string big(20000, 'x');
-  BOOST_TEST(wire::read_bridge_request(R"({"type":"input","data":")" + big + "\"}", "input")
-               .error_code
-             == "too_long");
+  BOOST_TEST(
+      wire::read_bridge_request(R"({"type":"input","data":")" + big + "\"}", "input")
+          .error_code
+      == "too_long");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -113,30 +116,21 @@ namespace {
 
 struct recording_sink : ws_sink {
   explicit recording_sink(uint64_t id, o2hub::role r = o2hub::role::operator_)
-    : id_(id), role_(r) {
-  }
+      : id_(id), role_(r) {}
   std::vector<std::string> got;
   bool full = false;
   uint16_t closed = 0;
   size_t queued = 0;
-  size_t queued_bytes() const override {
-    return queued;
-  }
+  size_t queued_bytes() const override { return queued; }
   bool push(std::shared_ptr<const std::string> text) override {
     if (full || closed)
       return false;
     got.push_back(*text);
     return true;
   }
-  void close(uint16_t code, std::string) override {
-    closed = code;
-  }
-  uint64_t id() const override {
-    return id_;
-  }
-  o2hub::role role() const override {
-    return role_;
-  }
+  void close(uint16_t code, std::string) override { closed = code; }
+  uint64_t id() const override { return id_; }
+  o2hub::role role() const override { return role_; }
   std::vector<std::string> of_type(const std::string& type) const {
     std::vector<std::string> out;
     for (auto& m : got)
@@ -230,7 +224,8 @@ BOOST_AUTO_TEST_CASE(late_joiner_gets_connection_then_screen_then_stream) {
 
 BOOST_AUTO_TEST_CASE(operators_input_becomes_literal_commands) {
   attach();
-  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"command"}, std::string{"C-c"});
+  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"command"},
+                 std::string{"C-c"});
   caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"key"}, std::string{"C-c"});
   caf::anon_send(b, atom::resize_v, uint32_t{100}, uint32_t{30});
   run();
@@ -249,7 +244,8 @@ BOOST_AUTO_TEST_CASE(operators_input_becomes_literal_commands) {
 BOOST_AUTO_TEST_CASE(input_while_down_gets_an_error) {
   auto a = std::make_shared<recording_sink>(1);
   caf::anon_send(b, atom::join_v, ws_sink_ptr{a});
-  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"command"}, std::string{"ls"});
+  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"command"},
+                 std::string{"ls"});
   run();
   BOOST_TEST_REQUIRE(a->of_type("error").size() == 1u);
   BOOST_TEST(json_at(a->of_type("error")[0], {"code"}) == "session_unavailable");
@@ -322,7 +318,8 @@ BOOST_AUTO_TEST_CASE(a_lagging_viewer_is_skipped_then_resynced) {
   answer_snapshot("");
   slow->queued = 5 * 1024 * 1024; // its client stopped reading
   for (int i = 0; i < 3; ++i)
-    caf::anon_send(b, atom::output_v, std::string{"%0"}, "line " + std::to_string(i) + "\r\n");
+    caf::anon_send(b, atom::output_v, std::string{"%0"},
+                   "line " + std::to_string(i) + "\r\n");
   run();
   BOOST_TEST(fast->of_type("output").size() == 4u); // screen + 3 lines
   BOOST_TEST(slow->of_type("output").size() == 1u); // the screen only

@@ -2,20 +2,19 @@
 // literal input, late joiners, tokens, a killed tmux server, events, and
 // the console in the pane.
 #define BOOST_TEST_MODULE bridge_service
-#include <boost/test/unit_test.hpp>
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
-
-#include "support/client.hpp"
-#include "support/json_query.hpp"
-#include "support/serve.hpp"
 
 using namespace o2hub::test;
 using namespace std::chrono_literals;
@@ -33,7 +32,7 @@ std::string read_until(ws_client& c, const std::function<bool(const std::string&
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+        deadline - std::chrono::steady_clock::now());
     std::string msg;
     try {
       msg = c.read(std::max(left, 1ms));
@@ -53,11 +52,12 @@ std::string read_until(ws_client& c, const std::function<bool(const std::string&
 std::string read_output_with(ws_client& c, const std::string& text,
                              std::vector<std::string>* seen = nullptr) {
   return read_until(
-    c,
-    [&](const std::string& m) {
-      return type_of(m) == "output" && json_at(m, {"content"}).find(text) != std::string::npos;
-    },
-    10s, seen);
+      c,
+      [&](const std::string& m) {
+        return type_of(m) == "output"
+               && json_at(m, {"content"}).find(text) != std::string::npos;
+      },
+      10s, seen);
 }
 
 /// Reads until the streamed output (snapshots excluded), from now on, holds
@@ -67,18 +67,19 @@ std::string read_output_times(ws_client& c, const std::string& text, size_t time
   std::string all;
   auto count = [&] {
     size_t n = 0;
-    for (auto pos = all.find(text); pos != std::string::npos; pos = all.find(text, pos + 1))
+    for (auto pos = all.find(text); pos != std::string::npos;
+         pos = all.find(text, pos + 1))
       ++n;
     return n;
   };
   read_until(
-    c,
-    [&](const std::string& m) {
-      if (type_of(m) == "output" && json_at(m, {"snapshot"}) != "true")
-        all += json_at(m, {"content"});
-      return count() >= times;
-    },
-    10s, seen);
+      c,
+      [&](const std::string& m) {
+        if (type_of(m) == "output" && json_at(m, {"snapshot"}) != "true")
+          all += json_at(m, {"content"});
+        return count() >= times;
+      },
+      10s, seen);
   return all;
 }
 
@@ -107,9 +108,7 @@ std::unique_ptr<ws_client> viewer(uint16_t port, const std::string& target = "/w
 struct cat_hub {
   std::string cfg = cat_config();
   serve_fixture f{{}, {"-c", cfg}};
-  ~cat_hub() {
-    std::filesystem::remove(cfg);
-  }
+  ~cat_hub() { std::filesystem::remove(cfg); }
 };
 
 } // namespace
@@ -123,7 +122,8 @@ BOOST_AUTO_TEST_CASE(output_reaches_every_viewer_and_late_joiners_get_the_screen
   auto b = viewer(f.bridge);
   BOOST_TEST(json_at(http_get(f.bridge, "/health").body, {"connected_clients"}) == "2");
   a->send_text(R"({"type":"command","content":"marker-4711"})");
-  auto ack = read_until(*a, [](const std::string& m) { return type_of(m) == "command_received"; });
+  auto ack = read_until(
+      *a, [](const std::string& m) { return type_of(m) == "command_received"; });
   BOOST_TEST(json_at(ack, {"command"}) == "marker-4711");
   BOOST_TEST(!json_at(ack, {"timestamp"}).empty());
   read_output_with(*a, "marker-4711");
@@ -131,15 +131,15 @@ BOOST_AUTO_TEST_CASE(output_reaches_every_viewer_and_late_joiners_get_the_screen
   // A late joiner sees what is on the screen already.
   ws_client c{f.bridge};
   BOOST_TEST(type_of(c.read()) == "connection");
-  auto snap = read_until(c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+  auto snap = read_until(
+      c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
   BOOST_TEST(json_at(snap, {"content"}).find("marker-4711") != std::string::npos, snap);
   // Raw keystrokes from a browser terminal.
   a->send_text(R"({"type":"input","data":"typed-raw\r"})");
   read_output_with(c, "typed-raw");
   // At most three viewers: the fourth is told why.
   ws_client d{f.bridge};
-  BOOST_CHECK_THROW(
-    while (true) d.read(5s), std::runtime_error);
+  BOOST_CHECK_THROW(while (true) d.read(5s), std::runtime_error);
   BOOST_TEST(d.close_code() == 1013u);
   BOOST_TEST(d.close_reason().find("too many viewers") != std::string::npos);
   auto h = http_get(f.bridge, "/health").body;
@@ -168,11 +168,12 @@ BOOST_AUTO_TEST_CASE(key_names_typed_as_a_command_arrive_as_text) {
 
 BOOST_AUTO_TEST_CASE(bad_messages_get_errors_and_the_socket_stays) {
   auto a = viewer(f.bridge);
-  for (auto [msg, code] : {std::pair{R"({"content":"x"})", "missing_type"},
-                           std::pair{R"({"type":"launch"})", "unknown_type"},
-                           std::pair{R"({"type":"command"})", "invalid_message"},
-                           std::pair{R"({"type":"resize","cols":1,"rows":1})", "invalid_message"},
-                           std::pair{"{nope", "invalid_json"}}) {
+  for (auto [msg, code] :
+       {std::pair{R"({"content":"x"})", "missing_type"},
+        std::pair{R"({"type":"launch"})", "unknown_type"},
+        std::pair{R"({"type":"command"})", "invalid_message"},
+        std::pair{R"({"type":"resize","cols":1,"rows":1})", "invalid_message"},
+        std::pair{"{nope", "invalid_json"}}) {
     a->send_text(msg);
     auto err = read_until(*a, [](const std::string& m) { return type_of(m) == "error"; });
     BOOST_TEST(json_at(err, {"code"}) == code, msg);
@@ -226,7 +227,8 @@ BOOST_AUTO_TEST_CASE(viewer_tokens_watch_only_and_strangers_are_refused) {
                   {"-c", cfg}};
   BOOST_CHECK_THROW(ws_client(f.bridge, "/ws"), std::runtime_error);
   try {
-    ws_client foreign{f.bridge, "/ws?token=op-secret", {{"Origin", "http://evil.example"}}};
+    ws_client foreign{
+        f.bridge, "/ws?token=op-secret", {{"Origin", "http://evil.example"}}};
     BOOST_FAIL("a foreign Origin was accepted");
   } catch (const std::runtime_error& e) {
     BOOST_TEST(std::string{e.what()}.find("403") != std::string::npos, e.what());
@@ -235,10 +237,10 @@ BOOST_AUTO_TEST_CASE(viewer_tokens_watch_only_and_strangers_are_refused) {
   auto watcher = std::make_unique<ws_client>(f.bridge, "/ws?token=view-secret");
   BOOST_TEST(json_at(watcher->read(), {"role"}) == "viewer");
   for (auto msg : {R"({"type":"command","content":"from-viewer"})",
-                   R"({"type":"input","data":"from-viewer\r"})",
-                   R"({"type":"clear"})"}) {
+                   R"({"type":"input","data":"from-viewer\r"})", R"({"type":"clear"})"}) {
     watcher->send_text(msg);
-    auto err = read_until(*watcher, [](const std::string& m) { return type_of(m) == "error"; });
+    auto err =
+        read_until(*watcher, [](const std::string& m) { return type_of(m) == "error"; });
     BOOST_TEST(json_at(err, {"code"}) == "forbidden");
   }
   // The operator's text arrives; the viewer's never did.
@@ -277,7 +279,8 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   auto a = viewer(f.bridge);
   a->send_text(R"({"type":"command","content":"help"})");
   read_output_with(*a, "Commands");
-  a->send_text(R"({"type":"command","content":"Deploy URLLC with 1ms latency on edge02"})");
+  a->send_text(
+      R"({"type":"command","content":"Deploy URLLC with 1ms latency on edge02"})");
   auto shown = read_output_times(*a, "engine", 1);
   BOOST_TEST(shown.find("intent created") != std::string::npos, shown);
   BOOST_TEST(shown.find("edge2") != std::string::npos, shown);

@@ -1,9 +1,10 @@
 #define BOOST_TEST_MODULE config
-#include <boost/test/unit_test.hpp>
-
 #include "config/config.hpp"
 #include "config/defaults.hpp"
 #include "support/actor_fixture.hpp" // caf::error printer
+#include "support/paths.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -78,8 +79,8 @@ BOOST_AUTO_TEST_CASE(defaults_describe_four_local_sites) {
 }
 
 BOOST_AUTO_TEST_CASE(normalizes_site_names) {
-  for (auto name : {"edge1", "edge01", "Edge1", "EDGE01", "edge-1", "edge_01",
-                    "Edge 1", "edge001"})
+  for (auto name :
+       {"edge1", "edge01", "Edge1", "EDGE01", "edge-1", "edge_01", "Edge 1", "edge001"})
     BOOST_TEST(normalize_site_name(name) == "edge1", name);
   BOOST_TEST(normalize_site_name("edge10") == "edge10");
   BOOST_TEST(normalize_site_name("Site-3") == "site3");
@@ -105,7 +106,7 @@ BOOST_AUTO_TEST_CASE(reads_the_seed_format_and_never_keeps_secrets) {
 
 BOOST_AUTO_TEST_CASE(reads_flat_variants_aliases_and_the_repo_example) {
   auto cfg = default_config();
-  auto err = load_edge_sites(O2HUB_SOURCE_DIR "/config/edge-sites-config.yaml", cfg);
+  auto err = load_edge_sites(test::source_dir() + "/config/edge-sites-config.yaml", cfg);
   BOOST_TEST_REQUIRE(!err, render(err));
   BOOST_TEST(cfg.sites.size() == 4u);
   BOOST_TEST(cfg.sites[2].o2ims_port == 31280);
@@ -150,8 +151,8 @@ BOOST_AUTO_TEST_CASE(broken_yaml_and_duplicates_fail) {
   auto err = parse_config("bind: [unclosed\n", "bad.yaml", cfg);
   BOOST_TEST_REQUIRE(static_cast<bool>(err));
   BOOST_TEST(render(err).find("bad.yaml:") != std::string::npos, render(err));
-  err = parse_edge_sites("edge_sites:\n  edge1: {ip: a}\n  edge01: {ip: b}\n",
-                         "dup.yaml", cfg);
+  err = parse_edge_sites("edge_sites:\n  edge1: {ip: a}\n  edge01: {ip: b}\n", "dup.yaml",
+                         cfg);
   BOOST_TEST_REQUIRE(static_cast<bool>(err));
   BOOST_TEST(render(err).find("duplicate site") != std::string::npos);
   err = parse_config("- a\n- b\n", "list.yaml", cfg);
@@ -179,7 +180,7 @@ BOOST_AUTO_TEST_CASE(unknown_keys_warn_and_secrets_in_yaml_fail) {
 }
 
 BOOST_AUTO_TEST_CASE(loads_the_commented_example_and_validates) {
-  auto cfg = load_config(O2HUB_SOURCE_DIR "/config/o2hub.example.yaml");
+  auto cfg = load_config(test::source_dir() + "/config/o2hub.example.yaml");
   BOOST_TEST_REQUIRE(static_cast<bool>(cfg), test::error_of(cfg));
   BOOST_TEST(cfg->warnings.empty(), (cfg->warnings.empty() ? "" : cfg->warnings[0]));
   BOOST_TEST(cfg->sites.size() == 4u);

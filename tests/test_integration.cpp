@@ -1,14 +1,13 @@
 // Drives the real o2hub binary through HTTP, WebSocket and signals.
 #define BOOST_TEST_MODULE integration
-#include <boost/test/unit_test.hpp>
-
 #include "support/client.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/serve.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
+#include <boost/test/unit_test.hpp>
 #include <simdjson.h>
 
 #include <csignal>
@@ -100,9 +99,10 @@ BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   BOOST_TEST_REQUIRE(code.has_value(), f.proc.output());
   BOOST_TEST(*code == 0, f.proc.output());
-  BOOST_TEST((elapsed < 2s), "shutdown took "
-             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
-             << " ms");
+  BOOST_TEST((elapsed < 2s),
+             "shutdown took "
+                 << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+                 << " ms");
   BOOST_TEST(f.proc.output().find("\"msg\":\"stopped\"") != std::string::npos);
 }
 
@@ -177,8 +177,8 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
     BOOST_TEST(std::string{e.what()}.find("401") != std::string::npos, e.what());
   }
   try {
-    ws_client foreign{f.bridge, "/ws?token=op-token",
-                      {{"Origin", "http://evil.example"}}};
+    ws_client foreign{
+        f.bridge, "/ws?token=op-token", {{"Origin", "http://evil.example"}}};
     BOOST_FAIL("a foreign Origin was accepted");
   } catch (const std::runtime_error& e) {
     BOOST_TEST(std::string{e.what()}.find("403") != std::string::npos, e.what());
@@ -192,9 +192,9 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
   ws_client watcher{f.intent, "/ws?token=view-token"};
   watcher.send_text(R"({"type":"intent","id":"v1","text":"Deploy eMBB"})");
   BOOST_TEST(str_member(watcher.read(), "code") == "forbidden");
-  auto no_auth = http_request(f.intent, "POST", "/api/v1/intent", R"({"text":"x"})",
-                              {{"Content-Type", "application/json"},
-                               {"Authorization", "Bearer view-token"}});
+  auto no_auth = http_request(
+      f.intent, "POST", "/api/v1/intent", R"({"text":"x"})",
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer view-token"}});
   BOOST_TEST(no_auth.status == 403u);
   ws_client bearer{f.bridge, "/ws", {{"Authorization", "Bearer op-token"}}};
   BOOST_TEST(str_member(bearer.read(), "role") == "operator");
@@ -208,28 +208,29 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
 
 BOOST_AUTO_TEST_CASE(a_port_in_use_fails_fast_naming_the_port) {
   boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor taken{
-    ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  boost::asio::ip::tcp::acceptor taken{ioc,
+                                       {boost::asio::ip::make_address("127.0.0.1"), 0}};
   auto port = taken.local_endpoint().port();
-  process p{{O2HUB_BINARY, "intent", "--port", std::to_string(port)}};
+  process p{{o2hub::test::binary(), "intent", "--port", std::to_string(port)}};
   auto code = p.wait(5s);
   BOOST_TEST_REQUIRE(code.has_value());
   BOOST_TEST(*code == 1);
-  BOOST_TEST(p.output().find("port " + std::to_string(port) + " on 127.0.0.1 is "
-                             "already in use")
-               != std::string::npos,
+  BOOST_TEST(p.output().find("port " + std::to_string(port)
+                             + " on 127.0.0.1 is "
+                               "already in use")
+                 != std::string::npos,
              p.output());
 }
 
 BOOST_AUTO_TEST_CASE(one_service_alone_and_the_bridge_refuses_open_binds) {
   auto port = free_port();
-  process monitor{{O2HUB_BINARY, "monitor", "--port", std::to_string(port)}};
+  process monitor{{o2hub::test::binary(), "monitor", "--port", std::to_string(port)}};
   BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), monitor.output());
   BOOST_TEST(str_member(http_get(port, "/health").body, "service") == "monitor");
   monitor.signal(SIGINT);
   BOOST_TEST(monitor.wait(5s).value_or(-1) == 0);
 
-  process open_bridge{{O2HUB_BINARY, "bridge", "--bind", "0.0.0.0", "--port",
+  process open_bridge{{o2hub::test::binary(), "bridge", "--bind", "0.0.0.0", "--port",
                        std::to_string(free_port())},
                       {{"O2HUB_TOKEN", ""}, {"O2HUB_VIEWER_TOKEN", ""}}};
   auto code = open_bridge.wait(5s);
@@ -240,11 +241,11 @@ BOOST_AUTO_TEST_CASE(one_service_alone_and_the_bridge_refuses_open_binds) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_flags_and_configs_are_refused) {
-  process help{{O2HUB_BINARY, "serve", "--help"}};
+  process help{{o2hub::test::binary(), "serve", "--help"}};
   BOOST_TEST(help.wait(5s).value_or(-1) == 0);
   BOOST_TEST(help.output().find("--monitor-port") != std::string::npos);
-  process bad{{O2HUB_BINARY, "serve", "--config", "/nonexistent.yaml"}};
+  process bad{{o2hub::test::binary(), "serve", "--config", "/nonexistent.yaml"}};
   BOOST_TEST(bad.wait(5s).value_or(-1) != 0);
-  process none{{O2HUB_BINARY}};
+  process none{{o2hub::test::binary()}};
   BOOST_TEST(none.wait(5s).value_or(-1) != 0);
 }

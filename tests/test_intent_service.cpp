@@ -1,11 +1,11 @@
 // The intent service (8002) through its real interfaces: REST, batch,
 // WebSocket, health, metrics, OpenAPI and docs.
 #define BOOST_TEST_MODULE intent_service
-#include <boost/test/unit_test.hpp>
-
 #include "support/client.hpp"
 #include "support/json_query.hpp"
 #include "support/serve.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <set>
 
@@ -67,14 +67,16 @@ BOOST_AUTO_TEST_CASE(answers_the_seed_example_with_every_field) {
 }
 
 BOOST_AUTO_TEST_CASE(accepts_the_aliases_of_older_clients) {
-  auto res = post("/api/v1/intent",
-                  R"({"natural_language":"Deploy mMTC for 10000 IoT devices","target_site":"Edge-03"})");
+  auto res = post(
+      "/api/v1/intent",
+      R"({"natural_language":"Deploy mMTC for 10000 IoT devices","target_site":"Edge-03"})");
   BOOST_TEST_REQUIRE(res.status == 200u, res.body);
   BOOST_TEST(at(res.body, {"intent", "intentType"}) == "mMTC");
   BOOST_TEST(at(res.body, {"intent", "targetSites"}) == R"(["edge3"])");
   BOOST_TEST(at(res.body, {"intent", "serviceProfile", "deviceCount"}) == "10000");
-  auto zh = post("/api/v1/intent",
-                 R"({"text":"在 edge1 部署 eMBB，需要 500Mbps 下載速度，延遲 < 10ms","target_sites":["EDGE01","edge-1"]})");
+  auto zh = post(
+      "/api/v1/intent",
+      R"({"text":"在 edge1 部署 eMBB，需要 500Mbps 下載速度，延遲 < 10ms","target_sites":["EDGE01","edge-1"]})");
   BOOST_TEST_REQUIRE(zh.status == 200u, zh.body);
   BOOST_TEST(at(zh.body, {"intent", "serviceProfile", "bandwidth"}) == "500Mbps");
   BOOST_TEST(at(zh.body, {"intent", "targetSites"}) == R"(["edge1"])");
@@ -103,8 +105,8 @@ BOOST_AUTO_TEST_CASE(batch_keeps_order_and_reports_failed_items) {
     else if (i == 9)
       body += R"({"text":"Deploy eMBB","target_sites":["edge9"]})";
     else
-      body += R"({"text":"Deploy eMBB with )" + std::to_string(i * 10) + R"( Mbps on edge)"
-              + std::to_string(i % 4 + 1) + R"("})";
+      body += R"({"text":"Deploy eMBB with )" + std::to_string(i * 10)
+              + R"( Mbps on edge)" + std::to_string(i % 4 + 1) + R"("})";
   }
   body += "]";
   auto res = post("/api/v1/intent/batch", body);
@@ -137,33 +139,39 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   };
   std::string invalid_utf8 = "{\"text\":\"Deploy \xFF\xFE eMBB\"}";
   std::vector<bad_case> cases{
-    {"malformed JSON", "/api/v1/intent", R"({"text": "Deploy)", 400, "invalid_json"},
-    {"array body", "/api/v1/intent", R"(["Deploy eMBB"])", 422, "invalid_body"},
-    {"missing text", "/api/v1/intent", R"({"context":{}})", 422, "missing_text"},
-    {"text is a number", "/api/v1/intent", R"({"text":42})", 422, "invalid_text"},
-    {"empty text", "/api/v1/intent", R"({"text":""})", 422, "empty_text"},
-    {"blank text", "/api/v1/intent", R"({"text":"   \n "})", 422, "empty_text"},
-    {"text too long", "/api/v1/intent",
-     R"({"text":")" + std::string(4097, 'a') + R"("})", 422, "text_too_long"},
-    {"invalid UTF-8", "/api/v1/intent", invalid_utf8, 400, "invalid_utf8"},
-    {"unknown site", "/api/v1/intent", R"({"text":"x","target_sites":["edge9"]})", 400,
-     "unknown_site"},
-    {"unknown site in text", "/api/v1/intent", R"({"text":"Deploy on edge12"})", 400,
-     "unknown_site"},
-    {"target_sites not a list", "/api/v1/intent", R"({"text":"x","target_sites":"edge1"})",
-     422, "invalid_target_sites"},
-    {"target_sites with a number", "/api/v1/intent",
-     R"({"text":"x","target_sites":[1]})", 422, "invalid_target_sites"},
-    {"context not an object", "/api/v1/intent", R"({"text":"x","context":"lab"})", 422,
-     "invalid_context"},
-    {"dry_run not a bool", "/api/v1/intent", R"({"text":"x","dry_run":"yes"})", 422,
-     "invalid_dry_run"},
-    {"form content type", "/api/v1/intent", R"({"text":"x"})", 415,
-     "unsupported_media_type", {{"Content-Type", "application/x-www-form-urlencoded"}}},
-    {"body over 1 MiB", "/api/v1/intent", std::string(1100000, ' '), 413, "body_too_large"},
-    {"batch over 100", "/api/v1/intent/batch", "", 413, "batch_too_large"},
-    {"empty batch", "/api/v1/intent/batch", "[]", 422, "empty_batch"},
-    {"batch not a list", "/api/v1/intent/batch", R"({"text":"x"})", 422, "invalid_body"},
+      {"malformed JSON", "/api/v1/intent", R"({"text": "Deploy)", 400, "invalid_json"},
+      {"array body", "/api/v1/intent", R"(["Deploy eMBB"])", 422, "invalid_body"},
+      {"missing text", "/api/v1/intent", R"({"context":{}})", 422, "missing_text"},
+      {"text is a number", "/api/v1/intent", R"({"text":42})", 422, "invalid_text"},
+      {"empty text", "/api/v1/intent", R"({"text":""})", 422, "empty_text"},
+      {"blank text", "/api/v1/intent", R"({"text":"   \n "})", 422, "empty_text"},
+      {"text too long", "/api/v1/intent",
+       R"({"text":")" + std::string(4097, 'a') + R"("})", 422, "text_too_long"},
+      {"invalid UTF-8", "/api/v1/intent", invalid_utf8, 400, "invalid_utf8"},
+      {"unknown site", "/api/v1/intent", R"({"text":"x","target_sites":["edge9"]})", 400,
+       "unknown_site"},
+      {"unknown site in text", "/api/v1/intent", R"({"text":"Deploy on edge12"})", 400,
+       "unknown_site"},
+      {"target_sites not a list", "/api/v1/intent",
+       R"({"text":"x","target_sites":"edge1"})", 422, "invalid_target_sites"},
+      {"target_sites with a number", "/api/v1/intent",
+       R"({"text":"x","target_sites":[1]})", 422, "invalid_target_sites"},
+      {"context not an object", "/api/v1/intent", R"({"text":"x","context":"lab"})", 422,
+       "invalid_context"},
+      {"dry_run not a bool", "/api/v1/intent", R"({"text":"x","dry_run":"yes"})", 422,
+       "invalid_dry_run"},
+      {"form content type",
+       "/api/v1/intent",
+       R"({"text":"x"})",
+       415,
+       "unsupported_media_type",
+       {{"Content-Type", "application/x-www-form-urlencoded"}}},
+      {"body over 1 MiB", "/api/v1/intent", std::string(1100000, ' '), 413,
+       "body_too_large"},
+      {"batch over 100", "/api/v1/intent/batch", "", 413, "batch_too_large"},
+      {"empty batch", "/api/v1/intent/batch", "[]", 422, "empty_batch"},
+      {"batch not a list", "/api/v1/intent/batch", R"({"text":"x"})", 422,
+       "invalid_body"},
   };
   std::string big = "[";
   for (int i = 0; i < 101; ++i)
@@ -187,7 +195,8 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
 BOOST_AUTO_TEST_CASE(websocket_answers_only_the_asking_client) {
   ws_client asker{port()};
   ws_client bystander{port()};
-  asker.send_text(R"({"type":"intent","id":"q1","text":"Deploy URLLC on edge4 with 2ms latency"})");
+  asker.send_text(
+      R"({"type":"intent","id":"q1","text":"Deploy URLLC on edge4 with 2ms latency"})");
   auto progress = asker.read();
   BOOST_TEST(at(progress, {"type"}) == "progress");
   BOOST_TEST(at(progress, {"id"}) == "q1");
@@ -211,7 +220,8 @@ BOOST_AUTO_TEST_CASE(websocket_answers_only_the_asking_client) {
   expect_error(R"({"text":"no type"})", "missing_type");
   expect_error(R"({"type":"launch"})", "unknown_type");
   expect_error(R"({"type":"intent","id":7})", "missing_text");
-  expect_error(R"({"type":"intent","text":"x","target_sites":["edge99"]})", "unknown_site");
+  expect_error(R"({"type":"intent","text":"x","target_sites":["edge99"]})",
+               "unknown_site");
   c.send_binary("\x01\x02");
   BOOST_TEST(at(c.read(), {"code"}) == "binary_not_supported");
   c.send_text(R"({"type":"ping"})");
@@ -233,10 +243,12 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   auto m = http_get(port(), "/metrics");
   BOOST_TEST(m.status == 200u);
   BOOST_TEST(m.headers["Content-Type"].rfind("text/plain", 0) == 0u);
-  for (auto metric : {"o2hub_http_requests_total{service=\"intent\",route=\"/api/v1/intent\",status=\"200\"}",
-                      "o2hub_http_request_duration_seconds_bucket{service=\"intent\",le=\"0.005\"}",
-                      "o2hub_intent_answers_total{engine=\"rules\"}",
-                      "o2hub_intent_fallbacks_total", "o2hub_intent_cache_hits_total"})
+  for (auto metric :
+       {"o2hub_http_requests_total{service=\"intent\",route=\"/api/v1/"
+        "intent\",status=\"200\"}",
+        "o2hub_http_request_duration_seconds_bucket{service=\"intent\",le=\"0.005\"}",
+        "o2hub_intent_answers_total{engine=\"rules\"}", "o2hub_intent_fallbacks_total",
+        "o2hub_intent_cache_hits_total"})
     BOOST_TEST(m.body.find(metric) != std::string::npos, metric);
   auto spec = http_get(port(), "/openapi.json");
   BOOST_TEST(spec.status == 200u);
@@ -246,6 +258,7 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
     BOOST_TEST(at(spec.body, {"paths", path}) != "<missing>", path);
   auto docs = http_get(port(), "/docs");
   BOOST_TEST(docs.status == 200u);
-  BOOST_TEST(docs.body.find("/vendor/swagger-ui/swagger-ui-bundle.js") != std::string::npos);
+  BOOST_TEST(docs.body.find("/vendor/swagger-ui/swagger-ui-bundle.js")
+             != std::string::npos);
   BOOST_TEST(http_get(port(), "/vendor/swagger-ui/swagger-ui-bundle.js").status == 200u);
 }

@@ -1,11 +1,10 @@
 #define BOOST_TEST_MODULE json
-#include <boost/test/unit_test.hpp>
-
-#include "protocol/json.hpp"
-#include "protocol/wire.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
 #include "protocol/messages.hpp"
-#include "protocol/time.hpp"
+#include "protocol/wire.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <simdjson.h>
 
 #include <cmath>
@@ -51,7 +50,9 @@ BOOST_AUTO_TEST_CASE(keeps_valid_utf8_and_replaces_invalid) {
   BOOST_TEST(esc("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
   BOOST_TEST(esc("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
   // U+2028/2029 are escaped for JavaScript.
-  BOOST_TEST(esc("a\xE2\x80\xA8" "b\xE2\x80\xA9") == R"("a\u2028b\u2029")");
+  BOOST_TEST(esc("a\xE2\x80\xA8"
+                 "b\xE2\x80\xA9")
+             == R"("a\u2028b\u2029")");
 }
 
 BOOST_AUTO_TEST_CASE(validates_utf8) {
@@ -66,27 +67,30 @@ BOOST_AUTO_TEST_CASE(validates_utf8) {
 BOOST_AUTO_TEST_CASE(writer_places_commas_and_nests) {
   json::writer w;
   w.begin_object()
-    .kv("a", 1)
-    .kv("b", "two")
-    .key("c")
-    .begin_array()
-    .value(true)
-    .value(nullptr)
-    .value(-3)
-    .begin_object()
-    .end_object()
-    .end_array()
-    .kv("d", 2.5)
-    .kv("e", uint64_t{18446744073709551615ull})
-    .end_object();
-  BOOST_TEST(w.str()
-             == R"({"a":1,"b":"two","c":[true,null,-3,{}],"d":2.5,"e":18446744073709551615})");
+      .kv("a", 1)
+      .kv("b", "two")
+      .key("c")
+      .begin_array()
+      .value(true)
+      .value(nullptr)
+      .value(-3)
+      .begin_object()
+      .end_object()
+      .end_array()
+      .kv("d", 2.5)
+      .kv("e", uint64_t{18446744073709551615ull})
+      .end_object();
+  BOOST_TEST(
+      w.str()
+      == R"({"a":1,"b":"two","c":[true,null,-3,{}],"d":2.5,"e":18446744073709551615})");
 }
 
 BOOST_AUTO_TEST_CASE(non_finite_numbers_become_null) {
   json::writer w;
-  w.begin_array().value(std::numeric_limits<double>::infinity())
-    .value(std::nan("")).end_array();
+  w.begin_array()
+      .value(std::numeric_limits<double>::infinity())
+      .value(std::nan(""))
+      .end_array();
   BOOST_TEST(w.str() == "[null,null]");
 }
 
@@ -144,8 +148,7 @@ BOOST_AUTO_TEST_CASE(ws_envelope_reports_problems) {
   BOOST_TEST(wire::read_ws_envelope("[1,2]").error_code == "invalid_json");
   BOOST_TEST(wire::read_ws_envelope(R"({"x":1})").error_code == "missing_type");
   BOOST_TEST(wire::read_ws_envelope(R"({"type":5})").error_code == "invalid_type");
-  BOOST_TEST(wire::read_ws_envelope("{\"type\":\"\xFF\"}").error_code
-             == "invalid_utf8");
+  BOOST_TEST(wire::read_ws_envelope("{\"type\":\"\xFF\"}").error_code == "invalid_utf8");
 }
 
 BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc) {

@@ -1,12 +1,14 @@
 // KRM rendering against golden files, the SLO gate's arithmetic, alert
 // payloads, the pipeline record and GitOps paths: pure functions.
 #define BOOST_TEST_MODULE krm
-#include <boost/test/unit_test.hpp>
-
-#include "actors/pipeline.hpp"
+#include "actors/pipeline/slo.hpp"
 #include "config/config.hpp"
 #include "io/webhook_routes.hpp"
 #include "protocol/krm.hpp"
+#include "protocol/pipeline_run.hpp"
+#include "support/paths.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -16,7 +18,7 @@ using namespace o2hub;
 
 namespace {
 
-const std::string golden_dir = std::string{O2HUB_SOURCE_DIR} + "/tests/golden/krm/";
+const std::string golden_dir = test::source_dir() + "/tests/golden/krm/";
 
 std::string slurp(const std::string& path) {
   std::ifstream in{path};
@@ -74,10 +76,10 @@ BOOST_AUTO_TEST_CASE(provisioning_request_ids_are_stable_uuids) {
 BOOST_AUTO_TEST_CASE(the_slo_gate_takes_the_stricter_target) {
   auto x = urllc(); // latency 1 ms, availability 99.999 %, 50 Mbps
   std::map<std::string, std::string> targets{
-    {"latency_p95_ms", "15"}, {"success_rate", "0.995"}, {"throughput_mbps", "100"}};
-  auto checks = evaluate_slo(x, targets, {{"latency_p95_ms", 0.8},
-                                          {"success_rate", 0.99999},
-                                          {"throughput_mbps", 100}});
+      {"latency_p95_ms", "15"}, {"success_rate", "0.995"}, {"throughput_mbps", "100"}};
+  auto checks = evaluate_slo(
+      x, targets,
+      {{"latency_p95_ms", 0.8}, {"success_rate", 0.99999}, {"throughput_mbps", 100}});
   BOOST_TEST_REQUIRE(checks.size() == 3u);
   BOOST_TEST(checks[0].target == 1.0);
   BOOST_TEST(checks[0].pass);
@@ -142,7 +144,8 @@ BOOST_AUTO_TEST_CASE(gitops_layouts_place_packages) {
   cfg.gitops.remote = "https://gitea.example/nephio/{repo}.git";
   BOOST_TEST(gitops_repo(cfg, "edge2") == "edge2-config");
   BOOST_TEST(gitops_package_dir(cfg, "edge2", "i1") == "i1");
-  BOOST_TEST(gitops_url(cfg, "edge2-config") == "https://gitea.example/nephio/edge2-config.git");
+  BOOST_TEST(gitops_url(cfg, "edge2-config")
+             == "https://gitea.example/nephio/edge2-config.git");
   BOOST_TEST(!validate(cfg));
   cfg.gitops.remote = "https://gitea.example/nephio/one.git";
   BOOST_TEST(static_cast<bool>(validate(cfg))); // per-site needs {repo}

@@ -1,8 +1,8 @@
 #define BOOST_TEST_MODULE llm
-#include <boost/test/unit_test.hpp>
-
 #include "protocol/llm_json.hpp"
 #include "support/actor_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace o2hub;
 namespace test = o2hub::test;
@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(reads_the_cli_result) {
 
 BOOST_AUTO_TEST_CASE(reads_chat_completions) {
   auto ok = read_chat_completion(
-    R"({"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"{\"intentType\":\"eMBB\"}"}}]})");
+      R"({"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"{\"intentType\":\"eMBB\"}"}}]})");
   BOOST_TEST_REQUIRE(static_cast<bool>(ok));
   BOOST_TEST(*ok == R"({"intentType":"eMBB"})");
   BOOST_TEST(!read_chat_completion(R"({"choices":[]})"));
@@ -39,7 +39,8 @@ BOOST_AUTO_TEST_CASE(reads_chat_completions) {
 }
 
 BOOST_AUTO_TEST_CASE(extracts_plain_and_fenced_json) {
-  BOOST_TEST(*extract_json_object(R"(sure: {"a":{"b":"}"}} trailing)") == R"({"a":{"b":"}"}})");
+  BOOST_TEST(*extract_json_object(R"(sure: {"a":{"b":"}"}} trailing)")
+             == R"({"a":{"b":"}"}})");
   BOOST_TEST(*extract_json_object("text\n```json\n{\"x\":1}\n```\nmore {\"y\":2}")
              == R"({"x":1})");
   BOOST_TEST(!extract_json_object("no json here"));
@@ -48,9 +49,9 @@ BOOST_AUTO_TEST_CASE(extracts_plain_and_fenced_json) {
 
 BOOST_AUTO_TEST_CASE(validates_the_answer) {
   auto ok = parse_llm_answer(
-    R"({"intentType":"mMTC","targetSites":["Edge-03"],"bandwidthMbps":10,"uplinkMbps":null,
+      R"({"intentType":"mMTC","targetSites":["Edge-03"],"bandwidthMbps":10,"uplinkMbps":null,
         "latencyMs":100,"reliabilityPct":null,"deviceCount":50000,"priority":4})",
-    sites);
+      sites);
   BOOST_TEST_REQUIRE(static_cast<bool>(ok), test::error_of(ok));
   BOOST_TEST(ok->intent_type == "mMTC");
   BOOST_TEST(ok->target_sites == std::vector<std::string>{"edge3"});

@@ -2,18 +2,18 @@
 // shell) and talks to a local OpenAI-compatible HTTP server; every failure
 // falls back to the rules.
 #define BOOST_TEST_MODULE llm_backends
-#include <boost/test/unit_test.hpp>
-
 #include "config/config.hpp"
 #include "io/http.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
 #include "support/client.hpp"
 #include "support/json_query.hpp"
+#include "support/paths.hpp"
 #include "support/serve.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <filesystem>
@@ -29,7 +29,8 @@ namespace {
 const std::map<std::string, std::string> json_type{{"Content-Type", "application/json"}};
 
 std::string temp_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("o2hub-llm-" + name + "-" + std::to_string(::getpid()));
+  auto dir = fs::temp_directory_path()
+             / ("o2hub-llm-" + name + "-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir.string();
 }
@@ -41,8 +42,8 @@ std::string write_config(const std::string& dir, const std::string& yaml) {
 }
 
 http_result ask(uint16_t port, const std::string& text) {
-  return http_request(port, "POST", "/api/v1/intent",
-                      R"({"text":")" + text + R"("})", json_type);
+  return http_request(port, "POST", "/api/v1/intent", R"({"text":")" + text + R"("})",
+                      json_type);
 }
 
 std::string proc_stat(pid_t pid) {
@@ -68,10 +69,12 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   auto dir = temp_dir("cli");
   // The bridge's pane would run the CLI too (as it runs `claude`); keep it
   // out of the call counts.
-  auto cfg = write_config(dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
-                                           "llm:\n  backend: cli\n  timeout_s: 2\n"
-                                           "  cli_argv: [\""} + FAKE_LLM_CLI
-                                 + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
+  auto cfg = write_config(
+      dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
+                       "llm:\n  backend: cli\n  timeout_s: 2\n"
+                       "  cli_argv: [\""}
+               + o2hub::test::fake_llm_cli()
+               + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
   auto calls = dir + "/calls";
   auto pidfile = dir + "/pids";
   serve_fixture hub{{{"FAKE_LLM_CALLS", calls}, {"FAKE_LLM_PIDFILE", pidfile}},
@@ -107,7 +110,7 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
       BOOST_TEST(json_at(res.body, {"metadata", "engine"}) == "rules");
       BOOST_TEST(json_at(res.body, {"metadata", "fallback"}) == "true");
       BOOST_TEST(json_at(res.body, {"metadata", "fallbackReason"}).find(c.reason_part)
-                   != std::string::npos,
+                     != std::string::npos,
                  json_at(res.body, {"metadata", "fallbackReason"}));
       // The rules understood the sentence.
       BOOST_TEST(json_at(res.body, {"intent", "intentType"}) == "eMBB");
@@ -138,7 +141,8 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   ask(hub.intent, "MODE_GOOD another one");
   BOOST_TEST(json_at(http_get(hub.intent, "/health").body, {"llm"}) == "healthy");
   auto metrics = http_get(hub.intent, "/metrics").body;
-  BOOST_TEST(metrics.find("o2hub_intent_answers_total{engine=\"llm\"} 4") != std::string::npos,
+  BOOST_TEST(metrics.find("o2hub_intent_answers_total{engine=\"llm\"} 4")
+                 != std::string::npos,
              metrics);
   hub.proc.signal(SIGTERM);
   BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0);
@@ -151,40 +155,42 @@ namespace {
 /// prompt; records the Authorization header it saw.
 struct fake_openai {
   fake_openai() {
-    auto policy = std::make_shared<o2hub::security_policy>("", "", o2hub::security_config{});
+    auto policy =
+        std::make_shared<o2hub::security_policy>("", "", o2hub::security_config{});
     auto router = std::make_shared<o2hub::http::router>(policy);
-    router->add(o2hub::http::verb::post, "/v1/chat/completions",
-                [this](const o2hub::http::request& req, const o2hub::http::request_context&,
-                       o2hub::http::responder respond) {
-                  auth = std::string{req[boost::beast::http::field::authorization]};
-                  const auto& body = req.body();
-                  auto reply = [&](std::string content) {
-                    std::string esc;
-                    for (char c : content) {
-                      if (c == '"' || c == '\\')
-                        esc += '\\';
-                      esc += c;
-                    }
-                    respond(o2hub::http::make_json(
-                      req, o2hub::http::status::ok,
-                      R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":")"
-                        + esc + R"("},"finish_reason":"stop"}]})"));
-                  };
-                  if (body.find("MODE_GOOD") != std::string::npos)
-                    reply(R"({"intentType":"mMTC","targetSites":["edge4"],"deviceCount":1234})");
-                  else if (body.find("MODE_500") != std::string::npos)
-                    respond(o2hub::http::make_error(req, o2hub::http::status::internal_server_error,
-                                                    "boom", "boom"));
-                  else if (body.find("MODE_SLOW") != std::string::npos) {
-                    auto proto = std::make_shared<o2hub::http::request>();
-                    proto->version(11);
-                    std::thread([respond, proto] {
-                      std::this_thread::sleep_for(4s);
-                      respond(o2hub::http::make_json(*proto, o2hub::http::status::ok, "{}"));
-                    }).detach();
-                  } else
-                    reply("no json at all");
-                });
+    router->add(
+        o2hub::http::verb::post, "/v1/chat/completions",
+        [this](const o2hub::http::request& req, const o2hub::http::request_context&,
+               o2hub::http::responder respond) {
+          auth = std::string{req[boost::beast::http::field::authorization]};
+          const auto& body = req.body();
+          auto reply = [&](std::string content) {
+            std::string esc;
+            for (char c : content) {
+              if (c == '"' || c == '\\')
+                esc += '\\';
+              esc += c;
+            }
+            respond(o2hub::http::make_json(
+                req, o2hub::http::status::ok,
+                R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":")"
+                    + esc + R"("},"finish_reason":"stop"}]})"));
+          };
+          if (body.find("MODE_GOOD") != std::string::npos)
+            reply(R"({"intentType":"mMTC","targetSites":["edge4"],"deviceCount":1234})");
+          else if (body.find("MODE_500") != std::string::npos)
+            respond(o2hub::http::make_error(
+                req, o2hub::http::status::internal_server_error, "boom", "boom"));
+          else if (body.find("MODE_SLOW") != std::string::npos) {
+            auto proto = std::make_shared<o2hub::http::request>();
+            proto->version(11);
+            std::thread([respond, proto] {
+              std::this_thread::sleep_for(4s);
+              respond(o2hub::http::make_json(*proto, o2hub::http::status::ok, "{}"));
+            }).detach();
+          } else
+            reply("no json at all");
+        });
     srv = std::make_unique<o2hub::server>(ioc, router, o2hub::server_options{});
     auto err = srv->listen("127.0.0.1", 0);
     BOOST_REQUIRE_MESSAGE(err.empty(), err);
@@ -208,9 +214,10 @@ struct fake_openai {
 BOOST_AUTO_TEST_CASE(http_backend_answers_and_falls_back) {
   fake_openai llm;
   auto dir = temp_dir("http");
-  auto cfg = write_config(dir, "llm:\n  backend: http\n  timeout_s: 2\n  model: test-model\n"
-                               "  endpoint: http://127.0.0.1:"
-                                 + std::to_string(llm.port) + "/\n");
+  auto cfg =
+      write_config(dir, "llm:\n  backend: http\n  timeout_s: 2\n  model: test-model\n"
+                        "  endpoint: http://127.0.0.1:"
+                            + std::to_string(llm.port) + "/\n");
   serve_fixture hub{{{"O2HUB_LLM_API_KEY", "sk-test-secret"}}, {"--config", cfg}};
   auto good = ask(hub.intent, "MODE_GOOD sensors");
   BOOST_TEST_REQUIRE(good.status == 200u, good.body);
@@ -233,9 +240,10 @@ BOOST_AUTO_TEST_CASE(http_backend_answers_and_falls_back) {
 
 BOOST_AUTO_TEST_CASE(dangerous_cli_flags_are_refused) {
   auto dir = temp_dir("danger");
-  auto cfg = write_config(dir, "llm:\n  backend: cli\n  cli_argv: [claude, -p, \"{prompt}\", "
-                               "--dangerously-skip-permissions]\n");
-  process p{{O2HUB_BINARY, "serve", "--config", cfg}};
+  auto cfg =
+      write_config(dir, "llm:\n  backend: cli\n  cli_argv: [claude, -p, \"{prompt}\", "
+                        "--dangerously-skip-permissions]\n");
+  process p{{o2hub::test::binary(), "serve", "--config", cfg}};
   BOOST_TEST(p.wait(5s).value_or(-1) == 2);
   BOOST_TEST(p.output().find("never allowed") != std::string::npos, p.output());
   fs::remove_all(dir);

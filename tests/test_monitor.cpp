@@ -1,11 +1,11 @@
 // The monitor actor's pipeline state machine, deterministically.
 #define BOOST_TEST_MODULE monitor
-#include <boost/test/unit_test.hpp>
-
-#include "actors/monitor.hpp"
-#include "io/sink.hpp"
+#include "actors/monitor/monitor.hpp"
+#include "protocol/ws_sink.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace o2hub;
 namespace test = o2hub::test;
@@ -23,15 +23,9 @@ struct recording_sink : ws_sink {
     got.push_back(*text);
     return true;
   }
-  void close(uint16_t, std::string) override {
-    closed = true;
-  }
-  uint64_t id() const override {
-    return 1;
-  }
-  o2hub::role role() const override {
-    return o2hub::role::viewer;
-  }
+  void close(uint16_t, std::string) override { closed = true; }
+  uint64_t id() const override { return 1; }
+  o2hub::role role() const override { return o2hub::role::viewer; }
   std::vector<std::string> types() const {
     std::vector<std::string> out;
     for (auto& m : got)
@@ -56,9 +50,7 @@ struct fixture : test::actor_fixture {
                                  std::string meta = "{}") {
     return request<pipeline>(m, atom::update_v, id, s, meta);
   }
-  std::string metrics() {
-    return *request<std::string>(m, atom::get_v, atom::metrics_v);
-  }
+  std::string metrics() { return *request<std::string>(m, atom::get_v, atom::metrics_v); }
 };
 
 uint8_t code(const caf::error& e) {
@@ -96,7 +88,7 @@ BOOST_AUTO_TEST_CASE(skipping_ahead_is_fine_going_back_is_not) {
   BOOST_TEST(!update("a", "idle"));
   auto bogus = update("a", "deploying");
   BOOST_TEST_REQUIRE(!bogus);
-  BOOST_TEST(code(bogus.error()) == static_cast<uint8_t>(ec::invalid_argument));
+  BOOST_TEST(code(bogus.error()) == static_cast<uint8_t>(ec::invalid_stage));
 }
 
 BOOST_AUTO_TEST_CASE(terminal_stages_count_once) {
@@ -119,7 +111,8 @@ BOOST_AUTO_TEST_CASE(terminal_stages_count_once) {
 BOOST_AUTO_TEST_CASE(rollback_after_slo_breach_failure_or_completion) {
   start("slo");
   update("slo", "slo_validating");
-  BOOST_TEST(static_cast<bool>(update("slo", "rollback", R"({"reason":"p95 20ms > 10ms"})")));
+  BOOST_TEST(
+      static_cast<bool>(update("slo", "rollback", R"({"reason":"p95 20ms > 10ms"})")));
   BOOST_TEST(!update("slo", "completed")); // rolling back: only failed
   BOOST_TEST(static_cast<bool>(update("slo", "failed")));
   BOOST_TEST(!update("slo", "rollback")); // once
@@ -153,12 +146,12 @@ BOOST_AUTO_TEST_CASE(unknown_running_and_concurrent_pipelines) {
   update("a", "edge_deploying");
   update("b", "completed");
   BOOST_TEST(update("", "edge_deployed")->intent_id == "a");
-  auto list = *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{10},
-                                    uint64_t{0});
+  auto list =
+      *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{10}, uint64_t{0});
   BOOST_TEST(test::json_at(list, {"pipelines", size_t{0}, "intent_id"}) == "b");
   BOOST_TEST(test::json_at(list, {"pipelines", size_t{1}, "intent_id"}) == "a");
-  auto page = *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{1},
-                                    uint64_t{1});
+  auto page =
+      *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{1}, uint64_t{1});
   BOOST_TEST(test::json_at(page, {"pipelines", size_t{0}, "intent_id"}) == "a");
   // A finished id may start again.
   BOOST_TEST(static_cast<bool>(start("b")));
@@ -201,7 +194,8 @@ BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
   advance(std::chrono::seconds(5));
   BOOST_TEST(a->got.size() == 3u);
   auto prom = *request<std::string>(m, atom::get_v, atom::prometheus_v);
-  BOOST_TEST(prom.find("o2hub_pipelines_total{result=\"started\"} 1") != std::string::npos);
+  BOOST_TEST(prom.find("o2hub_pipelines_total{result=\"started\"} 1")
+             != std::string::npos);
   BOOST_TEST(prom.find("o2hub_edge_up{edge=\"edge1\",status=\"unknown\"} 0")
              != std::string::npos);
   BOOST_TEST(prom.find("o2hub_monitor_websocket_clients 1") != std::string::npos);

@@ -1,15 +1,15 @@
 // The realtime monitor (8003) through REST and WebSocket, several clients.
 #define BOOST_TEST_MODULE monitor_service
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/serve.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include "support/client.hpp"
-#include "support/json_query.hpp"
-#include "support/serve.hpp"
 
 using namespace o2hub::test;
 using namespace std::chrono_literals;
@@ -26,7 +26,8 @@ uint16_t port() {
 }
 
 http_result post(const std::string& target, const std::string& body = {}) {
-  return http_request(port(), "POST", target, body, {{"Content-Type", "application/json"}});
+  return http_request(port(), "POST", target, body,
+                      {{"Content-Type", "application/json"}});
 }
 
 std::string at(const std::string& text, std::initializer_list<json_step> path) {
@@ -53,7 +54,8 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   BOOST_TEST(at(init, {"data", "edge_status", "edge4", "status"}) == "unknown");
   BOOST_TEST(at(next(b), {"type"}) == "initial_state");
   // The original's query parameters...
-  auto started = post("/api/v1/pipeline/start?intent_id=intent-q1&intent_text=Deploy%20eMBB");
+  auto started =
+      post("/api/v1/pipeline/start?intent_id=intent-q1&intent_text=Deploy%20eMBB");
   BOOST_TEST_REQUIRE(started.status == 200u, started.body);
   BOOST_TEST(at(started.body, {"status"}) == "started");
   BOOST_TEST(at(started.body, {"pipeline", "intent_id"}) == "intent-q1");
@@ -61,11 +63,13 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
                   R"({"files_created":3,"duration_ms":1200})");
   BOOST_TEST_REQUIRE(upd.status == 200u, upd.body);
   // ... and the JSON bodies of its guide.
-  auto upd2 = post("/api/v1/pipeline/update",
-                   R"({"intent_id":"intent-q1","stage":"gitops_pushed","metadata":{"commit":"abc"}})");
+  auto upd2 = post(
+      "/api/v1/pipeline/update",
+      R"({"intent_id":"intent-q1","stage":"gitops_pushed","metadata":{"commit":"abc"}})");
   BOOST_TEST_REQUIRE(upd2.status == 200u, upd2.body);
-  auto edge = post("/api/v1/edge/update",
-                   R"({"edge":"edge01","status":"healthy","metadata":{"deployments":5,"cpu_usage":45.2}})");
+  auto edge = post(
+      "/api/v1/edge/update",
+      R"({"edge":"edge01","status":"healthy","metadata":{"deployments":5,"cpu_usage":45.2}})");
   BOOST_TEST_REQUIRE(edge.status == 200u, edge.body);
   for (auto* c : {&a, &b}) {
     auto e1 = next(*c);
@@ -129,26 +133,28 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
     const char* code;
   };
   std::vector<bad_case> cases{
-    {"unknown stage", "/api/v1/pipeline/update?stage=deploying&intent_id=intent-bad", "", 400,
-     "invalid_stage"},
-    {"missing stage", "/api/v1/pipeline/update", R"({"intent_id":"intent-bad"})", 422,
-     "missing_stage"},
-    {"unknown pipeline", "/api/v1/pipeline/update?stage=krm_generated&intent_id=nope", "",
-     404, "not_found"},
-    {"going back", "/api/v1/pipeline/update?stage=idle&intent_id=intent-bad", "", 409,
-     "conflict"},
-    {"start a running id", "/api/v1/pipeline/start?intent_id=intent-bad", "", 409, "conflict"},
-    {"start without id", "/api/v1/pipeline/start", R"({"intent_text":"x"})", 422,
-     "missing_intent_id"},
-    {"malformed body", "/api/v1/pipeline/update", "{oops", 422, "invalid_body"},
-    {"metadata not an object", "/api/v1/pipeline/update",
-     R"({"intent_id":"intent-bad","stage":"krm_generated","metadata":[1]})", 422,
-     "invalid_body"},
-    {"unknown edge", "/api/v1/edge/update?edge=edge9&status=healthy", "", 404, "not_found"},
-    {"edge without status", "/api/v1/edge/update", R"({"edge":"edge1"})", 422,
-     "missing_field"},
-    {"bad edge status", "/api/v1/edge/update?edge=edge1&status=%3Cscript%3E", "", 422,
-     "invalid_status"},
+      {"unknown stage", "/api/v1/pipeline/update?stage=deploying&intent_id=intent-bad",
+       "", 400, "invalid_stage"},
+      {"missing stage", "/api/v1/pipeline/update", R"({"intent_id":"intent-bad"})", 422,
+       "missing_stage"},
+      {"unknown pipeline", "/api/v1/pipeline/update?stage=krm_generated&intent_id=nope",
+       "", 404, "not_found"},
+      {"going back", "/api/v1/pipeline/update?stage=idle&intent_id=intent-bad", "", 409,
+       "conflict"},
+      {"start a running id", "/api/v1/pipeline/start?intent_id=intent-bad", "", 409,
+       "conflict"},
+      {"start without id", "/api/v1/pipeline/start", R"({"intent_text":"x"})", 422,
+       "missing_intent_id"},
+      {"malformed body", "/api/v1/pipeline/update", "{oops", 422, "invalid_body"},
+      {"metadata not an object", "/api/v1/pipeline/update",
+       R"({"intent_id":"intent-bad","stage":"krm_generated","metadata":[1]})", 422,
+       "invalid_body"},
+      {"unknown edge", "/api/v1/edge/update?edge=edge9&status=healthy", "", 404,
+       "not_found"},
+      {"edge without status", "/api/v1/edge/update", R"({"edge":"edge1"})", 422,
+       "missing_field"},
+      {"bad edge status", "/api/v1/edge/update?edge=edge1&status=%3Cscript%3E", "", 422,
+       "invalid_status"},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.name) {
@@ -162,7 +168,8 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(http_get(port(), "/api/v1/pipelines/nope").status == 404u);
   // Completed twice: the second is refused, the count stays.
   post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad");
-  BOOST_TEST(post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad").status == 409u);
+  BOOST_TEST(post("/api/v1/pipeline/update?stage=completed&intent_id=intent-bad").status
+             == 409u);
   ws_client c{port()};
   next(c); // initial_state
   c.send_text("{nope");
@@ -184,18 +191,21 @@ BOOST_AUTO_TEST_CASE(services_are_probed) {
   }
   BOOST_TEST(at(body, {"services", "intent", "status"}) == "healthy", body);
   BOOST_TEST(at(body, {"services", "bridge", "status"}) == "healthy");
-  BOOST_TEST(at(body, {"services", "intent", "url"}).find("/health") != std::string::npos);
+  BOOST_TEST(at(body, {"services", "intent", "url"}).find("/health")
+             != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(mutations_need_the_operator_token) {
   serve_fixture secured{{{"O2HUB_TOKEN", "op"}, {"O2HUB_VIEWER_TOKEN", "view"}}};
-  auto anon = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "");
+  auto anon =
+      http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "");
   BOOST_TEST(anon.status == 401u);
-  auto viewer = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "",
-                             {{"Authorization", "Bearer view"}});
+  auto viewer =
+      http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "",
+                   {{"Authorization", "Bearer view"}});
   BOOST_TEST(viewer.status == 403u);
-  auto op = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x", "",
-                         {{"Authorization", "Bearer op"}});
+  auto op = http_request(secured.monitor, "POST", "/api/v1/pipeline/start?intent_id=x",
+                         "", {{"Authorization", "Bearer op"}});
   BOOST_TEST(op.status == 200u);
   BOOST_TEST(http_get(secured.monitor, "/api/v1/metrics").status == 200u);
 }
@@ -208,13 +218,21 @@ BOOST_AUTO_TEST_CASE(acknowledged_updates_survive_kill_9) {
       return http_request(first.monitor, "POST", target, body,
                           {{"Content-Type", "application/json"}});
     };
-    BOOST_TEST(post1("/api/v1/pipeline/start?intent_id=dur-1&intent_text=keep%20me").status == 200u);
+    BOOST_TEST(
+        post1("/api/v1/pipeline/start?intent_id=dur-1&intent_text=keep%20me").status
+        == 200u);
     BOOST_TEST(post1("/api/v1/pipeline/update?stage=gitops_pushed&intent_id=dur-1",
-                     R"({"commit":"c0ffee"})").status == 200u);
-    BOOST_TEST(post1("/api/v1/pipeline/start?intent_id=dur-2&intent_text=done").status == 200u);
-    BOOST_TEST(post1("/api/v1/pipeline/update?stage=completed&intent_id=dur-2").status == 200u);
-    BOOST_TEST(post1("/api/v1/edge/update?edge=edge3&status=degraded",
-                     R"({"deployments":2})").status == 200u);
+                     R"({"commit":"c0ffee"})")
+                   .status
+               == 200u);
+    BOOST_TEST(post1("/api/v1/pipeline/start?intent_id=dur-2&intent_text=done").status
+               == 200u);
+    BOOST_TEST(post1("/api/v1/pipeline/update?stage=completed&intent_id=dur-2").status
+               == 200u);
+    BOOST_TEST(
+        post1("/api/v1/edge/update?edge=edge3&status=degraded", R"({"deployments":2})")
+            .status
+        == 200u);
     first.proc.signal(SIGKILL); // no chance to flush anything
     BOOST_TEST(first.proc.wait(5s).has_value());
   }
@@ -253,9 +271,9 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
   std::string big(60000, 'x');
   int sent = 0;
   for (int i = 0; i < 150; ++i) {
-    auto res = http_request(hub2.monitor, "POST", "/api/v1/edge/update?edge=edge1&status=healthy",
-                            R"({"blob":")" + big + R"("})",
-                            {{"Content-Type", "application/json"}});
+    auto res = http_request(
+        hub2.monitor, "POST", "/api/v1/edge/update?edge=edge1&status=healthy",
+        R"({"blob":")" + big + R"("})", {{"Content-Type", "application/json"}});
     BOOST_REQUIRE(res.status == 200u);
     ++sent;
     // The fast client reads everything as it comes (other events aside).
@@ -263,7 +281,8 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
     do
       msg = fast.read();
     while (at(msg, {"type"}) != "edge_update" || at(msg, {"data", "edge"}) != "edge1");
-    BOOST_TEST_REQUIRE(at(msg, {"data", "status", "checks", "blob"}).size() == big.size());
+    BOOST_TEST_REQUIRE(at(msg, {"data", "status", "checks", "blob"}).size()
+                       == big.size());
   }
   // The slow one was closed with a reason instead of buffering 9 MB.
   bool closed = false;

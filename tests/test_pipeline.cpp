@@ -2,12 +2,13 @@
 // edge-sim` (simulated O2 IMS / Prometheus / Kubernetes on loopback) sharing
 // a data dir with a real local bare git remote.
 #define BOOST_TEST_MODULE pipeline
-#include <boost/test/unit_test.hpp>
-
 #include "io/git.hpp"
 #include "support/client.hpp"
 #include "support/json_query.hpp"
+#include "support/paths.hpp"
 #include "support/serve.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <filesystem>
@@ -31,22 +32,24 @@ struct edges {
 
   explicit edges(const std::string& extra = {}) {
     std::ofstream out{cfg};
-    out << extra << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
+    out << extra
+        << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
            "pipeline:\n  poll_interval_ms: 100\n  deploy_timeout_s: 120\n"
            "gitops:\n  retry_max_s: 1\n"
            "edge_sites:\n";
     for (int i = 0; i < 3; ++i)
-      out << "  edge" << i + 1 << ":\n    ip: 127.0.0.1\n    ports: {o2ims: "
-          << ports[i * 3] << ", prometheus: " << ports[i * 3 + 1]
-          << ", k8s_api: " << ports[i * 3 + 2] << "}\n    k8s_scheme: http\n";
+      out << "  edge" << i + 1
+          << ":\n    ip: 127.0.0.1\n    ports: {o2ims: " << ports[i * 3]
+          << ", prometheus: " << ports[i * 3 + 1] << ", k8s_api: " << ports[i * 3 + 2]
+          << "}\n    k8s_scheme: http\n";
     out.close();
     start_sim();
   }
 
   void start_sim() {
     sim = std::make_unique<process>(std::vector<std::string>{
-      O2HUB_BINARY, "edge-sim", "-c", cfg, "--data-dir", data, "--control-port",
-      std::to_string(control)});
+        o2hub::test::binary(), "edge-sim", "-c", cfg, "--data-dir", data,
+        "--control-port", std::to_string(control)});
     BOOST_REQUIRE_MESSAGE(wait_healthy(control, 20s), sim->output());
   }
 
@@ -75,10 +78,11 @@ struct edges {
     return messages;
   }
 
-  std::map<std::string, std::string> tree(const std::string& repo = "o2hub-gitops") const {
+  std::map<std::string, std::string>
+  tree(const std::string& repo = "o2hub-gitops") const {
     std::map<std::string, std::string> files;
-    auto err = o2hub::git_read_tree(data + "-mirror-" + repo, remote(repo), "main", "",
-                                    files);
+    auto err =
+        o2hub::git_read_tree(data + "-mirror-" + repo, remote(repo), "main", "", files);
     BOOST_TEST(err.empty(), err);
     return files;
   }
@@ -95,8 +99,8 @@ std::string post_intent(uint16_t port, const std::string& text) {
 }
 
 /// Polls the monitor until the pipeline's status is `status`; returns it.
-std::string wait_status(uint16_t monitor, const std::string& id, const std::string& status,
-                        std::chrono::seconds timeout = 30s) {
+std::string wait_status(uint16_t monitor, const std::string& id,
+                        const std::string& status, std::chrono::seconds timeout = 30s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string body;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -120,9 +124,9 @@ std::vector<std::string> stages_of(const std::string& pipeline_json) {
 }
 
 size_t count_starting(const std::vector<std::string>& xs, const std::string& prefix) {
-  return static_cast<size_t>(std::count_if(xs.begin(), xs.end(), [&](const std::string& x) {
-    return x.rfind(prefix, 0) == 0;
-  }));
+  return static_cast<size_t>(
+      std::count_if(xs.begin(), xs.end(),
+                    [&](const std::string& x) { return x.rfind(prefix, 0) == 0; }));
 }
 
 struct hub_and_edges : edges {
@@ -148,15 +152,16 @@ BOOST_AUTO_TEST_CASE(an_intent_goes_through_every_stage_and_lands_in_git) {
     if (seen.back() == "completed" || seen.back() == "failed")
       break;
   }
-  std::vector<std::string> expected{"intent_parsed", "krm_generating", "krm_generated",
-                                    "gitops_pushing", "gitops_pushed", "edge_deploying",
-                                    "edge_deployed", "slo_validating", "completed"};
+  std::vector<std::string> expected{"intent_parsed",  "krm_generating", "krm_generated",
+                                    "gitops_pushing", "gitops_pushed",  "edge_deploying",
+                                    "edge_deployed",  "slo_validating", "completed"};
   BOOST_TEST(seen == expected, boost::test_tools::per_element());
   auto done = wait_status(hub.monitor, id, "completed");
   auto last = stages_of(done).size() - 1;
-  BOOST_TEST(json_at(done, {"stages", last, "metadata", "results", "edge1", "latency_p95_ms",
-                            "pass"})
-             == "true", done);
+  BOOST_TEST(json_at(done, {"stages", last, "metadata", "results", "edge1",
+                            "latency_p95_ms", "pass"})
+                 == "true",
+             done);
   // The remote holds both sites' packages, as one commit.
   auto files = tree();
   for (auto site : {"edge1", "edge2"})
@@ -165,7 +170,8 @@ BOOST_AUTO_TEST_CASE(an_intent_goes_through_every_stage_and_lands_in_git) {
       BOOST_TEST(files.count(std::string{site} + "/" + id + "/" + f) == 1u, site << f);
   auto pr = files[std::string{"edge1/"} + id + "/provisioning-request.yaml"];
   BOOST_TEST(pr.find("kind: ProvisioningRequest") != std::string::npos);
-  BOOST_TEST(pr.find("apiVersion: o2ims.provisioning.oran.org/v1alpha1") != std::string::npos);
+  BOOST_TEST(pr.find("apiVersion: o2ims.provisioning.oran.org/v1alpha1")
+             != std::string::npos);
   BOOST_TEST(pr.find("latencyMs: 1") != std::string::npos, pr);
   auto messages = log();
   BOOST_TEST(count_starting(messages, "deploy intent " + id + " to edge1, edge2") == 1u);
@@ -183,10 +189,12 @@ BOOST_AUTO_TEST_CASE(an_slo_breach_rolls_back_with_a_revert_commit) {
   BOOST_TEST(stages.back() == "failed");
   BOOST_TEST(json_at(body, {"rolled_back"}) == "true");
   auto reason = json_at(body, {"stages", stages.size() - 1, "metadata", "reason"});
-  BOOST_TEST(reason.find("SLO not met: edge2 latency_p95_ms") != std::string::npos, reason);
+  BOOST_TEST(reason.find("SLO not met: edge2 latency_p95_ms") != std::string::npos,
+             reason);
   auto messages = log();
   BOOST_TEST_REQUIRE(!messages.empty());
-  BOOST_TEST(messages.front().rfind("Revert \"deploy intent " + id, 0) == 0u, messages.front());
+  BOOST_TEST(messages.front().rfind("Revert \"deploy intent " + id, 0) == 0u,
+             messages.front());
   BOOST_TEST(messages.front().find("This reverts commit ") != std::string::npos);
   for (auto& [path, content] : tree())
     BOOST_TEST(path.find(id) == std::string::npos, path);
@@ -194,7 +202,8 @@ BOOST_AUTO_TEST_CASE(an_slo_breach_rolls_back_with_a_revert_commit) {
 
 BOOST_AUTO_TEST_CASE(a_provisioning_failure_on_one_site_fails_the_pipeline) {
   fault(R"({"site":"edge3","fail_provisioning":true})");
-  auto id = post_intent(hub.intent, "Deploy mMTC for 10000 IoT devices on edge01 and edge03");
+  auto id =
+      post_intent(hub.intent, "Deploy mMTC for 10000 IoT devices on edge01 and edge03");
   auto body = wait_status(hub.monitor, id, "failed");
   fault(R"({"site":"edge3","fail_provisioning":false})");
   auto stages = stages_of(body);
@@ -210,19 +219,19 @@ BOOST_AUTO_TEST_CASE(an_alertmanager_webhook_rolls_back_a_deployed_intent) {
   wait_status(hub.monitor, id, "completed");
   // A warning on /webhook/alert is only noted...
   auto warn = http_request(
-    hub.intent, "POST", "/webhook/alert",
-    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceLatency","severity":"warning","intent_id":")"
-      + id + R"("}}]})",
-    {{"Content-Type", "application/json"}});
+      hub.intent, "POST", "/webhook/alert",
+      R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceLatency","severity":"warning","intent_id":")"
+          + id + R"("}}]})",
+      {{"Content-Type", "application/json"}});
   BOOST_TEST_REQUIRE(warn.status == 200u, warn.body);
   BOOST_TEST(json_at(warn.body, {"ignored"}) == "1");
   BOOST_TEST(json_at(warn.body, {"rolled_back"}) == "[]");
   // ... a critical one rolls back.
   auto crit = http_request(
-    hub.intent, "POST", "/webhook/alert",
-    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceDown","severity":"critical","intent_id":")"
-      + id + R"("},"annotations":{"summary":"slice down"}}]})",
-    {{"Content-Type", "application/json"}});
+      hub.intent, "POST", "/webhook/alert",
+      R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"SliceDown","severity":"critical","intent_id":")"
+          + id + R"("},"annotations":{"summary":"slice down"}}]})",
+      {{"Content-Type", "application/json"}});
   BOOST_TEST_REQUIRE(crit.status == 200u, crit.body);
   BOOST_TEST(json_at(crit.body, {"rolled_back", size_t{0}}) == id, crit.body);
   // The completed pipeline ends with its rollback, after the revert.
@@ -237,13 +246,16 @@ BOOST_AUTO_TEST_CASE(an_alertmanager_webhook_rolls_back_a_deployed_intent) {
   auto stages = stages_of(body);
   BOOST_TEST(count_starting(stages, "rollback") == 1u, body);
   BOOST_TEST(json_at(body, {"rolled_back"}) == "true");
-  BOOST_TEST(json_at(body, {"stages", stages.size() - 1, "metadata", "trigger"}) == "alert");
-  BOOST_TEST(json_at(body, {"stages", stages.size() - 1, "metadata", "reverts",
-                            "o2hub-gitops"})
-               .size()
-             == 40u, body);
+  BOOST_TEST(json_at(body, {"stages", stages.size() - 1, "metadata", "trigger"})
+             == "alert");
+  BOOST_TEST(
+      json_at(body, {"stages", stages.size() - 1, "metadata", "reverts", "o2hub-gitops"})
+              .size()
+          == 40u,
+      body);
   auto messages = log();
-  BOOST_TEST(messages.front().find("Reason: alert SliceDown: slice down") != std::string::npos,
+  BOOST_TEST(messages.front().find("Reason: alert SliceDown: slice down")
+                 != std::string::npos,
              messages.front());
   // Bad payloads are refused with a reason.
   auto bad = http_request(hub.intent, "POST", "/webhook/rollback", R"({"nope":1})",
@@ -278,7 +290,7 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_pipeline_resumes_after_restart, edges) {
     while (std::chrono::steady_clock::now() < deadline
            && json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id).body,
                       {"current_stage"})
-                != "edge_deploying")
+                  != "edge_deploying")
       std::this_thread::sleep_for(50ms);
     std::this_thread::sleep_for(300ms);
     hub.proc.signal(SIGKILL);
@@ -296,11 +308,11 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_pipeline_resumes_after_restart, edges) {
 }
 
 struct per_site_edges : edges {
-  per_site_edges() : edges("gitops:\n  layout: per-site\n") {
-  }
+  per_site_edges() : edges("gitops:\n  layout: per-site\n") {}
 };
 
-BOOST_FIXTURE_TEST_CASE(the_per_site_layout_uses_one_repository_per_site, per_site_edges) {
+BOOST_FIXTURE_TEST_CASE(the_per_site_layout_uses_one_repository_per_site,
+                        per_site_edges) {
   serve_fixture hub{{}, {"-c", cfg}, data};
   auto id = post_intent(hub.intent, "Deploy eMBB service on edge01 and edge03");
   wait_status(hub.monitor, id, "completed");

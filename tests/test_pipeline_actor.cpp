@@ -2,14 +2,15 @@
 // git actor (a temporary local remote), edge HTTP answered by the test, and
 // virtual time for the deployment timeout.
 #define BOOST_TEST_MODULE pipeline_actor
-#include <boost/test/unit_test.hpp>
-
-#include "actors/gitops.hpp"
-#include "actors/monitor.hpp"
-#include "actors/pipeline.hpp"
+#include "actors/monitor/monitor.hpp"
+#include "actors/pipeline/manager.hpp"
 #include "io/git.hpp"
+#include "io/gitops.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/mocks/http.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 
@@ -19,15 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct pending_fetch {
-  std::string url;
-  std::function<void(fetch_result)> done;
-};
+using o2hub::test::pending_fetch;
 
 struct fixture : o2hub::test::actor_fixture {
-  std::string dir = fs::temp_directory_path() / ("o2hub-pa-" + std::to_string(::getpid()));
-  std::shared_ptr<std::vector<pending_fetch>> fetches
-    = std::make_shared<std::vector<pending_fetch>>();
+  std::string dir =
+      fs::temp_directory_path() / ("o2hub-pa-" + std::to_string(::getpid()));
+  std::shared_ptr<std::vector<pending_fetch>> fetches =
+      std::make_shared<std::vector<pending_fetch>>();
   monitor_actor mon;
   gitops_actor git;
   pipeline_manager_actor mgr;
@@ -51,23 +50,19 @@ struct fixture : o2hub::test::actor_fixture {
     env.cfg = cfg;
     env.monitor = mon;
     env.git = git;
-    env.fetch = [f = fetches](const fetch_request& r, std::function<void(fetch_result)> done) {
-      f->push_back({r.url, std::move(done)});
-    };
+    env.http = spawn(o2hub::test::scripted_http, fetches);
     env.monitor_url = "http://monitor";
     mgr = spawn(pipeline_manager, std::move(env));
   }
 
-  ~fixture() {
-    fs::remove_all(dir);
-  }
+  ~fixture() { fs::remove_all(dir); }
 
   /// Answers every pending edge request with `answer(url)`.
   void answer(const std::function<fetch_result(const std::string&)>& f) {
     auto now = std::move(*fetches);
     fetches->clear();
     for (auto& p : now)
-      p.done(f(p.url));
+      p.done(f(p.req.url));
     run();
   }
 
@@ -101,8 +96,9 @@ fetch_result phase(const std::string& p) {
 }
 
 fetch_result prom(double v) {
-  return ok(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,")"
-            + std::to_string(v) + R"("]}]}})");
+  return ok(
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,")"
+      + std::to_string(v) + R"("]}]}})");
 }
 
 } // namespace
@@ -111,7 +107,8 @@ BOOST_FIXTURE_TEST_CASE(polls_until_fulfilled_then_passes_the_gate, fixture) {
   auto started = start("intent-a", {"edge1"});
   BOOST_TEST(json_at(started, {"id"}) == "intent-a");
   BOOST_TEST_REQUIRE(fetches->size() == 1u);
-  BOOST_TEST(fetches->front().url.find("/provisioningRequests/") != std::string::npos);
+  BOOST_TEST(fetches->front().req.url.find("/provisioningRequests/")
+             != std::string::npos);
   answer([](const std::string&) { return phase("PROGRESSING"); });
   BOOST_TEST(fetches->empty()); // the next round waits for the timer
   advance(std::chrono::seconds(1));
@@ -148,7 +145,7 @@ BOOST_FIXTURE_TEST_CASE(a_deployment_that_never_finishes_times_out, fixture) {
   for (int i = 0; i < 11; ++i) {
     answer([](const std::string& url) {
       return url.find(":30201/") != std::string::npos ? phase("FULFILLED")
-                                                       : phase("PENDING");
+                                                      : phase("PENDING");
     });
     advance(std::chrono::seconds(1));
   }
@@ -156,6 +153,6 @@ BOOST_FIXTURE_TEST_CASE(a_deployment_that_never_finishes_times_out, fixture) {
   auto p = pipeline_json("intent-c");
   BOOST_TEST(json_at(p, {"status"}) == "failed", p);
   BOOST_TEST(p.find("deployment timed out after 10 s; not fulfilled: edge2 (pending)")
-               != std::string::npos,
+                 != std::string::npos,
              p);
 }

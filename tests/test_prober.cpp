@@ -2,13 +2,16 @@
 // for real against local HTTP servers that are up, down, hanging and
 // flapping.
 #define BOOST_TEST_MODULE prober
-#include <boost/test/unit_test.hpp>
-
 #include "actors/edge_prober.hpp"
-#include "actors/monitor.hpp"
+#include "actors/monitor/monitor.hpp"
 #include "config/config.hpp"
+#include "io/http_client.hpp"
+#include "io/http_client_actor.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/mocks/http.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace o2hub;
 using namespace std::chrono_literals;
@@ -16,13 +19,11 @@ namespace test = o2hub::test;
 
 namespace {
 
-struct pending_fetch {
-  fetch_request req;
-  std::function<void(fetch_result)> done;
-};
+using test::pending_fetch;
 
 struct fixture : test::actor_fixture {
-  std::vector<pending_fetch> fetches;
+  test::fetch_log log = std::make_shared<std::vector<pending_fetch>>();
+  std::vector<pending_fetch>& fetches = *log;
   monitor_actor m;
   prober_actor p;
 
@@ -43,9 +44,7 @@ struct fixture : test::actor_fixture {
     po.interval = 5s;
     po.failures_before_unreachable = 3;
     po.monitor = m;
-    po.fetch = [this](const fetch_request& r, std::function<void(fetch_result)> done) {
-      fetches.push_back({r, std::move(done)});
-    };
+    po.http = spawn(test::scripted_http, log);
     p = spawn(edge_prober, po);
   }
 
@@ -81,7 +80,8 @@ BOOST_AUTO_TEST_CASE(probes_the_sites_own_ports_and_paths) {
   self->send(p, atom::tick_v);
   run();
   BOOST_REQUIRE_EQUAL(fetches.size(), 3u);
-  BOOST_TEST(fetches[0].req.url == "http://127.0.0.1:1/o2ims-infrastructureInventory/api_versions");
+  BOOST_TEST(fetches[0].req.url
+             == "http://127.0.0.1:1/o2ims-infrastructureInventory/api_versions");
   BOOST_TEST(fetches[1].req.url == "http://127.0.0.1:2/-/healthy");
   BOOST_TEST(fetches[2].req.url == "https://127.0.0.1:3/readyz");
   BOOST_TEST(fetches[2].req.timeout_ms == 2000);
@@ -147,15 +147,14 @@ BOOST_AUTO_TEST_SUITE_END()
 #include "io/http.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
-#include "io/sink.hpp"
+#include "protocol/ws_sink.hpp"
 #include "support/process.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
-
-#include <atomic>
 #include <thread>
 
 namespace {
@@ -176,9 +175,7 @@ struct edge_servers {
     using http::verb;
     auto answer = [](http::status st) {
       return [st](const http::request& req, const http::request_context&,
-                  http::responder respond) {
-        respond(http::make_json(req, st, "{}"));
-      };
+                  http::responder respond) { respond(http::make_json(req, st, "{}")); };
     };
     r->add_prefix(verb::get, "/up/", answer(http::status::ok));
     r->add_prefix(verb::get, "/unauthorized/", answer(http::status::unauthorized));
@@ -198,14 +195,14 @@ struct edge_servers {
                       respond(http::make_json(*proto, http::status::ok, "{}"));
                     }).detach();
                   });
-    r->add_prefix(verb::get, "/flap/",
-                  [this](const http::request& req, const http::request_context&,
-                         http::responder respond) {
-                    bool up = (flips++ % 2) == 0;
-                    respond(http::make_json(req, up ? http::status::ok
-                                                    : http::status::service_unavailable,
-                                            "{}"));
-                  });
+    r->add_prefix(
+        verb::get, "/flap/",
+        [this](const http::request& req, const http::request_context&,
+               http::responder respond) {
+          bool up = (flips++ % 2) == 0;
+          respond(http::make_json(
+              req, up ? http::status::ok : http::status::service_unavailable, "{}"));
+        });
     srv = std::make_unique<o2hub::server>(ioc, r, server_options{});
     BOOST_REQUIRE(srv->listen("127.0.0.1", 0).empty());
     port = srv->port();
@@ -234,19 +231,16 @@ struct counting_sink : ws_sink {
     }
     return true;
   }
-  void close(uint16_t, std::string) override {
-  }
-  uint64_t id() const override {
-    return 7;
-  }
-  o2hub::role role() const override {
-    return o2hub::role::viewer;
-  }
+  void close(uint16_t, std::string) override {}
+  uint64_t id() const override { return 7; }
+  o2hub::role role() const override { return o2hub::role::viewer; }
 };
 
 struct real_fixture : test::actor_fixture {
   edge_servers servers;
-  http_client client;
+  std::shared_ptr<http_client> shared_client = std::make_shared<http_client>();
+  http_client& client = *shared_client;
+  http_client_actor http;
   monitor_actor m;
   std::vector<std::string> names{"edge1", "edge2", "edge3", "edge4", "edge5", "edge6"};
 
@@ -254,6 +248,8 @@ struct real_fixture : test::actor_fixture {
     monitor_options mo;
     mo.sites = names;
     m = spawn(monitor, mo);
+    http = spawn_http_client_actor(sys, shared_client);
+    spawned.push_back(caf::actor_cast<caf::actor>(http));
   }
 
   prober_actor prober(const std::string& site, std::vector<std::string> urls,
@@ -270,9 +266,7 @@ struct real_fixture : test::actor_fixture {
     po.interval = 1s;
     po.failures_before_unreachable = failures;
     po.monitor = m;
-    po.fetch = [this](const fetch_request& r, std::function<void(fetch_result)> done) {
-      client.fetch(r, std::move(done));
-    };
+    po.http = http;
     return spawn(edge_prober, po);
   }
 
@@ -306,12 +300,13 @@ BOOST_FIXTURE_TEST_CASE(real_servers_up_down_hanging_slow_flapping, real_fixture
   run();
   auto closed = "http://127.0.0.1:" + std::to_string(test::free_port()) + "/x";
   std::vector<prober_actor> ps{
-    prober("edge1", {servers.url("up"), servers.url("up"), servers.url("up")}),
-    prober("edge2", {servers.url("unauthorized"), servers.url("up"), servers.url("up")}),
-    prober("edge3", {closed, closed, closed}),
-    prober("edge4", {servers.url("hang"), servers.url("up"), servers.url("up")}),
-    prober("edge5", {servers.url("slow"), servers.url("slow"), servers.url("up")}),
-    prober("edge6", {servers.url("flap")}),
+      prober("edge1", {servers.url("up"), servers.url("up"), servers.url("up")}),
+      prober("edge2",
+             {servers.url("unauthorized"), servers.url("up"), servers.url("up")}),
+      prober("edge3", {closed, closed, closed}),
+      prober("edge4", {servers.url("hang"), servers.url("up"), servers.url("up")}),
+      prober("edge5", {servers.url("slow"), servers.url("slow"), servers.url("up")}),
+      prober("edge6", {servers.url("flap")}),
   };
   auto start = std::chrono::steady_clock::now();
   round(ps);
@@ -319,7 +314,7 @@ BOOST_FIXTURE_TEST_CASE(real_servers_up_down_hanging_slow_flapping, real_fixture
   BOOST_TEST((std::chrono::steady_clock::now() - start < 2s));
   BOOST_TEST(status("edge1") == "healthy");
   BOOST_TEST(status("edge2") == "healthy");
-  BOOST_TEST(status("edge3") == "unknown"); // one failed round: not yet
+  BOOST_TEST(status("edge3") == "unknown");  // one failed round: not yet
   BOOST_TEST(status("edge4") == "degraded"); // the hanging check timed out
   BOOST_TEST(status("edge5") == "healthy");
   BOOST_TEST(status("edge6") == "healthy");

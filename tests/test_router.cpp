@@ -1,9 +1,10 @@
 #define BOOST_TEST_MODULE router
-#include <boost/test/unit_test.hpp>
-
 #include "io/http.hpp"
 #include "io/security.hpp"
 #include "io/static_files.hpp"
+#include "support/paths.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 #include <optional>
 
@@ -50,8 +51,7 @@ std::shared_ptr<security_policy> open_policy(security_config cfg = {}) {
 }
 
 std::shared_ptr<security_policy> token_policy() {
-  return std::make_shared<security_policy>("op-secret", "view-secret",
-                                           security_config{});
+  return std::make_shared<security_policy>("op-secret", "view-secret", security_config{});
 }
 
 } // namespace
@@ -64,11 +64,13 @@ BOOST_AUTO_TEST_CASE(routes_by_method_and_path) {
   auto res = call(r, make_request(http::verb::get, "/health"));
   BOOST_TEST(res.result_int() == 200u);
   BOOST_TEST(seen == "/health|operator");
-  res = call(r, make_request(http::verb::post,
-                             "/api/v1/pipelines/intent-7/update?stage=krm_generated&x=a%20b+c"));
+  res = call(
+      r, make_request(http::verb::post,
+                      "/api/v1/pipelines/intent-7/update?stage=krm_generated&x=a%20b+c"));
   BOOST_TEST(res.result_int() == 200u);
-  BOOST_TEST(seen == "/api/v1/pipelines/{id}/update|operator|id=intent-7"
-                     "|?stage=krm_generated|?x=a b c");
+  BOOST_TEST(seen
+             == "/api/v1/pipelines/{id}/update|operator|id=intent-7"
+                "|?stage=krm_generated|?x=a b c");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_paths_404_and_wrong_methods_405_with_json) {
@@ -147,12 +149,12 @@ BOOST_AUTO_TEST_CASE(cors_only_for_configured_origins) {
   cfg.cors_credentials = true;
   http::router r{open_policy(cfg)};
   r.add(http::verb::post, "/api", echo_route());
-  auto res = call(r, make_request(http::verb::post, "/api",
-                                  {{"Origin", "https://ui.example.net"}}));
+  auto res = call(
+      r, make_request(http::verb::post, "/api", {{"Origin", "https://ui.example.net"}}));
   BOOST_TEST(res[bh::field::access_control_allow_origin] == "https://ui.example.net");
   BOOST_TEST(res[bh::field::access_control_allow_credentials] == "true");
-  res = call(r, make_request(http::verb::post, "/api",
-                             {{"Origin", "https://other.example"}}));
+  res = call(
+      r, make_request(http::verb::post, "/api", {{"Origin", "https://other.example"}}));
   BOOST_TEST(res[bh::field::access_control_allow_origin].empty());
   res = call(r, make_request(http::verb::options, "/api",
                              {{"Origin", "https://ui.example.net"},
@@ -179,7 +181,7 @@ BOOST_AUTO_TEST_CASE(counts_every_response) {
 
 BOOST_AUTO_TEST_CASE(static_files_refuse_traversal) {
   http::router r{open_policy()};
-  r.add_prefix(http::verb::get, "/static/", static_files(O2HUB_SOURCE_DIR "/webui"));
+  r.add_prefix(http::verb::get, "/static/", static_files(test::source_dir() + "/webui"));
   auto res = call(r, make_request(http::verb::get, "/static/landing.js"));
   BOOST_TEST(res.result_int() == 200u);
   BOOST_TEST(res[bh::field::content_type] == "text/javascript; charset=utf-8");

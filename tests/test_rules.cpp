@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE rules
-#include <boost/test/unit_test.hpp>
-
 #include "actors/intent_rules.hpp"
 #include "config/config.hpp"
+#include "support/paths.hpp"
 
+#include <boost/test/unit_test.hpp>
 #include <simdjson.h>
 
 #include <fstream>
@@ -21,8 +21,7 @@ struct outcome {
   std::vector<std::string> defaulted;
 };
 
-outcome understand(const std::string& text,
-                   std::vector<std::string> target_sites = {}) {
+outcome understand(const std::string& text, std::vector<std::string> target_sites = {}) {
   outcome out;
   intent_request req;
   req.text = text;
@@ -42,9 +41,10 @@ std::string join(const std::vector<std::string>& xs) {
 
 } // namespace
 
-// Every sentence of ../shared/fixtures/intents.jsonl with every field it lists.
+// Every sentence of tests/fixtures/intents.jsonl (copied from shared/) with every field
+// it lists.
 BOOST_AUTO_TEST_CASE(fixture_sentences) {
-  std::ifstream in{O2HUB_SHARED_DIR "/fixtures/intents.jsonl"};
+  std::ifstream in{test::source_dir() + "/tests/fixtures/intents.jsonl"};
   BOOST_TEST_REQUIRE(in.good(), "cannot read the fixture file");
   simdjson::ondemand::parser parser;
   std::string line;
@@ -107,7 +107,8 @@ BOOST_AUTO_TEST_CASE(fixture_sentences) {
 
 // Sentences written differently from the fixtures: general understanding.
 BOOST_AUTO_TEST_CASE(other_phrasings) {
-  auto a = understand("Provision a URLLC slice at EDGE01 with latency no more than 0.5 ms");
+  auto a =
+      understand("Provision a URLLC slice at EDGE01 with latency no more than 0.5 ms");
   BOOST_TEST(a.value.intent_type == "URLLC");
   BOOST_TEST(join(a.value.target_sites) == "edge1");
   BOOST_TEST(a.value.latency_ms == 0.5);
@@ -139,7 +140,8 @@ BOOST_AUTO_TEST_CASE(other_phrasings) {
   BOOST_TEST(g.value.reliability_pct == 99.999);
   BOOST_TEST(join(g.value.target_sites) == "edge4");
 
-  auto h = understand("reliability of 99.9999 percent for remote surgery on site 2, max 2 ms");
+  auto h =
+      understand("reliability of 99.9999 percent for remote surgery on site 2, max 2 ms");
   BOOST_TEST(h.value.intent_type == "URLLC");
   BOOST_TEST(h.value.reliability_pct == 99.9999);
   BOOST_TEST(h.value.latency_ms == 2);

@@ -46,10 +46,8 @@ struct test_config : caf::actor_system_config {
 /// spawned when the test ends.
 struct actor_fixture {
   actor_fixture()
-    : sys(cfg),
-      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
-      self(sys, true) {
-  }
+      : sys(cfg), sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
+        self(sys, true) {}
 
   ~actor_fixture() {
     for (auto& a : spawned)
@@ -66,9 +64,7 @@ struct actor_fixture {
   }
 
   /// Runs every pending message (not timers).
-  void run() {
-    sched.run();
-  }
+  void run() { sched.run(); }
 
   /// Moves virtual time and runs what it triggers.
   template <class Duration>

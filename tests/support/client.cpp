@@ -90,15 +90,15 @@ struct ws_client::impl {
 
 ws_client::ws_client(uint16_t port, const std::string& target,
                      const std::map<std::string, std::string>& headers)
-  : impl_(std::make_unique<impl>()) {
+    : impl_(std::make_unique<impl>()) {
   auto& ws = impl_->ws;
   beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(10));
   beast::get_lowest_layer(ws).connect(local(port));
-  ws.set_option(websocket::stream_base::decorator(
-    [headers](websocket::request_type& req) {
-      for (auto& [k, v] : headers)
-        req.set(k, v);
-    }));
+  ws.set_option(
+      websocket::stream_base::decorator([headers](websocket::request_type& req) {
+        for (auto& [k, v] : headers)
+          req.set(k, v);
+      }));
   websocket::response_type res;
   beast::error_code ec;
   ws.handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
@@ -111,9 +111,8 @@ ws_client::ws_client(uint16_t port, const std::string& target,
     h["Sec-WebSocket-Version"] = "13";
     h["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ==";
     auto plain = http_request(port, "GET", target, {}, h);
-    throw std::runtime_error("websocket handshake failed (" + ec.message()
-                             + "): HTTP " + std::to_string(plain.status) + " "
-                             + plain.body);
+    throw std::runtime_error("websocket handshake failed (" + ec.message() + "): HTTP "
+                             + std::to_string(plain.status) + " " + plain.body);
   }
   beast::get_lowest_layer(ws).expires_never();
   ws.read_message_max(64 * 1024 * 1024);

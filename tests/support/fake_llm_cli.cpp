@@ -47,10 +47,9 @@ int main(int argc, char** argv) {
     std::ofstream out{calls, std::ios::app};
     out << "call\n";
   }
-  auto has = [&](const char* marker) {
-    return prompt.find(marker) != std::string::npos;
-  };
-  const std::string good = R"({"intentType":"URLLC","targetSites":["edge2"],"bandwidthMbps":75,"latencyMs":3,"reliabilityPct":99.99,"deviceCount":null,"priority":9})";
+  auto has = [&](const char* marker) { return prompt.find(marker) != std::string::npos; };
+  const std::string good =
+      R"({"intentType":"URLLC","targetSites":["edge2"],"bandwidthMbps":75,"latencyMs":3,"reliabilityPct":99.99,"deviceCount":null,"priority":9})";
   if (has("MODE_GOOD")) {
     print_result(good);
   } else if (has("MODE_FENCED")) {

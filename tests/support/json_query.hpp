@@ -22,8 +22,8 @@ inline std::string json_at(const std::string& text,
   for (const auto& step : path) {
     simdjson::dom::element next;
     auto err = std::holds_alternative<const char*>(step)
-                 ? e[std::get<const char*>(step)].get(next)
-                 : e.at(std::get<size_t>(step)).get(next);
+                   ? e[std::get<const char*>(step)].get(next)
+                   : e.at(std::get<size_t>(step)).get(next);
     if (err)
       return "<missing>";
     e = next;

@@ -11,9 +11,9 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-#include <sys/wait.h>
 
 extern char** environ;
 
@@ -21,8 +21,8 @@ namespace o2hub::test {
 
 uint16_t free_port() {
   boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor acc{
-    ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  boost::asio::ip::tcp::acceptor acc{ioc,
+                                     {boost::asio::ip::make_address("127.0.0.1"), 0}};
   return acc.local_endpoint().port();
 }
 
@@ -32,15 +32,14 @@ std::vector<uint16_t> free_ports(size_t n) {
   std::vector<uint16_t> ports;
   for (size_t i = 0; i < n; ++i) {
     held.push_back(std::make_unique<boost::asio::ip::tcp::acceptor>(
-      ioc, boost::asio::ip::tcp::endpoint{
-             boost::asio::ip::make_address("127.0.0.1"), 0}));
+        ioc,
+        boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0}));
     ports.push_back(held.back()->local_endpoint().port());
   }
   return ports;
 }
 
-process::process(std::vector<std::string> argv,
-                 std::map<std::string, std::string> env) {
+process::process(std::vector<std::string> argv, std::map<std::string, std::string> env) {
   static std::atomic<int> counter{0};
   log_path_ = "/tmp/o2hub-test-" + std::to_string(::getpid()) + "-"
               + std::to_string(counter++) + ".log";
@@ -100,6 +99,7 @@ bool process::running() {
 
 std::optional<int> process::wait(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (running()) {
     if (std::chrono::steady_clock::now() > deadline)
       return std::nullopt;
@@ -117,10 +117,16 @@ std::string process::output() const {
 
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (std::chrono::steady_clock::now() < deadline) {
     try {
       auto res = http_get(port, "/health");
-      if (res.status == 200)
+      // Up and answering; "healthy" once it is ready (the bridge reports
+      // "degraded" for the few ms until tmux has told it the pane). A
+      // service that stays degraded is returned after 2 s.
+      if (res.status == 200
+          && (res.body.find("\"status\":\"healthy\"") != std::string::npos
+              || std::chrono::steady_clock::now() > ready_deadline))
         return true;
     } catch (...) {
       // not up yet

@@ -6,9 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
-
 #include <sys/types.h>
+#include <vector>
 
 namespace o2hub::test {
 
@@ -22,8 +21,7 @@ class process {
 public:
   /// Starts `argv` with extra environment entries; stdout+stderr go to a
   /// temporary log file.
-  process(std::vector<std::string> argv,
-          std::map<std::string, std::string> env = {});
+  process(std::vector<std::string> argv, std::map<std::string, std::string> env = {});
   ~process();
 
   process(const process&) = delete;
@@ -49,7 +47,8 @@ private:
   std::string log_path_;
 };
 
-/// Polls GET http://127.0.0.1:<port>/health until it answers 200.
+/// Waits until `port` answers GET /health with 200 and "healthy" (or with
+/// 200 for 2 s: a service may stay degraded); false after `timeout`.
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout);
 
 } // namespace o2hub::test

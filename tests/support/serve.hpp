@@ -1,17 +1,17 @@
 // `o2hub serve` on three free ports for integration tests.
 #pragma once
 
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <boost/test/unit_test.hpp>
-
-#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace o2hub::test {
@@ -27,15 +27,16 @@ struct serve_fixture {
   explicit serve_fixture(std::map<std::string, std::string> env = {},
                          std::vector<std::string> extra_args = {},
                          std::string data_dir = {})
-    : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
-      owns_data(data_dir.empty()),
-      data(data_dir.empty() ? fresh_data_dir() : std::move(data_dir)),
-      tmux_socket("o2hub-it-" + std::to_string(::getpid()) + "-"
-                  + std::to_string(ports[2])),
-      proc(args(extra_args), std::move(env)) {
+      : ports(free_ports(3)), intent(ports[0]), monitor(ports[1]), bridge(ports[2]),
+        owns_data(data_dir.empty()),
+        data(data_dir.empty() ? fresh_data_dir() : std::move(data_dir)),
+        tmux_socket("o2hub-it-" + std::to_string(::getpid()) + "-"
+                    + std::to_string(ports[2])),
+        proc(args(extra_args), std::move(env)) {
     for (auto port : {intent, monitor, bridge})
       BOOST_REQUIRE_MESSAGE(wait_healthy(port, std::chrono::seconds(20)),
-                            "no /health on " << port << ":\n" << proc.output());
+                            "no /health on " << port << ":\n"
+                                             << proc.output());
   }
 
   /// Without a config of the test's own, the four default sites move to
@@ -56,18 +57,12 @@ struct serve_fixture {
   }
 
   std::vector<std::string> args(const std::vector<std::string>& extra) const {
-    std::vector<std::string> out{O2HUB_BINARY,
-                                 "serve",
-                                 "--intent-port",
-                                 std::to_string(intent),
-                                 "--monitor-port",
-                                 std::to_string(monitor),
-                                 "--bridge-port",
-                                 std::to_string(bridge),
-                                 "--data-dir",
-                                 data,
-                                 "--tmux-socket",
-                                 tmux_socket};
+    std::vector<std::string> out{test::binary(),   "serve",
+                                 "--intent-port",  std::to_string(intent),
+                                 "--monitor-port", std::to_string(monitor),
+                                 "--bridge-port",  std::to_string(bridge),
+                                 "--data-dir",     data,
+                                 "--tmux-socket",  tmux_socket};
     out.insert(out.end(), extra.begin(), extra.end());
     auto iso = isolation(extra);
     out.insert(out.end(), iso.begin(), iso.end());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/defaults.hpp"
 
 #include <cstdint>
 #include <set>
@@ -20,7 +21,7 @@ struct edge_sim_options {
   /// Sites to simulate; empty: every configured site.
   std::set<std::string> sites;
   /// Control endpoint port (GET/POST /sim/faults, GET /sim/state); 0: none.
-  uint16_t control_port = 30200;
+  uint16_t control_port = defaults::sim_control_port;
   /// Faults set from the start: site names.
   std::set<std::string> fail_provisioning;
   std::set<std::string> degrade_slo;

@@ -1,7 +1,7 @@
-#include "io/console.hpp"
+#include "app/console.hpp"
 
+#include "common/json.hpp"
 #include "io/http_call.hpp"
-#include "protocol/json.hpp"
 
 #include <simdjson.h>
 
@@ -34,8 +34,7 @@ struct style {
   }
 };
 
-std::string str(simdjson::dom::element e, const char* key,
-                const char* fallback = "") {
+std::string str(simdjson::dom::element e, const char* key, const char* fallback = "") {
   std::string_view v;
   if (e[key].get_string().get(v) == simdjson::SUCCESS)
     return std::string{v};
@@ -51,8 +50,7 @@ std::string body_of(const std::string& text) {
 class console {
 public:
   console(const console_options& opts, std::ostream& out)
-    : opts_(opts), out_(out), s_{opts.color} {
-  }
+      : opts_(opts), out_(out), s_{opts.color} {}
 
   void banner() {
     out_ << s_("1;36", "o2hub console") << " — type an intent in plain language, "
@@ -95,8 +93,7 @@ private:
     return http_call(req);
   }
 
-  bool parse(const fetch_result& r, simdjson::dom::element& root,
-             const char* what) {
+  bool parse(const fetch_result& r, simdjson::dom::element& root, const char* what) {
     if (r.status == 0) {
       out_ << s_("31", "✗ ") << what << " unreachable: " << r.error << "\n";
       return false;
@@ -126,8 +123,7 @@ private:
 
   void submit(const std::string& text) {
     out_ << s_("33", "… processing intent") << "\n" << std::flush;
-    auto r = call("POST", opts_.intent_url + "/api/v1/intent",
-                  body_of(text), 60000);
+    auto r = call("POST", opts_.intent_url + "/api/v1/intent", body_of(text), 60000);
     simdjson::dom::element root;
     if (!parse(r, root, "intent service"))
       return;
@@ -185,15 +181,15 @@ private:
   void follow(const std::string& id) {
     interrupted = false;
     size_t seen = 0;
-    auto deadline = std::chrono::steady_clock::now()
-                    + std::chrono::seconds(opts_.follow_timeout_s);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(opts_.follow_timeout_s);
     while (std::chrono::steady_clock::now() < deadline) {
       if (interrupted) {
         out_ << s_("33", "  stopped following (the pipeline goes on)") << "\n";
         return;
       }
-      auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines/" + url_encode(id),
-                    {}, 5000);
+      auto r = call("GET", opts_.monitor_url + "/api/v1/pipelines/" + url_encode(id), {},
+                    5000);
       simdjson::dom::element root;
       if (r.status == 200 && parser_.parse(r.body).get(root) == simdjson::SUCCESS) {
         simdjson::dom::array stages;
@@ -212,7 +208,7 @@ private:
             if (!meta.error()
                 && (meta.value()["message"].get_string().get(detail) == simdjson::SUCCESS
                     || meta.value()["reason"].get_string().get(detail)
-                         == simdjson::SUCCESS))
+                           == simdjson::SUCCESS))
               out_ << "  " << detail;
             out_ << "\n" << std::flush;
           }
@@ -242,8 +238,8 @@ private:
         for (auto p : list) {
           ++n;
           out_ << "  " << std::left << std::setw(28) << str(p, "intent_id") << " "
-               << std::setw(10) << str(p, "status") << " "
-               << str(p, "current_stage") << "\n";
+               << std::setw(10) << str(p, "status") << " " << str(p, "current_stage")
+               << "\n";
         }
       if (n == 0)
         out_ << "  (none yet)\n";
@@ -256,8 +252,8 @@ private:
         for (auto [name, e] : edges) {
           auto st = str(e, "status");
           auto color = st == "healthy" ? "32" : st == "unknown" ? "2" : "31";
-          out_ << "  " << std::left << std::setw(10) << name << " "
-               << s_(color, st) << "\n";
+          out_ << "  " << std::left << std::setw(10) << name << " " << s_(color, st)
+               << "\n";
         }
     }
   }
@@ -281,7 +277,8 @@ private:
             continue;
           auto stage = str(st, "stage");
           out_ << s_("1", str(p, "intent_id")) << "  "
-               << (stage == "completed" ? s_("32", "passed") : s_("31", "failed")) << "\n";
+               << (stage == "completed" ? s_("32", "passed") : s_("31", "failed"))
+               << "\n";
           for (auto [site, metrics] : results) {
             simdjson::dom::object m;
             if (metrics.get_object().get(m) != simdjson::SUCCESS)
@@ -290,12 +287,14 @@ private:
             for (auto [name, check] : m) {
               bool pass = false;
               double value = 0, target = 0;
-              auto has_value = check["value"].get_double().get(value) == simdjson::SUCCESS;
-              (void) (check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
-              (void) (check["target"].get_double().get(target) == simdjson::SUCCESS);
+              auto has_value =
+                  check["value"].get_double().get(value) == simdjson::SUCCESS;
+              (void)(check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
+              (void)(check["target"].get_double().get(target) == simdjson::SUCCESS);
               std::ostringstream item;
-              item << name << " " << (has_value ? std::to_string(value) : std::string{"n/a"})
-                   << " (" << str(check, "op") << " " << target << ")";
+              item << name << " "
+                   << (has_value ? std::to_string(value) : std::string{"n/a"}) << " ("
+                   << str(check, "op") << " " << target << ")";
               out_ << "  " << s_(pass ? "32" : "31", item.str());
             }
             out_ << "\n";

@@ -1,7 +1,7 @@
-// The git actor: every change to the GitOps remote(s) goes through it, in
-// order, recorded in a durable outbox first. An op is committed once (a
-// retry finds its commit) and pushed until the remote has it, so a change
-// accepted while the remote is down lands when it is back, exactly once.
+// The git actor (an I/O actor: libgit2 blocks, so it runs detached): every change to the
+// GitOps remote(s) goes through it, in order, recorded in a durable outbox first. An op
+// is committed once (a retry finds its commit) and pushed until the remote has it, so a
+// change accepted while the remote is down lands when it is back, exactly once.
 #pragma once
 
 #include "io/git.hpp"
@@ -48,7 +48,7 @@ struct gitops_state {
   bool retry_scheduled = false;
 };
 
-gitops_actor::behavior_type
-gitops(gitops_actor::stateful_pointer<gitops_state> self, gitops_options opts);
+gitops_actor::behavior_type gitops(gitops_actor::stateful_pointer<gitops_state> self,
+                                   gitops_options opts);
 
 } // namespace o2hub

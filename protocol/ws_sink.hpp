@@ -19,7 +19,17 @@ enum class role : uint8_t {
   operator_,
 };
 
-const char* to_string(role r);
+inline const char* to_string(role r) {
+  switch (r) {
+  case role::anonymous:
+    return "anonymous";
+  case role::viewer:
+    return "viewer";
+  case role::operator_:
+    return "operator";
+  }
+  return "anonymous";
+}
 
 /// WebSocket close codes o2hub uses.
 namespace close_code {
@@ -50,9 +60,7 @@ public:
   virtual o2hub::role role() const = 0;
 
   /// Bytes queued and not yet written to the client (0 if not tracked).
-  virtual size_t queued_bytes() const {
-    return 0;
-  }
+  virtual size_t queued_bytes() const { return 0; }
 
   /// Convenience: push a copy of `text`.
   bool send(std::string text) {
@@ -67,8 +75,8 @@ class ws_endpoint {
 public:
   virtual ~ws_endpoint() = default;
   virtual void on_open(const std::shared_ptr<ws_sink>& sink) = 0;
-  virtual void on_message(const std::shared_ptr<ws_sink>& sink,
-                          std::string_view data, bool binary) = 0;
+  virtual void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
+                          bool binary) = 0;
   virtual void on_close(const std::shared_ptr<ws_sink>& sink) = 0;
 };
 

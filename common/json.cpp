@@ -1,4 +1,4 @@
-#include "protocol/json.hpp"
+#include "common/json.hpp"
 
 #include <array>
 #include <charconv>
@@ -66,8 +66,7 @@ void append_quoted(std::string& out, std::string_view s) {
       // U+2028 and U+2029 are valid JSON but break JavaScript string literals.
       if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80
           && (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
-        out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028"
-                                                             : "\\u2029";
+        out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
       } else {
         out.append(s.data() + i, n);
       }
@@ -75,21 +74,35 @@ void append_quoted(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (c < 0x20 || c == 0x7F) {
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+      } else {
+        out += static_cast<char>(c);
+      }
     }
     ++i;
   }

@@ -1,6 +1,6 @@
-#include "io/log.hpp"
+#include "common/log.hpp"
 
-#include "protocol/json.hpp"
+#include "common/json.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -31,11 +31,16 @@ void ensure() {
 
 spdlog::level::level_enum convert(level lvl) {
   switch (lvl) {
-    case level::debug: return spdlog::level::debug;
-    case level::info: return spdlog::level::info;
-    case level::warn: return spdlog::level::warn;
-    case level::error: return spdlog::level::err;
-    case level::off: return spdlog::level::off;
+  case level::debug:
+    return spdlog::level::debug;
+  case level::info:
+    return spdlog::level::info;
+  case level::warn:
+    return spdlog::level::warn;
+  case level::error:
+    return spdlog::level::err;
+  case level::off:
+    return spdlog::level::off;
   }
   return spdlog::level::info;
 }

@@ -37,8 +37,8 @@ public:
   writer& value(bool b);
   writer& value(double d);
   writer& value(std::nullptr_t);
-  template <class T, class = std::enable_if_t<std::is_integral_v<T>
-                                              && !std::is_same_v<T, bool>>>
+  template <class T,
+            class = std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>>
   writer& value(T i) {
     if constexpr (std::is_signed_v<T>)
       return integer(static_cast<int64_t>(i));

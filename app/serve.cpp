@@ -1,51 +1,51 @@
-#include "io/services.hpp"
+#include "app/serve.hpp"
 
 #include "actors/bridge.hpp"
 #include "actors/edge_prober.hpp"
-#include "actors/gitops.hpp"
-#include "actors/pipeline.hpp"
 #include "actors/intent.hpp"
-#include "actors/monitor.hpp"
+#include "actors/monitor/monitor.hpp"
+#include "actors/pipeline/manager.hpp"
 #include "actors/status.hpp"
+#include "common/json.hpp"
+#include "common/log.hpp"
 #include "io/ask.hpp"
 #include "io/bridge_routes.hpp"
-#include "io/tmux.hpp"
+#include "io/git.hpp"
+#include "io/gitops.hpp"
 #include "io/http.hpp"
 #include "io/http_client.hpp"
-#include "io/git.hpp"
+#include "io/http_client_actor.hpp"
 #include "io/intent_routes.hpp"
-#include "io/record_store.hpp"
-#include "io/webhook_routes.hpp"
 #include "io/llm_backends.hpp"
 #include "io/monitor_routes.hpp"
-#include "io/log.hpp"
+#include "io/record_store.hpp"
+#include "io/records_actor.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
 #include "io/service_context.hpp"
 #include "io/static_files.hpp"
 #include "io/store.hpp"
+#include "io/tmux.hpp"
+#include "io/webhook_routes.hpp"
 #include "io/ws_common.hpp"
 #include "protocol/error.hpp"
-#include "protocol/json.hpp"
 #include "protocol/register.hpp"
 #include "protocol/wire.hpp"
-
-#include <caf/actor_system_config.hpp>
-#include <caf/send.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
 
 #include <atomic>
-#include <set>
 #include <csignal>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <set>
 #include <thread>
-
 #include <unistd.h>
 
 namespace o2hub {
@@ -73,11 +73,11 @@ std::string services_json(const run_options& opts) {
   w.begin_object().key("services").begin_array();
   auto add = [&](const char* name, uint16_t port, bool on, const char* ui) {
     w.begin_object()
-      .kv("name", name)
-      .kv("port", port)
-      .kv("enabled", on)
-      .kv("ui", ui)
-      .end_object();
+        .kv("name", name)
+        .kv("port", port)
+        .kv("enabled", on)
+        .kv("ui", ui)
+        .end_object();
   };
   add("intent", opts.cfg.intent_port, opts.intent, "/docs");
   add("monitor", opts.cfg.monitor_port, opts.monitor, "/");
@@ -88,44 +88,44 @@ std::string services_json(const run_options& opts) {
 
 /// The routes every service has; `with_health` false when the service
 /// brings its own /health.
-std::shared_ptr<http::router>
-make_router(const service_context& ctx, const run_options& opts,
-            std::shared_ptr<const security_policy> security, bool with_health) {
+std::shared_ptr<http::router> make_router(const service_context& ctx,
+                                          const run_options& opts,
+                                          std::shared_ptr<const security_policy> security,
+                                          bool with_health) {
   using http::verb;
   auto r = std::make_shared<http::router>(std::move(security));
-  r->on_response([metrics = ctx.metrics](const std::string& route,
-                                         unsigned code, double seconds) {
-    metrics->record(route, code, seconds);
-  });
+  r->on_response(
+      [metrics = ctx.metrics](const std::string& route, unsigned code, double seconds) {
+        metrics->record(route, code, seconds);
+      });
   if (with_health) {
     r->add(verb::get, "/health",
-           [&sys = *ctx.sys, status = ctx.status, metrics = ctx.metrics](
-             const http::request& req, const http::request_context&,
-             http::responder respond) {
+           [&sys = *ctx.sys, status = ctx.status,
+            metrics = ctx.metrics](const http::request& req, const http::request_context&,
+                                   http::responder respond) {
              auto proto = http::reply_prototype(req);
              ask(
-               sys, status, std::chrono::seconds(2),
-               [proto, respond, metrics](health_report report) {
-                 report.requests_total = metrics->total();
-                 respond(http::make_json(*proto, http::status::ok,
-                                         wire::health_json(report)));
-               },
-               [proto, respond](const caf::error& err) {
-                 respond(http::make_error(*proto,
-                                          http::status::service_unavailable,
-                                          "unavailable", render(err)));
-               },
-               atom::health_v);
+                 sys, status, std::chrono::seconds(2),
+                 [proto, respond, metrics](health_report report) {
+                   report.requests_total = metrics->total();
+                   respond(http::make_json(*proto, http::status::ok,
+                                           wire::health_json(report)));
+                 },
+                 [proto, respond](const caf::error& err) {
+                   respond(http::make_error(*proto, http::status::service_unavailable,
+                                            "unavailable", render(err)));
+                 },
+                 atom::health_v);
            });
     if (ctx.name != "monitor") // the monitor adds its own metrics
-      r->add(verb::get, "/metrics",
-             [metrics = ctx.metrics](const http::request& req,
-                                     const http::request_context&,
-                                     http::responder respond) {
-               respond(http::make_body(req, http::status::ok, metrics->render(),
-                                       "text/plain; version=0.0.4"));
-             },
-             http::access::viewer);
+      r->add(
+          verb::get, "/metrics",
+          [metrics = ctx.metrics](const http::request& req, const http::request_context&,
+                                  http::responder respond) {
+            respond(http::make_body(req, http::status::ok, metrics->render(),
+                                    "text/plain; version=0.0.4"));
+          },
+          http::access::viewer);
   }
   auto services = services_json(opts);
   r->add(verb::get, "/api/v1/services",
@@ -159,15 +159,16 @@ tmux_options bridge_tmux_options(const config& cfg) {
     // Only a CLI that exists: a pane whose program cannot start would end
     // the session at once, again and again.
     auto cli = cfg.llm.cli_argv.front();
-    bool found = cli.find('/') != std::string::npos ? ::access(cli.c_str(), X_OK) == 0
-                                                    : false;
+    bool found =
+        cli.find('/') != std::string::npos ? ::access(cli.c_str(), X_OK) == 0 : false;
     if (cli.find('/') == std::string::npos) {
       const char* path = std::getenv("PATH");
       std::string dirs = path ? path : "/usr/bin:/bin";
       size_t pos = 0;
       while (!found && pos <= dirs.size()) {
         auto end = dirs.find(':', pos);
-        auto dir = dirs.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        auto dir =
+            dirs.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
         found = !dir.empty() && ::access((dir + "/" + cli).c_str(), X_OK) == 0;
         if (end == std::string::npos)
           break;
@@ -183,9 +184,10 @@ tmux_options bridge_tmux_options(const config& cfg) {
   if (t.command.empty()) {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    auto local = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"}
-                                                           : cfg.bind;
-    t.command = {ec ? std::string{"o2hub"} : self.string(), "console",
+    auto local =
+        cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
+    t.command = {ec ? std::string{"o2hub"} : self.string(),
+                 "console",
                  "--intent-url",
                  "http://" + local + ":" + std::to_string(cfg.intent_port),
                  "--monitor-url",
@@ -222,8 +224,8 @@ std::string refuse_reason(const run_options& opts, bool tokens_configured) {
 
 int run_services(const run_options& opts) {
   const auto& cfg = opts.cfg;
-  auto security = std::make_shared<const security_policy>(
-    security_policy::from_env(cfg.security));
+  auto security =
+      std::make_shared<const security_policy>(security_policy::from_env(cfg.security));
   if (auto why = refuse_reason(opts, security->tokens_configured()); !why.empty()) {
     log::error("refusing to start", {{"reason", why}});
     std::cerr << "o2hub: " << why << "\n";
@@ -231,8 +233,8 @@ int run_services(const run_options& opts) {
   }
   for (const auto& w : cfg.warnings)
     log::warn("configuration", {{"detail", w}});
-  auto webui = cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR}
-                                     : cfg.webui_dir;
+  auto webui =
+      cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR} : cfg.webui_dir;
   init_http_client(); // before any thread starts
   caf::actor_system_config acfg;
   register_types(acfg);
@@ -251,7 +253,7 @@ int run_services(const run_options& opts) {
     std::vector<caf::actor> others; // service actors besides the status ones
     std::shared_ptr<http_client> probe_client;
     std::vector<prober_actor> probers; // first tick once every service listens
-    std::shared_ptr<tmux_link> tmux; // the bridge's control connection
+    std::shared_ptr<tmux_link> tmux;   // the bridge's control connection
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
       site_names.push_back(s.name);
@@ -279,12 +281,11 @@ int run_services(const run_options& opts) {
         iopts.llm_timeout_s = cfg.llm.timeout_s;
         iopts.llm_concurrency = cfg.llm.concurrency;
         if (cfg.llm.backend == "cli") {
-          iopts.llm = make_cli_llm(cfg.llm.cli_argv,
-                                   std::chrono::seconds(cfg.llm.timeout_s));
+          iopts.llm =
+              make_cli_llm(cfg.llm.cli_argv, std::chrono::seconds(cfg.llm.timeout_s));
         } else if (cfg.llm.backend == "http") {
           auto key = std::getenv("O2HUB_LLM_API_KEY");
-          iopts.llm = make_http_llm(cfg.llm.endpoint, cfg.llm.model,
-                                    key ? key : "",
+          iopts.llm = make_http_llm(cfg.llm.endpoint, cfg.llm.model, key ? key : "",
                                     std::chrono::seconds(cfg.llm.timeout_s));
         }
         if (iopts.llm)
@@ -302,8 +303,10 @@ int run_services(const run_options& opts) {
         auto local = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"}
                                                                : cfg.bind;
         std::vector<std::pair<std::string, std::string>> service_checks{
-          {"intent", "http://" + local + ":" + std::to_string(cfg.intent_port) + "/health"},
-          {"bridge", "http://" + local + ":" + std::to_string(cfg.bridge_port) + "/health"}};
+            {"intent",
+             "http://" + local + ":" + std::to_string(cfg.intent_port) + "/health"},
+            {"bridge",
+             "http://" + local + ":" + std::to_string(cfg.bridge_port) + "/health"}};
         if (cfg.gitops.remote.rfind("http", 0) == 0)
           service_checks.emplace_back("gitops", cfg.gitops.remote);
         for (const auto& [name, url] : service_checks)
@@ -317,21 +320,21 @@ int run_services(const run_options& opts) {
           exit_code = 2;
           break;
         }
-        mopts.store = std::move(*store);
+        mopts.store = spawn_monitor_store(sys, std::move(*store));
+        others.push_back(caf::actor_cast<caf::actor>(mopts.store));
         log::info("monitor state restored",
                   {{"database", db},
                    {"pipelines", std::to_string(mopts.restored.pipelines.size())}});
-        // Detached: SQLite writes block briefly, on the monitor's own thread.
-        auto mon = sys.spawn<caf::detached>(monitor, std::move(mopts));
+        // SQLite blocks only the store actor's own thread.
+        auto mon = sys.spawn(monitor, std::move(mopts));
         others.push_back(caf::actor_cast<caf::actor>(mon));
         // One prober per edge site, all on one non-blocking HTTP client.
         probe_client = std::make_shared<http_client>();
+        auto http = spawn_http_client_actor(sys, probe_client);
+        others.push_back(caf::actor_cast<caf::actor>(http));
         auto start_prober = [&](prober_options popts) {
           popts.monitor = mon;
-          popts.fetch = [client = probe_client](const fetch_request& r,
-                                                std::function<void(fetch_result)> done) {
-            client->fetch(r, std::move(done));
-          };
+          popts.http = http;
           auto prober = sys.spawn(edge_prober, std::move(popts));
           probers.push_back(prober);
           others.push_back(caf::actor_cast<caf::actor>(prober));
@@ -341,7 +344,7 @@ int run_services(const run_options& opts) {
           popts.site = site.name;
           popts.checks = checks_for(site, cfg.probing);
           popts.interval = std::chrono::seconds(
-            site.scrape_interval_s.value_or(cfg.probing.interval_s));
+              site.scrape_interval_s.value_or(cfg.probing.interval_s));
           popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
           start_prober(std::move(popts));
         }
@@ -372,14 +375,16 @@ int run_services(const run_options& opts) {
                 log::error("cannot create the local GitOps remote",
                            {{"repo", repo}, {"error", err}});
           auto outbox = std::make_shared<record_store>(db, "git_outbox");
-          auto runs = std::make_shared<record_store>(db, "pipeline_runs");
-          for (auto* st : {outbox.get(), runs.get()})
-            if (!st->error().empty()) {
-              std::cerr << "o2hub: " << st->error() << "\n";
-              exit_code = 2;
-            }
-          if (exit_code != 0)
+          auto runs = spawn_records_actor(sys, db, "pipeline_runs");
+          if (!outbox->error().empty() || !runs) {
+            std::cerr << "o2hub: " << (runs ? outbox->error() : render(runs.error()))
+                      << "\n";
+            exit_code = 2;
+            if (runs)
+              caf::anon_send_exit(*runs, caf::exit_reason::user_shutdown);
             break;
+          }
+          others.push_back(caf::actor_cast<caf::actor>(*runs));
           gitops_options gopts;
           gopts.work_dir = cfg.data_dir + "/gitops-work";
           gopts.url_of = [shared_cfg](const std::string& repo) {
@@ -396,17 +401,13 @@ int run_services(const run_options& opts) {
           env.cfg = shared_cfg;
           env.monitor = mon;
           env.git = git;
-          env.runs = runs;
-          env.fetch = [client = probe_client](const fetch_request& r,
-                                              std::function<void(fetch_result)> done) {
-            client->fetch(r, std::move(done));
-          };
+          env.runs = *runs;
+          env.http = http;
           env.monitor_url = "http://" + local + ":" + std::to_string(cfg.monitor_port);
           pipelines = sys.spawn(pipeline_manager, std::move(env));
           others.push_back(caf::actor_cast<caf::actor>(pipelines));
-          log::info("pipelines enabled",
-                    {{"gitops", gitops_url(cfg, *repos.begin())},
-                     {"layout", cfg.gitops.layout}});
+          log::info("pipelines enabled", {{"gitops", gitops_url(cfg, *repos.begin())},
+                                          {"layout", cfg.gitops.layout}});
         }
       } else {
         router = make_router(ctx, opts, security, true);
@@ -433,7 +434,7 @@ int run_services(const run_options& opts) {
         bopts.status = ctx.status;
         bopts.backlog = backlog;
         bopts.send = [weak = std::weak_ptr<tmux_link>{tmux}](const std::string& cmd,
-                                                            uint64_t tag) {
+                                                             uint64_t tag) {
           auto link = weak.lock();
           return link && link->send(cmd, tag);
         };
@@ -444,8 +445,7 @@ int run_services(const run_options& opts) {
       sopts.name = spec.name;
       auto srv = std::make_unique<server>(ioc, router, sopts);
       if (auto err = srv->listen(cfg.bind, spec.port); !err.empty()) {
-        log::error("cannot start service", {{"service", spec.name},
-                                            {"reason", err}});
+        log::error("cannot start service", {{"service", spec.name}, {"reason", err}});
         std::cerr << "o2hub: " << spec.name << " service: " << err << "\n";
         exit_code = 1;
         break;

@@ -1,4 +1,4 @@
-#include "protocol/time.hpp"
+#include "common/time.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -18,8 +18,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   gmtime_r(&secs, &tm);
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, millis);
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, millis);
   return buf;
 }
 

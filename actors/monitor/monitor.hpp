@@ -3,8 +3,8 @@
 // WebSocket clients' bounded sinks (never through mailboxes).
 #pragma once
 
-#include "io/store.hpp"
 #include "protocol/actors.hpp"
+#include "protocol/monitor_store.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -34,8 +34,8 @@ struct monitor_options {
   size_t max_pipelines = 10000;
   /// How often the metrics are broadcast when they changed; 0: never.
   std::chrono::milliseconds metrics_interval{5000};
-  /// Durable state; null: memory only. Writes happen before replies.
-  std::shared_ptr<pipeline_store> store;
+  /// Durable state; invalid: memory only. A reply comes after its write.
+  monitor_store_actor store;
   /// What the store held at start-up.
   stored_state restored;
 };
@@ -61,8 +61,7 @@ struct monitor_state {
   std::string last_metrics;
 };
 
-monitor_actor::behavior_type
-monitor(monitor_actor::stateful_pointer<monitor_state> self,
-        monitor_options opts);
+monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_state> self,
+                                     monitor_options opts);
 
 } // namespace o2hub

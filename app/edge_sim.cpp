@@ -1,17 +1,16 @@
-#include "io/edge_sim.hpp"
+#include "app/edge_sim.hpp"
 
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "common/time.hpp"
 #include "io/git.hpp"
 #include "io/http.hpp"
-#include "io/log.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
-#include "protocol/json.hpp"
 #include "protocol/krm.hpp"
-#include "protocol/time.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
@@ -94,43 +93,43 @@ std::string ocloud_id(const std::string& site) {
 void write_request(json::writer& w, sim& S, sim_site& s, sim_request& r) {
   auto phase = S.phase_of(s, r);
   w.begin_object()
-    .kv("provisioningRequestReference", provisioning_request_id(r.id, "ref"))
-    .key("provisioningRequestData")
-    .begin_object()
-    .kv("provisioningRequestId", r.id)
-    .kv("name", r.intent_id + "-" + s.name)
-    .kv("description", r.description)
-    .kv("templateName", r.template_name)
-    .kv("templateVersion", r.template_version)
-    .key("templateParameters")
-    .raw(r.params_json)
-    .end_object()
-    .key("provisionedResourceSet")
-    .begin_object()
-    .kv("nodeClusterId", phase == "FULFILLED" ? ocloud_id(s.name) : std::string{})
-    .key("infrastructureResourceIds")
-    .begin_array()
-    .end_array()
-    .end_object()
-    .key("status")
-    .begin_object()
-    .kv("updateTime", rfc3339_now())
-    .kv("message", phase == "FAILED"      ? "simulated provisioning failure"
-                   : phase == "FULFILLED" ? "provisioned on " + s.name
-                   : phase == "PROGRESSING" ? "provisioning in progress"
-                                            : "waiting to be provisioned")
-    .kv("provisioningPhase", phase)
-    .key("nodeClusterProvisioningStatus")
-    .begin_object()
-    .kv("resourceName", s.name + "-cluster")
-    .kv("resourceId", ocloud_id(s.name))
-    .kv("resourceProvisioningPhase", phase)
-    .end_object()
-    .key("infrastructureResourceProvisioningStatus")
-    .begin_array()
-    .end_array()
-    .end_object()
-    .end_object();
+      .kv("provisioningRequestReference", provisioning_request_id(r.id, "ref"))
+      .key("provisioningRequestData")
+      .begin_object()
+      .kv("provisioningRequestId", r.id)
+      .kv("name", r.intent_id + "-" + s.name)
+      .kv("description", r.description)
+      .kv("templateName", r.template_name)
+      .kv("templateVersion", r.template_version)
+      .key("templateParameters")
+      .raw(r.params_json)
+      .end_object()
+      .key("provisionedResourceSet")
+      .begin_object()
+      .kv("nodeClusterId", phase == "FULFILLED" ? ocloud_id(s.name) : std::string{})
+      .key("infrastructureResourceIds")
+      .begin_array()
+      .end_array()
+      .end_object()
+      .key("status")
+      .begin_object()
+      .kv("updateTime", rfc3339_now())
+      .kv("message", phase == "FAILED"        ? "simulated provisioning failure"
+                     : phase == "FULFILLED"   ? "provisioned on " + s.name
+                     : phase == "PROGRESSING" ? "provisioning in progress"
+                                              : "waiting to be provisioned")
+      .kv("provisioningPhase", phase)
+      .key("nodeClusterProvisioningStatus")
+      .begin_object()
+      .kv("resourceName", s.name + "-cluster")
+      .kv("resourceId", ocloud_id(s.name))
+      .kv("resourceProvisioningPhase", phase)
+      .end_object()
+      .key("infrastructureResourceProvisioningStatus")
+      .begin_array()
+      .end_array()
+      .end_object()
+      .end_object();
 }
 
 /// The value the site's Prometheus reports for `metric` of `r`: healthy
@@ -139,10 +138,12 @@ double metric_value(const config& cfg, const sim_site& s, const sim_request& r,
                     const std::string& metric) {
   auto target = [&](const char* key, double fallback) {
     auto i = cfg.slo_targets.find(key);
-    return i == cfg.slo_targets.end() ? fallback : std::strtod(i->second.c_str(), nullptr);
+    return i == cfg.slo_targets.end() ? fallback
+                                      : std::strtod(i->second.c_str(), nullptr);
   };
   if (metric.find("latency") != std::string::npos) {
-    auto need = std::min(r.latency_ms > 0 ? r.latency_ms : 1e9, target("latency_p95_ms", 1e9));
+    auto need =
+        std::min(r.latency_ms > 0 ? r.latency_ms : 1e9, target("latency_p95_ms", 1e9));
     if (need >= 1e9)
       need = 10;
     return s.f.degrade_slo ? need * 8 : need * 0.6;
@@ -189,69 +190,75 @@ std::shared_ptr<http::router> o2ims_router(sim& S, const std::string& site) {
   using http::verb;
   auto r = std::make_shared<http::router>(S.security);
   r->add(verb::get, "/o2ims-infrastructureInventory/api_versions",
-         site_route(S, site, [](sim_site&, const http::request& req,
-                                const http::request_context&, http::responder respond) {
-           respond(http::make_json(req, http::status::ok,
-                                   R"({"uriPrefix":"/o2ims-infrastructureInventory/v1",)"
-                                   R"("apiVersions":[{"version":"1.0.0"}]})"));
-         }));
+         site_route(S, site,
+                    [](sim_site&, const http::request& req, const http::request_context&,
+                       http::responder respond) {
+                      respond(http::make_json(
+                          req, http::status::ok,
+                          R"({"uriPrefix":"/o2ims-infrastructureInventory/v1",)"
+                          R"("apiVersions":[{"version":"1.0.0"}]})"));
+                    }));
   r->add(verb::get, "/o2ims-infrastructureInventory/v1",
-         site_route(S, site, [](sim_site& s, const http::request& req,
-                                const http::request_context&, http::responder respond) {
-           json::writer w;
-           w.begin_object()
-             .kv("oCloudId", ocloud_id(s.name))
-             .kv("globalCloudId", ocloud_id(s.name))
-             .kv("name", s.name)
-             .kv("description", "o2hub simulated O-Cloud " + s.name)
-             .kv("serviceUri", "http://" + s.cfg->ip + ":"
-                                 + std::to_string(s.cfg->o2ims_port))
-             .end_object();
-           respond(http::make_json(req, http::status::ok, w.take()));
-         }));
+         site_route(S, site,
+                    [](sim_site& s, const http::request& req,
+                       const http::request_context&, http::responder respond) {
+                      json::writer w;
+                      w.begin_object()
+                          .kv("oCloudId", ocloud_id(s.name))
+                          .kv("globalCloudId", ocloud_id(s.name))
+                          .kv("name", s.name)
+                          .kv("description", "o2hub simulated O-Cloud " + s.name)
+                          .kv("serviceUri", "http://" + s.cfg->ip + ":"
+                                                + std::to_string(s.cfg->o2ims_port))
+                          .end_object();
+                      respond(http::make_json(req, http::status::ok, w.take()));
+                    }));
   r->add(verb::get, "/o2ims-infrastructureInventory/v1/resourcePools",
-         site_route(S, site, [](sim_site& s, const http::request& req,
-                                const http::request_context&, http::responder respond) {
-           json::writer w;
-           w.begin_array()
-             .begin_object()
-             .kv("resourcePoolId", provisioning_request_id("pool", s.name))
-             .kv("name", s.name + "-pool")
-             .kv("oCloudId", ocloud_id(s.name))
-             .kv("location", s.name)
-             .kv("description", "simulated resource pool")
-             .end_object()
-             .end_array();
-           respond(http::make_json(req, http::status::ok, w.take()));
-         }));
+         site_route(S, site,
+                    [](sim_site& s, const http::request& req,
+                       const http::request_context&, http::responder respond) {
+                      json::writer w;
+                      w.begin_array()
+                          .begin_object()
+                          .kv("resourcePoolId", provisioning_request_id("pool", s.name))
+                          .kv("name", s.name + "-pool")
+                          .kv("oCloudId", ocloud_id(s.name))
+                          .kv("location", s.name)
+                          .kv("description", "simulated resource pool")
+                          .end_object()
+                          .end_array();
+                      respond(http::make_json(req, http::status::ok, w.take()));
+                    }));
   r->add(verb::get, "/o2ims-infrastructureProvisioning/v1/provisioningRequests",
-         site_route(S, site, [&S](sim_site& s, const http::request& req,
-                                  const http::request_context&, http::responder respond) {
-           json::writer w;
-           w.begin_array();
-           for (auto& [id, pr] : s.requests)
-             write_request(w, S, s, pr);
-           w.end_array();
-           respond(http::make_json(req, http::status::ok, w.take()));
-         }));
+         site_route(S, site,
+                    [&S](sim_site& s, const http::request& req,
+                         const http::request_context&, http::responder respond) {
+                      json::writer w;
+                      w.begin_array();
+                      for (auto& [id, pr] : s.requests)
+                        write_request(w, S, s, pr);
+                      w.end_array();
+                      respond(http::make_json(req, http::status::ok, w.take()));
+                    }));
   r->add(verb::get, "/o2ims-infrastructureProvisioning/v1/provisioningRequests/{id}",
-         site_route(S, site, [&S](sim_site& s, const http::request& req,
-                                  const http::request_context& ctx,
-                                  http::responder respond) {
-           auto i = s.requests.find(ctx.params.at("id"));
-           if (i == s.requests.end()) {
-             json::writer w;
-             w.begin_object()
-               .kv("status", 404)
-               .kv("title", "Not Found")
-               .kv("detail", "no provisioning request " + ctx.params.at("id"))
-               .end_object();
-             return respond(http::make_json(req, http::status::not_found, w.take()));
-           }
-           json::writer w;
-           write_request(w, S, s, i->second);
-           respond(http::make_json(req, http::status::ok, w.take()));
-         }));
+         site_route(
+             S, site,
+             [&S](sim_site& s, const http::request& req, const http::request_context& ctx,
+                  http::responder respond) {
+               auto i = s.requests.find(ctx.params.at("id"));
+               if (i == s.requests.end()) {
+                 json::writer w;
+                 w.begin_object()
+                     .kv("status", 404)
+                     .kv("title", "Not Found")
+                     .kv("detail", "no provisioning request " + ctx.params.at("id"))
+                     .end_object();
+                 return respond(http::make_json(req, http::status::not_found, w.take()));
+               }
+               json::writer w;
+               write_request(w, S, s, i->second);
+               respond(http::make_json(req, http::status::ok, w.take()));
+             }));
   return r;
 }
 
@@ -260,60 +267,64 @@ std::shared_ptr<http::router> prometheus_router(sim& S, const std::string& site)
   auto r = std::make_shared<http::router>(S.security);
   for (auto path : {"/-/healthy", "/-/ready"})
     r->add(verb::get, path,
-           site_route(S, site, [](sim_site&, const http::request& req,
-                                  const http::request_context&, http::responder respond) {
-             respond(http::make_body(req, http::status::ok,
-                                     "Prometheus Server is Healthy.\n", "text/plain"));
-           }));
-  r->add(verb::get, "/api/v1/query",
-         site_route(S, site, [&S](sim_site& s, const http::request& req,
-                                  const http::request_context& ctx,
-                                  http::responder respond) {
-           auto q = ctx.param("query");
-           if (!q || q->empty())
-             return respond(http::make_json(
-               req, http::status::bad_request,
-               R"({"status":"error","errorType":"bad_data","error":"query is required"})"));
-           auto name = q->substr(0, q->find('{'));
-           auto intent_id = label_of(*q, "intent");
-           json::writer w;
-           w.begin_object()
-             .kv("status", "success")
-             .key("data")
-             .begin_object()
-             .kv("resultType", "vector")
-             .key("result")
-             .begin_array();
-           for (auto& [id, pr] : s.requests) {
-             if (!intent_id.empty() && pr.intent_id != intent_id)
-               continue;
-             if (S.phase_of(s, pr) != "FULFILLED")
-               continue;
-             char value[64];
-             std::snprintf(value, sizeof value, "%.6g",
-                           metric_value(*S.cfg, s, pr, name));
-             auto now = std::chrono::duration<double>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-             w.begin_object()
-               .key("metric")
-               .begin_object()
-               .kv("__name__", name)
-               .kv("intent", pr.intent_id)
-               .kv("site", s.name)
-               .end_object()
-               .key("value")
-               .begin_array()
-               .value(now)
-               .value(std::string{value})
-               .end_array()
-               .end_object();
-             if (!intent_id.empty())
-               break;
-           }
-           w.end_array().end_object().end_object();
-           respond(http::make_json(req, http::status::ok, w.take()));
-         }));
+           site_route(S, site,
+                      [](sim_site&, const http::request& req,
+                         const http::request_context&, http::responder respond) {
+                        respond(http::make_body(req, http::status::ok,
+                                                "Prometheus Server is Healthy.\n",
+                                                "text/plain"));
+                      }));
+  r->add(
+      verb::get, "/api/v1/query",
+      site_route(
+          S, site,
+          [&S](sim_site& s, const http::request& req, const http::request_context& ctx,
+               http::responder respond) {
+            auto q = ctx.param("query");
+            if (!q || q->empty())
+              return respond(http::make_json(
+                  req, http::status::bad_request,
+                  R"({"status":"error","errorType":"bad_data","error":"query is required"})"));
+            auto name = q->substr(0, q->find('{'));
+            auto intent_id = label_of(*q, "intent");
+            json::writer w;
+            w.begin_object()
+                .kv("status", "success")
+                .key("data")
+                .begin_object()
+                .kv("resultType", "vector")
+                .key("result")
+                .begin_array();
+            for (auto& [id, pr] : s.requests) {
+              if (!intent_id.empty() && pr.intent_id != intent_id)
+                continue;
+              if (S.phase_of(s, pr) != "FULFILLED")
+                continue;
+              char value[64];
+              std::snprintf(value, sizeof value, "%.6g",
+                            metric_value(*S.cfg, s, pr, name));
+              auto now = std::chrono::duration<double>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+              w.begin_object()
+                  .key("metric")
+                  .begin_object()
+                  .kv("__name__", name)
+                  .kv("intent", pr.intent_id)
+                  .kv("site", s.name)
+                  .end_object()
+                  .key("value")
+                  .begin_array()
+                  .value(now)
+                  .value(std::string{value})
+                  .end_array()
+                  .end_object();
+              if (!intent_id.empty())
+                break;
+            }
+            w.end_array().end_object().end_object();
+            respond(http::make_json(req, http::status::ok, w.take()));
+          }));
   return r;
 }
 
@@ -322,10 +333,12 @@ std::shared_ptr<http::router> k8s_router(sim& S, const std::string& site) {
   auto r = std::make_shared<http::router>(S.security);
   for (auto path : {"/readyz", "/livez"})
     r->add(verb::get, path,
-           site_route(S, site, [](sim_site&, const http::request& req,
-                                  const http::request_context&, http::responder respond) {
-             respond(http::make_body(req, http::status::ok, "ok", "text/plain"));
-           }));
+           site_route(S, site,
+                      [](sim_site&, const http::request& req,
+                         const http::request_context&, http::responder respond) {
+                        respond(
+                            http::make_body(req, http::status::ok, "ok", "text/plain"));
+                      }));
   return r;
 }
 
@@ -351,25 +364,25 @@ std::string state_json(sim& S) {
   w.begin_object().key("sites").begin_object();
   for (auto& [name, s] : S.sites) {
     w.key(name)
-      .begin_object()
-      .key("faults")
-      .begin_object()
-      .kv("fail_provisioning", s.f.fail_provisioning)
-      .kv("degrade_slo", s.f.degrade_slo)
-      .kv("hang", s.f.hang)
-      .kv("refuse", s.f.refuse)
-      .end_object()
-      .kv("last_sync", s.last_sync)
-      .kv("sync_error", s.sync_error)
-      .key("provisioning_requests")
-      .begin_object();
+        .begin_object()
+        .key("faults")
+        .begin_object()
+        .kv("fail_provisioning", s.f.fail_provisioning)
+        .kv("degrade_slo", s.f.degrade_slo)
+        .kv("hang", s.f.hang)
+        .kv("refuse", s.f.refuse)
+        .end_object()
+        .kv("last_sync", s.last_sync)
+        .kv("sync_error", s.sync_error)
+        .key("provisioning_requests")
+        .begin_object();
     for (auto& [id, pr] : s.requests)
       w.key(id)
-        .begin_object()
-        .kv("intent_id", pr.intent_id)
-        .kv("phase", S.phase_of(s, pr))
-        .kv("first_seen", pr.first_seen_wall)
-        .end_object();
+          .begin_object()
+          .kv("intent_id", pr.intent_id)
+          .kv("phase", S.phase_of(s, pr))
+          .kv("first_seen", pr.first_seen_wall)
+          .end_object();
     w.end_object().end_object();
   }
   w.end_object().end_object();
@@ -386,61 +399,62 @@ std::shared_ptr<http::router> control_router(sim& S) {
   };
   r->add(verb::get, "/sim/state", state);
   r->add(verb::get, "/sim/faults", state);
-  r->add(verb::get, "/health", [](const http::request& req, const http::request_context&,
-                                  http::responder respond) {
-    respond(http::make_json(req, http::status::ok,
-                            R"({"status":"healthy","service":"edge-sim"})"));
-  });
+  r->add(verb::get, "/health",
+         [](const http::request& req, const http::request_context&,
+            http::responder respond) {
+           respond(http::make_json(req, http::status::ok,
+                                   R"({"status":"healthy","service":"edge-sim"})"));
+         });
   // {"site":"edge1","fail_provisioning":true,"degrade_slo":false,"hang":false,"refuse":false}
-  r->add(verb::post, "/sim/faults", [&S](const http::request& req,
-                                         const http::request_context&,
-                                         http::responder respond) {
-    simdjson::dom::parser p;
-    simdjson::dom::element root;
-    std::string_view site_v;
-    if (p.parse(req.body()).get(root) || root["site"].get_string().get(site_v))
-      return respond(http::make_error(req, http::status::unprocessable_entity,
-                                      "invalid_body",
-                                      "expected {\"site\": \"edge1\", \"fail_provisioning\""
-                                      ": bool, \"degrade_slo\": bool, \"hang\": bool, "
-                                      "\"refuse\": bool}"));
-    auto site = normalize_site_name(site_v);
-    std::lock_guard<std::mutex> guard{S.mtx};
-    auto i = S.sites.find(site);
-    if (i == S.sites.end())
-      return respond(http::make_error(req, http::status::not_found, "unknown_site",
-                                      "no simulated site " + site));
-    auto& s = i->second;
-    auto flag = [&](const char* key, bool& out) {
-      bool v;
-      if (root[key].get_bool().get(v) == simdjson::SUCCESS)
-        out = v;
-    };
-    bool was_refusing = s.f.refuse;
-    flag("fail_provisioning", s.f.fail_provisioning);
-    flag("degrade_slo", s.f.degrade_slo);
-    flag("hang", s.f.hang);
-    flag("refuse", s.f.refuse);
-    if (!s.f.hang) {
-      for (auto& h : s.hung) {
-        http::request proto;
-        proto.version(11);
-        h(http::make_error(proto, http::status::service_unavailable, "hang_lifted",
-                           "the simulated hang was lifted"));
-      }
-      s.hung.clear();
-    }
-    if (s.f.refuse && !was_refusing) {
-      for (auto& srv : s.servers)
-        srv->shutdown();
-      s.servers.clear();
-    } else if (!s.f.refuse && was_refusing) {
-      if (auto err = start_site_servers(S, s); !err.empty())
-        log::error("edge-sim: cannot listen again", {{"error", err}});
-    }
-    log::info("edge-sim faults set", {{"site", site}});
-    respond(http::make_json(req, http::status::ok, state_json(S)));
-  });
+  r->add(verb::post, "/sim/faults",
+         [&S](const http::request& req, const http::request_context&,
+              http::responder respond) {
+           simdjson::dom::parser p;
+           simdjson::dom::element root;
+           std::string_view site_v;
+           if (p.parse(req.body()).get(root) || root["site"].get_string().get(site_v))
+             return respond(
+                 http::make_error(req, http::status::unprocessable_entity, "invalid_body",
+                                  "expected {\"site\": \"edge1\", \"fail_provisioning\""
+                                  ": bool, \"degrade_slo\": bool, \"hang\": bool, "
+                                  "\"refuse\": bool}"));
+           auto site = normalize_site_name(site_v);
+           std::lock_guard<std::mutex> guard{S.mtx};
+           auto i = S.sites.find(site);
+           if (i == S.sites.end())
+             return respond(http::make_error(req, http::status::not_found, "unknown_site",
+                                             "no simulated site " + site));
+           auto& s = i->second;
+           auto flag = [&](const char* key, bool& out) {
+             bool v;
+             if (root[key].get_bool().get(v) == simdjson::SUCCESS)
+               out = v;
+           };
+           bool was_refusing = s.f.refuse;
+           flag("fail_provisioning", s.f.fail_provisioning);
+           flag("degrade_slo", s.f.degrade_slo);
+           flag("hang", s.f.hang);
+           flag("refuse", s.f.refuse);
+           if (!s.f.hang) {
+             for (auto& h : s.hung) {
+               http::request proto;
+               proto.version(11);
+               h(http::make_error(proto, http::status::service_unavailable, "hang_lifted",
+                                  "the simulated hang was lifted"));
+             }
+             s.hung.clear();
+           }
+           if (s.f.refuse && !was_refusing) {
+             for (auto& srv : s.servers)
+               srv->shutdown();
+             s.servers.clear();
+           } else if (!s.f.refuse && was_refusing) {
+             if (auto err = start_site_servers(S, s); !err.empty())
+               log::error("edge-sim: cannot listen again", {{"error", err}});
+           }
+           log::info("edge-sim faults set", {{"site", site}});
+           respond(http::make_json(req, http::status::ok, state_json(S)));
+         });
   return r;
 }
 
@@ -537,8 +551,8 @@ int run_edge_sim(const config& cfg, const edge_sim_options& opts) {
   S.cfg = &cfg;
   S.ioc = &ioc;
   S.delay = std::chrono::milliseconds(cfg.edge_sim.provisioning_delay_ms);
-  S.security = std::make_shared<const security_policy>(
-    security_policy::from_env(cfg.security));
+  S.security =
+      std::make_shared<const security_policy>(security_policy::from_env(cfg.security));
   for (const auto& site : cfg.sites) {
     if (!opts.sites.empty() && !opts.sites.count(site.name))
       continue;
@@ -570,9 +584,10 @@ int run_edge_sim(const config& cfg, const edge_sim_options& opts) {
   std::string names;
   for (auto& [name, s] : S.sites)
     names += (names.empty() ? "" : ",") + name;
-  log::info("edge-sim running", {{"sites", names},
-                                 {"control_port", std::to_string(opts.control_port)},
-                                 {"gitops", gitops_url(cfg, gitops_repo(cfg, S.sites.begin()->first))}});
+  log::info("edge-sim running",
+            {{"sites", names},
+             {"control_port", std::to_string(opts.control_port)},
+             {"gitops", gitops_url(cfg, gitops_repo(cfg, S.sites.begin()->first))}});
   // Config sync on a thread of its own (libgit2 blocks).
   std::mutex stop_mtx;
   std::condition_variable stop_cv;

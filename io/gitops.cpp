@@ -1,11 +1,10 @@
-#include "actors/gitops.hpp"
+#include "io/gitops.hpp"
 
-#include "io/log.hpp"
+#include "common/json.hpp"
+#include "common/log.hpp"
 #include "protocol/error.hpp"
-#include "protocol/json.hpp"
 
 #include <caf/event_based_actor.hpp>
-
 #include <simdjson.h>
 
 namespace o2hub {
@@ -16,7 +15,7 @@ using self_ptr = gitops_actor::stateful_pointer<gitops_state>;
 
 struct op_record {
   std::string repo;
-  std::string change; // JSON
+  std::string change;            // JSON
   std::string state = "pending"; // pending | committed | pushed
   std::string sha;
   std::string error;
@@ -25,13 +24,13 @@ struct op_record {
 std::string to_json(const op_record& r) {
   json::writer w;
   w.begin_object()
-    .kv("repo", r.repo)
-    .key("change")
-    .raw(r.change)
-    .kv("state", r.state)
-    .kv("sha", r.sha)
-    .kv("error", r.error)
-    .end_object();
+      .kv("repo", r.repo)
+      .key("change")
+      .raw(r.change)
+      .kv("state", r.state)
+      .kv("sha", r.sha)
+      .kv("error", r.error)
+      .end_object();
   return w.take();
 }
 
@@ -75,6 +74,18 @@ bool parse_change(const std::string& text, git_change& c) {
       if (e.get_string().get(v) == simdjson::SUCCESS)
         c.remove.emplace_back(v);
   return true;
+}
+
+std::string change_json(const git_change& c) {
+  json::writer w;
+  w.begin_object().kv("message", c.message).key("write").begin_object();
+  for (auto& [path, content] : c.write)
+    w.kv(path, content);
+  w.end_object().key("remove").begin_array();
+  for (auto& r : c.remove)
+    w.value(r);
+  w.end_array().end_object();
+  return w.take();
 }
 
 void save(self_ptr self, const std::string& id, const op_record& r) {
@@ -139,11 +150,12 @@ void drain(self_ptr self) {
     if (!err.empty()) {
       rec.error = err;
       save(self, id, rec);
-      st.backoff = st.backoff.count() == 0
-                     ? st.opts.retry_min
-                     : std::min(st.backoff * 2, st.opts.retry_max);
+      st.backoff = st.backoff.count() == 0 ? st.opts.retry_min
+                                           : std::min(st.backoff * 2, st.opts.retry_max);
       log::warn("git push failed; retrying",
-                {{"op", id}, {"repo", rec.repo}, {"error", err},
+                {{"op", id},
+                 {"repo", rec.repo},
+                 {"error", err},
                  {"retry_ms", std::to_string(st.backoff.count())}});
       if (!st.retry_scheduled) {
         st.retry_scheduled = true;
@@ -165,8 +177,8 @@ void drain(self_ptr self) {
 
 } // namespace
 
-gitops_actor::behavior_type
-gitops(gitops_actor::stateful_pointer<gitops_state> self, gitops_options opts) {
+gitops_actor::behavior_type gitops(gitops_actor::stateful_pointer<gitops_state> self,
+                                   gitops_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
   if (st.opts.outbox) {
@@ -184,30 +196,30 @@ gitops(gitops_actor::stateful_pointer<gitops_state> self, gitops_options opts) {
     }
   }
   return {
-    [self](atom::push, const std::string& id, const std::string& repo,
-           const std::string& change) -> caf::result<std::string> {
-      auto& st = self->state;
-      if (auto i = st.ops.find(id); i != st.ops.end()) {
-        op_record rec;
-        if (from_json(i->second, rec) && rec.state == "pushed")
-          return rec.sha; // done before (a resumed pipeline asks again)
-      } else {
-        op_record rec;
-        rec.repo = repo;
-        rec.change = change;
-        save(self, id, rec);
-        st.queue.push_back(id);
-      }
-      auto promise = self->make_response_promise<std::string>();
-      st.waiting[id].push_back(promise);
-      if (!st.retry_scheduled)
+      [self](atom::push, const std::string& id, const std::string& repo,
+             const git_change& change) -> caf::result<std::string> {
+        auto& st = self->state;
+        if (auto i = st.ops.find(id); i != st.ops.end()) {
+          op_record rec;
+          if (from_json(i->second, rec) && rec.state == "pushed")
+            return rec.sha; // done before (a resumed pipeline asks again)
+        } else {
+          op_record rec;
+          rec.repo = repo;
+          rec.change = change_json(change); // the outbox keeps JSON
+          save(self, id, rec);
+          st.queue.push_back(id);
+        }
+        auto promise = self->make_response_promise<std::string>();
+        st.waiting[id].push_back(promise);
+        if (!st.retry_scheduled)
+          drain(self);
+        return promise;
+      },
+      [self](atom::tick) {
+        self->state.retry_scheduled = false;
         drain(self);
-      return promise;
-    },
-    [self](atom::tick) {
-      self->state.retry_scheduled = false;
-      drain(self);
-    },
+      },
   };
 }
 

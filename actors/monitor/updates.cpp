@@ -1,0 +1,175 @@
+#include "actors/monitor/updates.hpp"
+
+#include "actors/monitor/views.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
+#include "protocol/error.hpp"
+#include "protocol/monitor_json.hpp"
+#include "protocol/site_name.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+#include <simdjson.h>
+
+#include <algorithm>
+
+namespace o2hub::monitor_updates {
+
+using namespace monitor_views;
+
+namespace {
+
+/// Stores through the store actor, then runs `apply` (which returns the
+/// answer); without a store, applies at once. Awaiting keeps every other
+/// message waiting meanwhile, as a blocking write would, so the state the
+/// change was computed from is still the state it is applied to.
+template <class T, class Apply, class... Ts>
+caf::result<T> store_then(self_ptr self, Apply apply, Ts... xs) {
+  auto& st = self->state;
+  if (!st.opts.store)
+    return apply();
+  auto promise = self->make_response_promise<T>();
+  self->request(st.opts.store, caf::infinite, atom::put_v, std::move(xs)...)
+      .await([promise, apply](atom::ok) mutable { promise.deliver(apply()); },
+             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+} // namespace
+
+caf::result<pipeline> start(self_ptr self, const std::string& id,
+                            const std::string& text) {
+  auto& st = self->state;
+  if (id.empty())
+    return caf::error{ec::invalid_argument, "intent_id must not be empty"};
+  if (auto i = st.pipelines.find(id);
+      i != st.pipelines.end() && i->second.status == "running")
+    return caf::error{ec::conflict, "pipeline " + id + " is already running"};
+  pipeline p;
+  p.intent_id = id;
+  p.intent_text = text;
+  p.start_time = rfc3339_now();
+  p.stages.push_back({"input_received", p.start_time, "{}"});
+  auto apply = [self, p] {
+    auto& st = self->state;
+    st.order.erase(std::remove(st.order.begin(), st.order.end(), p.intent_id),
+                   st.order.end());
+    st.order.push_back(p.intent_id);
+    st.pipelines[p.intent_id] = p;
+    ++st.total;
+    st.last_update = p.start_time;
+    st.current_stage = p.current_stage;
+    trim(st);
+    broadcast(st, wire::event_json("pipeline_started", wire::pipeline_json(p)));
+    return p;
+  };
+  return store_then<pipeline>(self, apply, p, st.total + 1, st.successful, st.failed,
+                              -1.0);
+}
+
+caf::result<pipeline> update(self_ptr self, const std::string& id,
+                             const std::string& stage_name, const std::string& metadata) {
+  auto& st = self->state;
+  auto to = parse_stage(stage_name);
+  if (!to)
+    return caf::error{ec::invalid_stage, "unknown stage '" + stage_name + "'"};
+  const pipeline* p = nullptr;
+  if (id.empty()) {
+    p = latest_running(st);
+    if (!p)
+      return caf::error{ec::unknown_entity, "no running pipeline to update"};
+  } else {
+    auto i = st.pipelines.find(id);
+    if (i == st.pipelines.end())
+      return caf::error{ec::unknown_entity, "no pipeline " + id};
+    p = &i->second;
+  }
+  if (auto why = transition_error(*p, *to); !why.empty())
+    return caf::error{ec::conflict, why};
+  // Every stage_update carries the whole pipeline: keep it bounded.
+  if (p->stages.size() >= 256)
+    return caf::error{ec::conflict,
+                      "pipeline " + p->intent_id + " has 256 stage updates already"};
+  auto now = rfc3339_now();
+  // Change a copy, store it, then apply: a 2xx means it is on disk.
+  auto next = *p;
+  auto successful = st.successful;
+  auto failed = st.failed;
+  double duration = -1;
+  next.stages.push_back({stage_name, now, metadata.empty() ? "{}" : metadata});
+  next.current_stage = stage_name;
+  if (next.status == "running" && (*to == stage::completed || *to == stage::failed)) {
+    next.status = *to == stage::completed ? "completed" : "failed";
+    next.end_time = now;
+    next.duration_s = duration = seconds_between(next.start_time, now);
+    ++(*to == stage::completed ? successful : failed);
+  }
+  if (*to == stage::rollback)
+    next.rolled_back = true;
+  auto apply = [self, next, successful, failed, duration, stage_name, now] {
+    auto& st = self->state;
+    auto& p = st.pipelines[next.intent_id];
+    p = next;
+    st.successful = successful;
+    st.failed = failed;
+    if (duration >= 0)
+      st.durations.push_back(duration);
+    st.last_update = now;
+    st.current_stage = stage_name;
+    json::writer w;
+    w.begin_object().key("pipeline");
+    wire::write_pipeline(w, p);
+    w.key("stage")
+        .begin_object()
+        .kv("stage", stage_name)
+        .kv("timestamp", now)
+        .key("metadata")
+        .raw(p.stages.back().metadata_json)
+        .end_object()
+        .end_object();
+    broadcast(st, wire::event_json("stage_update", w.take()));
+    return p;
+  };
+  return store_then<pipeline>(self, apply, next, st.total, successful, failed, duration);
+}
+
+caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
+                              const std::string& status, const std::string& metadata) {
+  auto& st = self->state;
+  auto name = normalize_site_name(raw_name);
+  auto i = st.edges.find(name);
+  if (i == st.edges.end())
+    return caf::error{ec::unknown_entity, "unknown edge '" + raw_name + "'"};
+  auto e = i->second;
+  e.status = status;
+  e.last_sync = rfc3339_now();
+  if (!metadata.empty()) {
+    e.checks_json = metadata;
+    // The original clients put deployments (and latency) in the metadata.
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (!parser.parse(metadata).get(doc)) {
+      int64_t deployments = 0;
+      double latency = 0;
+      if (!doc["deployments"].get(deployments))
+        e.deployments = deployments;
+      if (!doc["latency_ms"].get(latency))
+        e.latency_ms = latency;
+    }
+  }
+  json::writer w;
+  write_edge(w, name, e);
+  auto edge_json = w.take();
+  auto apply = [self, name, e, edge_json] {
+    auto& st = self->state;
+    st.edges[name] = e;
+    json::writer ev;
+    ev.begin_object().kv("edge", name).key("status").raw(edge_json).end_object();
+    broadcast(st, wire::event_json("edge_update", ev.take()));
+    st.last_update = e.last_sync;
+    return edge_json;
+  };
+  return store_then<std::string>(self, apply, atom::edge_v, name, edge_json);
+}
+
+} // namespace o2hub::monitor_updates

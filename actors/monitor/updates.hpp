@@ -1,0 +1,25 @@
+// The monitor's state changes (actors/monitor/updates.cpp): a pipeline
+// started, a stage reached, an edge's status. Each is stored first (when a
+// store is configured), then applied and broadcast, then answered.
+#pragma once
+
+#include "actors/monitor/monitor.hpp"
+
+#include <caf/result.hpp>
+
+#include <string>
+
+namespace o2hub::monitor_updates {
+
+using self_ptr = monitor_actor::stateful_pointer<monitor_state>;
+
+caf::result<pipeline> start(self_ptr self, const std::string& id,
+                            const std::string& text);
+
+caf::result<pipeline> update(self_ptr self, const std::string& id,
+                             const std::string& stage_name, const std::string& metadata);
+
+caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
+                              const std::string& status, const std::string& metadata);
+
+} // namespace o2hub::monitor_updates

@@ -1,0 +1,28 @@
+// The GitOps changes of a pipeline, pure: which repositories an intent's
+// sites live in, the commit that deploys its KRM packages there, and the
+// commit that reverts it.
+#pragma once
+
+#include "config/config.hpp"
+#include "protocol/io_messages.hpp"
+#include "protocol/pipeline_run.hpp"
+
+#include <string>
+#include <vector>
+
+namespace o2hub {
+
+/// The repositories holding the run's target sites, sorted, each once.
+std::vector<std::string> repos_of(const config& cfg, const pipeline_run& run);
+
+/// The commit that writes the run's packages into `repo`; adds the number
+/// of files to `files`.
+git_change deploy_change(const config& cfg, const pipeline_run& run,
+                         const std::string& repo, size_t& files);
+
+/// The commit that removes them again, naming the reverted commit and the
+/// run's reason.
+git_change revert_change(const config& cfg, const pipeline_run& run,
+                         const std::string& repo);
+
+} // namespace o2hub

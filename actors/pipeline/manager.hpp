@@ -1,0 +1,27 @@
+// The pipeline manager: starts one pipeline per new intent, resumes the
+// unfinished ones a previous process left (from the runs actor), and routes
+// alerts to the pipelines they concern.
+#pragma once
+
+#include "actors/pipeline/pipeline.hpp"
+
+#include <map>
+#include <string>
+
+namespace o2hub {
+
+struct manager_state {
+  static inline const char* name = "pipeline-manager";
+
+  pipeline_env env;
+  /// Running pipelines by intent id, with the run they started from.
+  std::map<std::string, std::pair<pipeline_actor, pipeline_run>> running;
+  /// Finished runs that may still be rolled back by an alert: id -> run.
+  std::map<std::string, pipeline_run> finished;
+};
+
+pipeline_manager_actor::behavior_type
+pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
+                 pipeline_env env);
+
+} // namespace o2hub

@@ -1,0 +1,61 @@
+#include "protocol/pipeline_run.hpp"
+
+#include "common/json.hpp"
+#include "protocol/intent_json.hpp"
+
+#include <simdjson.h>
+
+namespace o2hub {
+
+std::string to_json(const pipeline_run& r) {
+  json::writer w;
+  w.begin_object()
+      .key("intent")
+      .raw(wire::intent_json(r.value))
+      .kv("text", r.text)
+      .kv("step", r.step)
+      .kv("rendered_at", r.rendered_at)
+      .key("commits")
+      .begin_object();
+  for (auto& [repo, sha] : r.commits)
+    w.kv(repo, sha);
+  w.end_object()
+      .kv("reason", r.reason)
+      .kv("result", r.result)
+      .kv("after_completion", r.after_completion)
+      .end_object();
+  return w.take();
+}
+
+bool from_json(const std::string& text, pipeline_run& r) {
+  simdjson::dom::parser p;
+  simdjson::dom::element root;
+  if (p.parse(text).get(root))
+    return false;
+  simdjson::dom::element in;
+  if (root["intent"].get(in) || !wire::read_intent_json(simdjson::minify(in), r.value))
+    return false;
+  auto str = [&](const char* key, std::string& dst) {
+    std::string_view v;
+    if (root[key].get_string().get(v) == simdjson::SUCCESS)
+      dst = std::string{v};
+  };
+  str("text", r.text);
+  str("step", r.step);
+  str("rendered_at", r.rendered_at);
+  str("reason", r.reason);
+  str("result", r.result);
+  bool after = false;
+  if (root["after_completion"].get_bool().get(after) == simdjson::SUCCESS)
+    r.after_completion = after;
+  simdjson::dom::object commits;
+  if (root["commits"].get_object().get(commits) == simdjson::SUCCESS)
+    for (auto [k, v] : commits) {
+      std::string_view sha;
+      if (v.get_string().get(sha) == simdjson::SUCCESS)
+        r.commits[std::string{k}] = std::string{sha};
+    }
+  return true;
+}
+
+} // namespace o2hub

@@ -1,0 +1,51 @@
+// What a pipeline records after each step: the durable run record (JSON in
+// the runs table) and the value the pipeline hands its manager when it ends.
+#pragma once
+
+#include "protocol/fwd.hpp"
+#include "protocol/intent.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <map>
+#include <string>
+
+namespace o2hub {
+
+struct pipeline_run {
+  intent value;
+  std::string text;
+  /// start, krm, git, deploy, slo, rollback, done.
+  std::string step = "start";
+  std::string rendered_at;
+  /// Repository -> deployment commit.
+  std::map<std::string, std::string> commits;
+  /// Why it rolled back (or failed).
+  std::string reason;
+  /// completed, failed or rolled_back once done.
+  std::string result;
+  /// The rollback undoes a completed deployment (an alert): the monitor
+  /// records it as the pipeline's one `rollback` stage, after the revert.
+  bool after_completion = false;
+
+  friend bool operator==(const pipeline_run& x, const pipeline_run& y) {
+    return x.value == y.value && x.text == y.text && x.step == y.step
+           && x.rendered_at == y.rendered_at && x.commits == y.commits
+           && x.reason == y.reason && x.result == y.result
+           && x.after_completion == y.after_completion;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, pipeline_run& x) {
+    return f(caf::meta::type_name("o2hub.pipeline_run"), x.value, x.text, x.step,
+             x.rendered_at, x.commits, x.reason, x.result, x.after_completion);
+  }
+};
+
+/// The run record's JSON (the runs table).
+std::string to_json(const pipeline_run& r);
+
+/// Reads to_json's output back; false when it is not such a record.
+bool from_json(const std::string& text, pipeline_run& r);
+
+} // namespace o2hub

@@ -1,0 +1,33 @@
+#include "protocol/site_name.hpp"
+
+#include "common/text.hpp"
+
+#include <cctype>
+
+namespace o2hub {
+
+std::string normalize_site_name(std::string_view name) {
+  std::string letters;
+  std::string digits;
+  std::string rest;
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '-' || c == '_' || c == ' ' || c == '.')
+      continue;
+    if (std::isdigit(c) && rest.empty())
+      digits += ch;
+    else if (std::isalpha(c) && digits.empty() && rest.empty())
+      letters += static_cast<char>(std::tolower(c));
+    else
+      rest += static_cast<char>(std::tolower(c));
+  }
+  if (letters.empty() || digits.empty() || !rest.empty()) {
+    // Not of the form <word><number>: lower-case, separators kept.
+    return to_lower(name);
+  }
+  auto first = digits.find_first_not_of('0');
+  digits = first == std::string::npos ? "0" : digits.substr(first);
+  return letters + digits;
+}
+
+} // namespace o2hub
