@@ -69,11 +69,21 @@ void tell_all(self_ptr self, const std::string& text) {
     v.sink->push(payload);
 }
 
+/// Sends a command to tmux; false while the control connection is down (a
+/// command the link cannot send after all gets a failed reply).
+bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
+  auto& st = self->state;
+  if (!st.up || !st.opts.tmux)
+    return false;
+  self->send(st.opts.tmux, atom::command_v, command, tag);
+  return true;
+}
+
 void query_pane(self_ptr self) {
   auto& st = self->state;
   st.pane_tag = st.next_tag++;
-  st.opts.send("display-message -p -t " + st.opts.session + " \"#{pane_id}\"",
-               st.pane_tag);
+  send_tmux(self, "display-message -p -t " + st.opts.session + " \"#{pane_id}\"",
+            st.pane_tag);
 }
 
 /// Asks tmux for the current screen for `ids`, on the control channel: the
@@ -84,9 +94,10 @@ void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
     return;
   auto capture = st.next_tag++;
   auto cursor = st.next_tag++;
-  if (!st.opts.send("capture-pane -p -e -J -t " + st.pane, capture)
-      || !st.opts.send(
-          "display-message -p -t " + st.pane + " \"#{cursor_x},#{cursor_y}\"", cursor))
+  if (!send_tmux(self, "capture-pane -p -e -J -t " + st.pane, capture)
+      || !send_tmux(self,
+                    "display-message -p -t " + st.pane + " \"#{cursor_x},#{cursor_y}\"",
+                    cursor))
     return; // the link is going down; link(true) asks again
   st.captures[capture] = cursor;
   st.snapshots[cursor].viewers = std::move(ids);
@@ -163,7 +174,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           st.ever_up = true;
           // A pane this client falls 2 s behind on is paused by tmux (its
           // output dropped for us); %pause then makes us resync everybody.
-          st.opts.send("refresh-client -f pause-after=2", 0);
+          send_tmux(self, "refresh-client -f pause-after=2", 0);
           query_pane(self);
         } else {
           tell_all(self,
@@ -250,7 +261,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           // We fell behind and tmux dropped output: carry on from a fresh
           // screen for everybody.
           auto pane = text.substr(0, text.find(' '));
-          st.opts.send("refresh-client -A " + pane + ":continue", 0);
+          send_tmux(self, "refresh-client -A " + pane + ":continue", 0);
           if (pane == st.pane) {
             st.utf8_carry.clear();
             st.matcher->reset();
@@ -297,9 +308,9 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
         }
         bool ok = true;
         if (kind == "command") {
-          ok = st.opts.send(tmux::send_bytes_command(st.pane, data + "\r"), 0);
+          ok = send_tmux(self, tmux::send_bytes_command(st.pane, data + "\r"), 0);
         } else if (kind == "input") {
-          ok = st.opts.send(tmux::send_bytes_command(st.pane, data), 0);
+          ok = send_tmux(self, tmux::send_bytes_command(st.pane, data), 0);
         } else if (kind == "key") {
           auto key = tmux::allowed_key(data);
           if (!key) {
@@ -307,10 +318,10 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
                        "key '" + data + "' is not on the allowed list");
             return;
           }
-          ok = st.opts.send("send-keys -t " + st.pane + " " + *key, 0);
+          ok = send_tmux(self, "send-keys -t " + st.pane + " " + *key, 0);
         } else if (kind == "clear") {
-          ok = st.opts.send("send-keys -R -t " + st.pane, 0)
-               && st.opts.send("clear-history -t " + st.pane, 0);
+          ok = send_tmux(self, "send-keys -R -t " + st.pane, 0)
+               && send_tmux(self, "clear-history -t " + st.pane, 0);
           st.matcher->reset();
           // Everybody's screen is redrawn from tmux's (now empty) one.
           std::vector<uint64_t> ids;
@@ -326,9 +337,10 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
       [self](atom::resize, uint32_t cols, uint32_t rows) {
         auto& st = self->state;
         if (st.up)
-          st.opts.send("refresh-client -C " + std::to_string(cols) + "x"
-                           + std::to_string(rows),
-                       0);
+          send_tmux(self,
+                    "refresh-client -C " + std::to_string(cols) + "x"
+                        + std::to_string(rows),
+                    0);
       },
   };
 }

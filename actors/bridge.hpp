@@ -3,7 +3,7 @@
 // on the control channel (so it is ordered with the stream), fans output and
 // events out to the viewers' bounded sinks, and turns operators' input into
 // literal tmux commands. It never touches tmux or a socket itself: commands
-// go out through `send`, tmux's answers come in as messages.
+// go out to the tmux actor, tmux's answers come in as messages.
 #pragma once
 
 #include "protocol/actors.hpp"
@@ -26,9 +26,8 @@ struct bridge_options {
   size_t max_viewers = 64;
   /// Event category -> regex; empty: tmux::default_event_patterns().
   std::vector<std::pair<std::string, std::string>> event_patterns;
-  /// Sends one tmux command; a non-zero tag asks for an atom::reply. False
-  /// when the control connection is down.
-  std::function<bool(const std::string& command, uint64_t tag)> send;
+  /// The control connection: commands go out through it.
+  tmux_actor tmux;
   /// Receives the bridge's /health fields; may be null (tests).
   status_actor status;
   /// Output messages sent by the tmux link and not yet handled: the link

@@ -26,6 +26,7 @@
 #include "io/static_files.hpp"
 #include "io/store.hpp"
 #include "io/tmux.hpp"
+#include "io/tmux_actor.hpp"
 #include "io/webhook_routes.hpp"
 #include "io/ws_common.hpp"
 #include "protocol/error.hpp"
@@ -433,11 +434,8 @@ int run_services(const run_options& opts) {
         bopts.event_patterns = cfg.bridge_events;
         bopts.status = ctx.status;
         bopts.backlog = backlog;
-        bopts.send = [weak = std::weak_ptr<tmux_link>{tmux}](const std::string& cmd,
-                                                             uint64_t tag) {
-          auto link = weak.lock();
-          return link && link->send(cmd, tag);
-        };
+        bopts.tmux = spawn_tmux_actor(sys, tmux);
+        others.push_back(caf::actor_cast<caf::actor>(bopts.tmux));
         *slot = sys.spawn(bridge, std::move(bopts));
         others.push_back(caf::actor_cast<caf::actor>(*slot));
         add_bridge_routes(*router, ctx, *slot);

@@ -120,6 +120,14 @@ using records_actor = caf::typed_actor<
     // Every record, oldest insertion first.
     caf::replies_to<atom::all>::with<record_list>>;
 
+/// The tmux control connection (io/tmux_actor.hpp): the bridge's only way
+/// to tmux. What tmux says comes to the bridge as link, output, reply and
+/// notify messages.
+using tmux_actor = caf::typed_actor<
+    // Sends one command line; a non-zero tag asks for a `reply` to the sender
+    // (a failed one when the control connection is down).
+    caf::reacts_to<atom::command, std::string, uint64_t>>;
+
 /// The monitor's durable state (SQLite, WAL; detached because it blocks):
 /// pipelines with their stages, the counters behind the metrics, the last
 /// status of every edge (io/store.hpp). Every answer comes after the write

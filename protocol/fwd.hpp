@@ -70,6 +70,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, fetch, "o2_fetch")
   CAF_ADD_ATOM(o2hub, o2hub::atom, erase, "o2_erase")
   CAF_ADD_ATOM(o2hub, o2hub::atom, all, "o2_all")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, command, "o2_command")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

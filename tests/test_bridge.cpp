@@ -7,6 +7,7 @@
 #include "protocol/ws_sink.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/mocks/tmux.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -143,19 +144,17 @@ struct recording_sink : ws_sink {
 };
 
 struct bridge_fixture : o2hub::test::actor_fixture {
-  std::vector<std::pair<std::string, uint64_t>> sent;
-  bool channel_up = true;
+  o2hub::test::tmux_log log =
+      std::make_shared<std::vector<std::pair<std::string, uint64_t>>>();
+  std::vector<std::pair<std::string, uint64_t>>& sent = *log;
+  tmux_actor tmux;
   bridge_actor b;
 
   bridge_fixture() {
+    tmux = spawn(o2hub::test::scripted_tmux, log);
     bridge_options opts;
     opts.max_viewers = 2;
-    opts.send = [this](const std::string& cmd, uint64_t tag) {
-      if (!channel_up)
-        return false;
-      sent.emplace_back(cmd, tag);
-      return true;
-    };
+    opts.tmux = tmux;
     b = spawn(bridge, std::move(opts));
   }
 
@@ -286,10 +285,7 @@ BOOST_AUTO_TEST_CASE(event_matching_has_a_budget_per_second) {
   caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
   bridge_options opts;
   opts.event_lines_per_s = 3;
-  opts.send = [this](const std::string& cmd, uint64_t tag) {
-    sent.emplace_back(cmd, tag);
-    return true;
-  };
+  opts.tmux = tmux;
   b = spawn(bridge, std::move(opts));
   attach();
   auto a = std::make_shared<recording_sink>(1);
