@@ -99,7 +99,6 @@ bool process::running() {
 
 std::optional<int> process::wait(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (running()) {
     if (std::chrono::steady_clock::now() > deadline)
       return std::nullopt;
