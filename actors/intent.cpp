@@ -75,11 +75,12 @@ void store(self_ptr self, std::string key, const intent& value,
 }
 
 /// Gives an answer its own id, time and duration.
-intent_response finish(intent_response res, std::chrono::steady_clock::time_point start) {
-  res.value.intent_id = next_intent_id();
-  res.metadata.processed_at = rfc3339_now();
-  std::chrono::duration<double, std::milli> took =
-      std::chrono::steady_clock::now() - start;
+intent_response finish(self_ptr self, intent_response res,
+                       caf::actor_clock::time_point start) {
+  auto now = self->state.opts.now();
+  res.value.intent_id = next_intent_id(now);
+  res.metadata.processed_at = rfc3339(now);
+  std::chrono::duration<double, std::milli> took = self->clock().now() - start;
   res.metadata.duration_ms = took.count();
   return res;
 }
@@ -182,7 +183,7 @@ void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> a
       res.metadata.fallback_reason = reason_of(answer.error());
       ++st.stats.fallbacks;
     }
-    deliver(self, promise, finish(std::move(res), node.mapped().start), req);
+    deliver(self, promise, finish(self, std::move(res), node.mapped().start), req);
   }
 }
 
@@ -230,7 +231,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
     self->state.opts.llm_concurrency = 1;
   return {
       [self](atom::process, intent_request& req) -> caf::result<intent_response> {
-        auto start = std::chrono::steady_clock::now();
+        auto start = self->clock().now();
         auto& st = self->state;
         ++st.stats.requests;
         auto key = intent_cache_key(req);
@@ -239,7 +240,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
           intent_response res{hit->value, hit->metadata};
           res.value.description = req.text;
           res.metadata.cached = true;
-          return answer(self, finish(std::move(res), start), req);
+          return answer(self, finish(self, std::move(res), start), req);
         }
         auto reading = read_intent_text(req.text, st.opts.sites);
         if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
@@ -257,7 +258,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
         if (!st.opts.llm) {
           auto res = by_rules(self, reading, req);
           store(self, std::move(key), res.value, res.metadata);
-          return answer(self, finish(std::move(res), start), req);
+          return answer(self, finish(self, std::move(res), start), req);
         }
         // LLM: identical requests in flight share one call.
         auto promise = self->make_response_promise<intent_response>();

@@ -3,6 +3,7 @@
 // shares one LLM call among identical concurrent requests.
 #pragma once
 
+#include "common/clock.hpp"
 #include "protocol/actors.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -30,6 +31,8 @@ struct intent_options {
   int llm_timeout_s = 30;
   /// LLM calls at once; more wait in order.
   int llm_concurrency = 4;
+  /// The time of day of intent ids and processedAt (tests: virtual time).
+  wall_clock now = system_wall_clock();
   /// Starts a pipeline for every intent not asked as a dry run; null: none.
   pipeline_manager_actor pipelines;
 };
@@ -48,7 +51,7 @@ struct intent_state {
   struct pending {
     std::vector<std::pair<caf::typed_response_promise<intent_response>, intent_request>>
         waiters;
-    std::chrono::steady_clock::time_point start;
+    caf::actor_clock::time_point start;
   };
 
   intent_options opts;

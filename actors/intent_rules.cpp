@@ -733,13 +733,12 @@ intent make_intent(const rule_reading& reading, const intent_request& req,
   return x;
 }
 
-std::string next_intent_id() {
+std::string next_intent_id(std::chrono::system_clock::time_point now) {
   static std::atomic<uint32_t> counter{[] {
     std::random_device rd;
     return static_cast<uint32_t>(rd());
   }()};
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
                 .count();
   char buf[48];
   std::snprintf(buf, sizeof(buf), "intent-%lld-%08x", static_cast<long long>(ms),

@@ -49,6 +49,6 @@ intent make_intent(const rule_reading& reading, const intent_request& req,
 
 /// A new intent id: "intent-<unix ms>-<8 hex>", unique even for many calls
 /// in the same millisecond.
-std::string next_intent_id();
+std::string next_intent_id(std::chrono::system_clock::time_point now);
 
 } // namespace o2hub

@@ -202,3 +202,89 @@ BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// -- virtual time and the store, through the whole interfaces ------------------
+
+namespace {
+
+/// A store that answers every write, or fails them while `fail` is set;
+/// counts what reached it.
+struct store_log {
+  size_t pipelines = 0;
+  size_t edges = 0;
+  bool fail = false;
+};
+
+struct mock_store_state {
+  static inline const char* name = "mock-store";
+};
+
+monitor_store_actor::behavior_type
+mock_store(monitor_store_actor::stateful_pointer<mock_store_state>,
+           std::shared_ptr<store_log> log) {
+  return {
+      [log](atom::put, const pipeline&, uint64_t, uint64_t, uint64_t,
+            double) -> caf::result<atom::ok> {
+        if (log->fail)
+          return caf::make_error(ec::filesystem_error, "disk full");
+        ++log->pipelines;
+        return atom::ok_v;
+      },
+      [log](atom::put, atom::edge, const std::string&,
+            const std::string&) -> caf::result<atom::ok> {
+        if (log->fail)
+          return caf::make_error(ec::filesystem_error, "disk full");
+        ++log->edges;
+        return atom::ok_v;
+      },
+  };
+}
+
+struct clocked_fixture : test::actor_fixture {
+  std::shared_ptr<store_log> log = std::make_shared<store_log>();
+  monitor_actor m;
+
+  clocked_fixture() {
+    auto o = opts();
+    o.now = virtual_wall_clock();
+    o.store = spawn(mock_store, log);
+    m = spawn(monitor, o);
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(timestamps_and_durations_follow_virtual_time, clocked_fixture) {
+  auto p = request<pipeline>(m, atom::start_v, std::string{"t"}, std::string{"x"});
+  BOOST_TEST_REQUIRE(static_cast<bool>(p), test::error_of(p));
+  BOOST_TEST(p->start_time == "2026-01-01T00:00:00.000Z");
+  advance(std::chrono::milliseconds(2500));
+  auto done = request<pipeline>(m, atom::update_v, std::string{"t"},
+                                std::string{"completed"}, std::string{"{}"});
+  BOOST_TEST_REQUIRE(static_cast<bool>(done), test::error_of(done));
+  BOOST_TEST(done->end_time == "2026-01-01T00:00:02.500Z");
+  BOOST_TEST(done->duration_s == 2.5);
+  BOOST_TEST(log->pipelines == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_write_the_store_refuses_is_not_applied, clocked_fixture) {
+  BOOST_TEST_REQUIRE(static_cast<bool>(
+      request<pipeline>(m, atom::start_v, std::string{"s"}, std::string{"x"})));
+  log->fail = true;
+  auto refused = request<pipeline>(m, atom::update_v, std::string{"s"},
+                                   std::string{"krm_generated"}, std::string{"{}"});
+  BOOST_TEST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code() == static_cast<uint8_t>(ec::filesystem_error));
+  auto edge = request<std::string>(m, atom::edge_v, std::string{"edge1"},
+                                   std::string{"healthy"}, std::string{});
+  BOOST_TEST(!edge);
+  log->fail = false;
+  // Neither change happened: the pipeline still moves from input_received,
+  // the edge is still unknown.
+  auto view = request<std::string>(m, atom::get_v, atom::pipeline_v, std::string{"s"});
+  BOOST_TEST_REQUIRE(static_cast<bool>(view));
+  BOOST_TEST(test::json_at(*view, {"current_stage"}) == "input_received");
+  auto edges = request<std::string>(m, atom::get_v, atom::edges_v);
+  BOOST_TEST(test::json_at(*edges, {"edge1", "status"}) == "unknown");
+  BOOST_TEST(log->pipelines == 1u);
+}

@@ -140,6 +140,25 @@ BOOST_AUTO_TEST_CASE(late_answers_of_an_old_round_are_ignored) {
   BOOST_TEST(edge() == "degraded");
 }
 
+BOOST_AUTO_TEST_CASE(a_client_that_never_answers_counts_as_down) {
+  // The HTTP client actor answers nothing at all: each request gives up
+  // after the check's timeout plus a 5 s grace (7 s), a tick that comes
+  // while a round runs is skipped, and the third silent round makes the
+  // site unreachable. Virtual time, one second at a time.
+  round(200, 200, 200);
+  BOOST_TEST(edge() == "healthy");
+  int elapsed = 0;
+  while (edge() == "healthy" && elapsed < 60) {
+    advance(1s);
+    ++elapsed;
+  }
+  // Rounds start at 5, 15 and 25 s and time out at 12, 22 and 32 s.
+  BOOST_TEST(elapsed == 32);
+  BOOST_TEST(edge() == "unreachable");
+  auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+  BOOST_TEST(test::json_at(*e, {"edge1", "checks", "o2ims", "state"}) == "down");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -- against real local servers ------------------------------------------------

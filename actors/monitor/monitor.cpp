@@ -192,7 +192,7 @@ monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_sta
         auto& st = self->state;
         auto& svc = st.services[name];
         svc.status = status;
-        svc.last_sync = rfc3339_now();
+        svc.last_sync = rfc3339(st.opts.now());
         svc.checks_json = checks;
         simdjson::dom::parser parser;
         simdjson::dom::element doc;

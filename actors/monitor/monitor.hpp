@@ -3,6 +3,7 @@
 // WebSocket clients' bounded sinks (never through mailboxes).
 #pragma once
 
+#include "common/clock.hpp"
 #include "protocol/actors.hpp"
 #include "protocol/monitor_store.hpp"
 
@@ -34,6 +35,8 @@ struct monitor_options {
   size_t max_pipelines = 10000;
   /// How often the metrics are broadcast when they changed; 0: never.
   std::chrono::milliseconds metrics_interval{5000};
+  /// The time of day of timestamps (tests: virtual time).
+  wall_clock now = system_wall_clock();
   /// Durable state; invalid: memory only. A reply comes after its write.
   monitor_store_actor store;
   /// What the store held at start-up.

@@ -48,7 +48,7 @@ caf::result<pipeline> start(self_ptr self, const std::string& id,
   pipeline p;
   p.intent_id = id;
   p.intent_text = text;
-  p.start_time = rfc3339_now();
+  p.start_time = rfc3339(st.opts.now());
   p.stages.push_back({"input_received", p.start_time, "{}"});
   auto apply = [self, p] {
     auto& st = self->state;
@@ -90,7 +90,7 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
   if (p->stages.size() >= 256)
     return caf::error{ec::conflict,
                       "pipeline " + p->intent_id + " has 256 stage updates already"};
-  auto now = rfc3339_now();
+  auto now = rfc3339(st.opts.now());
   // Change a copy, store it, then apply: a 2xx means it is on disk.
   auto next = *p;
   auto successful = st.successful;
@@ -142,7 +142,7 @@ caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
     return caf::error{ec::unknown_entity, "unknown edge '" + raw_name + "'"};
   auto e = i->second;
   e.status = status;
-  e.last_sync = rfc3339_now();
+  e.last_sync = rfc3339(st.opts.now());
   if (!metadata.empty()) {
     e.checks_json = metadata;
     // The original clients put deployments (and latency) in the metadata.

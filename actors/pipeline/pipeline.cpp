@@ -304,7 +304,7 @@ void run_step(self_ptr self) {
   if (run.step == "krm") {
     stage(self, "krm_generating");
     if (run.rendered_at.empty())
-      run.rendered_at = rfc3339_now();
+      run.rendered_at = rfc3339(st.env.now());
     size_t files = 0;
     json::writer w;
     w.begin_object().key("packages").begin_array();

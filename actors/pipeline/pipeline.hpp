@@ -5,6 +5,7 @@
 // reaches the world only through the actors in its environment.
 #pragma once
 
+#include "common/clock.hpp"
 #include "config/config.hpp"
 #include "protocol/actors.hpp"
 #include "protocol/pipeline_run.hpp"
@@ -30,6 +31,8 @@ struct pipeline_env {
   records_actor runs;
   /// Base URL of the monitor for the intent's metadata.
   std::string monitor_url;
+  /// The time of day of timestamps (tests: virtual time).
+  wall_clock now = system_wall_clock();
 };
 
 struct pipeline_state {

@@ -3,6 +3,7 @@
 // (advance_time()). caf/test/dsl.hpp is not used: it needs CAF's own runner.
 #pragma once
 
+#include "common/clock.hpp"
 #include "protocol/error.hpp"
 #include "protocol/register.hpp"
 
@@ -71,6 +72,19 @@ struct actor_fixture {
   void advance(Duration d) {
     sched.advance_time(std::chrono::duration_cast<caf::timespan>(d));
     run();
+  }
+
+  /// A time of day that follows the test coordinator's virtual time: it
+  /// starts at 2026-01-01T00:00:00Z and moves only with advance().
+  o2hub::wall_clock virtual_wall_clock() {
+    auto* clock = &sched.clock();
+    auto start = clock->now();
+    auto base = std::chrono::system_clock::time_point{std::chrono::seconds{1767225600}};
+    return [clock, start, base] {
+      return base
+             + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                 clock->now() - start);
+    };
   }
 
   /// Sends a request from the scoped actor and returns the reply after
