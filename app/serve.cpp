@@ -5,6 +5,9 @@
 #include "actors/intent.hpp"
 #include "actors/monitor/monitor.hpp"
 #include "actors/pipeline/manager.hpp"
+#include "actors/sessions/bridge_session.hpp"
+#include "actors/sessions/intent_session.hpp"
+#include "actors/sessions/monitor_session.hpp"
 #include "actors/status.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
@@ -28,10 +31,10 @@
 #include "io/tmux.hpp"
 #include "io/tmux_actor.hpp"
 #include "io/webhook_routes.hpp"
-#include "io/ws_common.hpp"
 #include "protocol/error.hpp"
 #include "protocol/register.hpp"
 #include "protocol/wire.hpp"
+#include "protocol/ws_common.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -295,7 +298,17 @@ int run_services(const run_options& opts) {
         auto intent = sys.spawn(intent_service, std::move(iopts));
         others.push_back(caf::actor_cast<caf::actor>(intent));
         router = make_router(ctx, opts, security, false);
-        add_intent_routes(*router, ctx, intent);
+        intent_session_options sopts;
+        sopts.intent = intent;
+        sopts.sites = site_names;
+        sopts.stage = cfg.llm.backend != "none" ? "llm_processing" : "rules";
+        add_intent_routes(*router, ctx, intent,
+                          [sopts](caf::actor_system& sys, const ws_sink_ptr& sink) {
+                            // Hidden: a session whose connection never reported its close
+                            // (the io_context stopped first) must not hold up the
+                            // shutdown.
+                            return sys.spawn<caf::hidden>(intent_session, sink, sopts);
+                          });
         add_webhook_routes(*router, ctx, pipelines);
       } else if (spec.name == std::string_view{"monitor"}) {
         monitor_options mopts;
@@ -363,7 +376,10 @@ int run_services(const run_options& opts) {
           start_prober(std::move(popts));
         }
         router = make_router(ctx, opts, security, true);
-        add_monitor_routes(*router, ctx, mon);
+        add_monitor_routes(*router, ctx, mon,
+                           [mon](caf::actor_system& sys, const ws_sink_ptr& sink) {
+                             return sys.spawn<caf::hidden>(monitor_session, sink, mon);
+                           });
         // The pipelines: in-process with the monitor and the intent service.
         if (opts.intent && cfg.pipeline.enabled) {
           auto shared_cfg = std::make_shared<const config>(cfg);
@@ -438,7 +454,10 @@ int run_services(const run_options& opts) {
         others.push_back(caf::actor_cast<caf::actor>(bopts.tmux));
         *slot = sys.spawn(bridge, std::move(bopts));
         others.push_back(caf::actor_cast<caf::actor>(*slot));
-        add_bridge_routes(*router, ctx, *slot);
+        add_bridge_routes(*router, ctx,
+                          [b = *slot](caf::actor_system& sys, const ws_sink_ptr& sink) {
+                            return sys.spawn<caf::hidden>(bridge_session, sink, b);
+                          });
       }
       sopts.name = spec.name;
       auto srv = std::make_unique<server>(ioc, router, sopts);

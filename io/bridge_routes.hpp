@@ -4,9 +4,12 @@
 
 #include "io/http.hpp"
 #include "io/service_context.hpp"
+#include "io/ws_sessions.hpp"
 
 namespace o2hub {
 
-void add_bridge_routes(http::router& r, const service_context& ctx, bridge_actor bridge);
+/// `sessions` spawns each WebSocket connection's session actor.
+void add_bridge_routes(http::router& r, const service_context& ctx,
+                       ws_session_factory sessions);
 
 } // namespace o2hub

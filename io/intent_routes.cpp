@@ -5,10 +5,11 @@
 #include "common/time.hpp"
 #include "io/http_error.hpp"
 #include "io/static_files.hpp"
-#include "io/ws_common.hpp"
+#include "io/ws_sessions.hpp"
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
 #include "protocol/wire.hpp"
+#include "protocol/ws_common.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <caf/actor_system.hpp>
@@ -179,97 +180,10 @@ void pump_batch(caf::event_based_actor* self, const std::shared_ptr<batch_run>& 
   }
 }
 
-// -- WebSocket -----------------------------------------------------------------
-
-class intent_ws : public ws_endpoint {
-public:
-  intent_ws(caf::actor_system& sys, intent_actor intent, std::vector<std::string> sites,
-            status_actor status, bool llm)
-      : sys_(sys), intent_(std::move(intent)), sites_(std::move(sites)),
-        status_(std::move(status)), stage_(llm ? "llm_processing" : "rules") {}
-
-  void on_open(const std::shared_ptr<ws_sink>&) override { report(++clients_); }
-
-  void on_close(const std::shared_ptr<ws_sink>&) override { report(--clients_); }
-
-  void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
-                  bool binary) override {
-    auto type = common_ws_message(*sink, data, binary, false);
-    if (!type)
-      return; // answered: ping, binary frame, unreadable message
-    auto msg = wire::parse_ws_intent(data, sites_);
-    if (*type != "intent") {
-      sink->send(error_json(
-          "unknown_type",
-          "unknown message type '" + *type + "' (send \"intent\" or \"ping\")", msg.id));
-      return;
-    }
-    if (msg.id.empty())
-      msg.id = "ws-" + std::to_string(++ids_);
-    if (sink->role() != role::operator_) {
-      sink->send(
-          error_json("forbidden", "sending intents needs the operator token", msg.id));
-      return;
-    }
-    if (!msg.parsed.ok()) {
-      sink->send(error_json(msg.parsed.error.code, msg.parsed.error.message, msg.id));
-      return;
-    }
-    json::writer w;
-    w.begin_object()
-        .kv("type", "progress")
-        .kv("id", msg.id)
-        .kv("stage", stage_)
-        .kv("timestamp", rfc3339_now())
-        .end_object();
-    sink->send(w.take());
-    auto id = msg.id;
-    sys_.spawn([intent = intent_, req = std::move(msg.parsed.request), sink,
-                id](caf::event_based_actor* self) mutable {
-      self->request(intent, process_timeout, atom::process_v, std::move(req))
-          .then(
-              [sink, id](const intent_response& res) {
-                json::writer out;
-                out.begin_object().kv("type", "intent_generated").kv("id", id);
-                out.raw(wire::intent_envelope_members(res));
-                out.end_object();
-                sink->send(out.take());
-              },
-              [sink, id](const caf::error& err) {
-                sink->send(error_json(http_answer_of(err).code, error_detail(err), id));
-              });
-    });
-  }
-
-private:
-  static std::string error_json(const std::string& code, const std::string& message,
-                                const std::string& id) {
-    json::writer w;
-    w.begin_object().kv("type", "error");
-    if (!id.empty())
-      w.kv("id", id);
-    w.kv("code", code).kv("message", message).kv("timestamp", rfc3339_now()).end_object();
-    return w.take();
-  }
-
-  void report(long n) {
-    caf::anon_send(status_, atom::put_v, std::string{"websocket_clients"},
-                   std::to_string(n));
-  }
-
-  caf::actor_system& sys_;
-  intent_actor intent_;
-  std::vector<std::string> sites_;
-  status_actor status_;
-  /// The progress stage: "llm_processing" when an LLM is asked first.
-  std::string stage_;
-  std::atomic<long> clients_{0};
-  std::atomic<uint64_t> ids_{0};
-};
-
 } // namespace
 
-void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent) {
+void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent,
+                       ws_session_factory sessions) {
   using http::verb;
   auto& sys = *ctx.sys;
   auto sites = site_names(*ctx.cfg);
@@ -375,8 +289,7 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
   r.add(verb::get, "/openapi.json", static_file(ctx.webui + "/openapi.json"));
   r.add(verb::get, "/docs", static_file(ctx.webui + "/docs.html"));
   r.add_ws("/ws",
-           std::make_shared<intent_ws>(sys, intent, sites, ctx.status,
-                                       ctx.cfg->llm.backend != "none"),
+           make_session_endpoint(sys, std::move(sessions), client_counter(ctx.status)),
            http::access::viewer);
 }
 

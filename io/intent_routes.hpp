@@ -4,6 +4,7 @@
 
 #include "io/http.hpp"
 #include "io/service_context.hpp"
+#include "io/ws_sessions.hpp"
 
 namespace o2hub {
 
@@ -11,6 +12,8 @@ namespace o2hub {
 constexpr size_t max_batch_items = 100;
 
 /// Adds the intent routes to `r`; requests go to `intent`.
-void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent);
+/// `sessions` spawns each WebSocket connection's session actor.
+void add_intent_routes(http::router& r, const service_context& ctx, intent_actor intent,
+                       ws_session_factory sessions);
 
 } // namespace o2hub

@@ -2,10 +2,11 @@
 
 #include "common/json.hpp"
 #include "io/http_error.hpp"
-#include "io/ws_common.hpp"
+#include "io/ws_sessions.hpp"
 #include "protocol/error.hpp"
 #include "protocol/monitor_json.hpp"
 #include "protocol/wire.hpp"
+#include "protocol/ws_common.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -120,40 +121,10 @@ bool valid_status(const std::string& s) {
 }
 
 /// The monitor's WebSocket: clients subscribe to the monitor actor's events.
-class monitor_ws : public ws_endpoint {
-public:
-  monitor_ws(monitor_actor monitor, status_actor status)
-      : monitor_(std::move(monitor)), status_(std::move(status)) {}
-
-  void on_open(const std::shared_ptr<ws_sink>& sink) override {
-    caf::anon_send(monitor_, atom::subscribe_v, ws_sink_ptr{sink});
-    report(++clients_);
-  }
-
-  void on_close(const std::shared_ptr<ws_sink>&) override { report(--clients_); }
-
-  void on_message(const std::shared_ptr<ws_sink>& sink, std::string_view data,
-                  bool binary) override {
-    if (auto type = common_ws_message(*sink, data, binary, true))
-      sink->send(
-          wire::ws_error_json("unknown_type", "unknown message type '" + *type + "'"));
-  }
-
-private:
-  void report(long n) {
-    caf::anon_send(status_, atom::put_v, std::string{"websocket_clients"},
-                   std::to_string(n));
-  }
-
-  monitor_actor monitor_;
-  status_actor status_;
-  std::atomic<long> clients_{0};
-};
-
 } // namespace
 
 void add_monitor_routes(http::router& r, const service_context& ctx,
-                        monitor_actor monitor) {
+                        monitor_actor monitor, ws_session_factory sessions) {
   using http::verb;
   auto& sys = *ctx.sys;
   auto bad = [](const http::request& req, http::status st, const char* code,
@@ -305,7 +276,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
             atom::get_v, atom::prometheus_v);
       },
       http::access::viewer);
-  r.add_ws("/ws", std::make_shared<monitor_ws>(monitor, ctx.status),
+  r.add_ws("/ws",
+           make_session_endpoint(sys, std::move(sessions), client_counter(ctx.status)),
            http::access::viewer);
 }
 

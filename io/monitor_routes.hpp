@@ -5,10 +5,12 @@
 
 #include "io/http.hpp"
 #include "io/service_context.hpp"
+#include "io/ws_sessions.hpp"
 
 namespace o2hub {
 
+/// `sessions` spawns each WebSocket connection's session actor.
 void add_monitor_routes(http::router& r, const service_context& ctx,
-                        monitor_actor monitor);
+                        monitor_actor monitor, ws_session_factory sessions);
 
 } // namespace o2hub

@@ -98,6 +98,15 @@ using prober_actor = caf::typed_actor<
     // latency in ms, error text.
     caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
 
+/// One WebSocket connection's inbound side (actors/sessions/): it parses
+/// what its client sends, holds the client's role and talks to the
+/// service's actors. Everything that goes *out* to the client is pushed into
+/// the connection's bounded sink, never through a mailbox. The I/O layer
+/// spawns one per connection when it opens and stops it when it closes.
+using ws_session_actor = caf::typed_actor<
+    // A frame from the client: payload, binary.
+    caf::reacts_to<atom::frame, std::string, bool>>;
+
 // -- I/O actors: the only way logic actors reach the world ----------------------
 
 /// HTTP GETs to edge endpoints (O2 IMS, Prometheus, Kubernetes) on the shared

@@ -71,6 +71,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, erase, "o2_erase")
   CAF_ADD_ATOM(o2hub, o2hub::atom, all, "o2_all")
   CAF_ADD_ATOM(o2hub, o2hub::atom, command, "o2_command")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, frame, "o2_frame")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

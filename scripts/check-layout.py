@@ -4,7 +4,9 @@
 1. Folders form a DAG: a file may include project headers only from its own
    layer or the layers below it:
        common/ <- protocol/ <- config/ <- actors/ <- io/ <- app/ <- main.cpp
-   (tests/ and bench/ may include anything).
+   (tests/ and bench/ may include anything). io/ is above actors/ only for
+   the composition root's sake: it never includes actors/ itself (logic is
+   reached through protocol/actors.hpp handles and injected factories).
 2. No source file is over MAX_LINES lines, except those listed in
    OVERSIZED below (each with the issue that splits it); a listed file that
    has shrunk below the limit must leave the list, so the list only shrinks.
@@ -65,6 +67,9 @@ def main():
                                 "path from the repository's root)")
                 continue
             theirs = layer_of(target)
+            if rel.startswith("io/") and target.startswith("actors/"):
+                problems.append(f"{rel}:{no}: io/ never includes actors/ "
+                                f"({target}): take a handle or a factory")
             if theirs is not None and own is not None and theirs > own:
                 problems.append(
                     f"{rel}:{no}: {LAYERS[own] if own < len(LAYERS) else 'main.cpp'}/ "

@@ -1,4 +1,4 @@
-#include "io/ws_common.hpp"
+#include "protocol/ws_common.hpp"
 
 #include "protocol/wire.hpp"
 
