@@ -22,7 +22,4 @@ struct service_context {
   std::string webui;
 };
 
-/// Two JSON objects' members in one object ("{}" parts are skipped).
-std::string merge_json_objects(std::string_view a, std::string_view b);
-
 } // namespace o2hub

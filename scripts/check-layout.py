@@ -26,8 +26,6 @@ OVERSIZED = {
     "actors/intent_rules.cpp",
     "actors/pipeline/pipeline.cpp",
     "app/edge_sim.cpp",
-    "app/serve.cpp",
-    "io/server.cpp",
     "io/git.cpp",
     "protocol/intent_json.cpp",
 }

@@ -1,0 +1,59 @@
+#include "app/bridge_command.hpp"
+
+#include "common/log.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace o2hub {
+
+tmux_options bridge_tmux_options(const config& cfg) {
+  tmux_options t;
+  t.socket = cfg.tmux_socket;
+  t.session = cfg.tmux_session;
+  t.cols = cfg.bridge_cols;
+  t.rows = cfg.bridge_rows;
+  t.command = cfg.bridge_command;
+  if (t.command.empty() && cfg.llm.backend == "cli" && !cfg.llm.cli_argv.empty()) {
+    // Only a CLI that exists: a pane whose program cannot start would end
+    // the session at once, again and again.
+    auto cli = cfg.llm.cli_argv.front();
+    bool found =
+        cli.find('/') != std::string::npos ? ::access(cli.c_str(), X_OK) == 0 : false;
+    if (cli.find('/') == std::string::npos) {
+      const char* path = std::getenv("PATH");
+      std::string dirs = path ? path : "/usr/bin:/bin";
+      size_t pos = 0;
+      while (!found && pos <= dirs.size()) {
+        auto end = dirs.find(':', pos);
+        auto dir =
+            dirs.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        found = !dir.empty() && ::access((dir + "/" + cli).c_str(), X_OK) == 0;
+        if (end == std::string::npos)
+          break;
+        pos = end + 1;
+      }
+    }
+    if (found)
+      t.command = {cli};
+    else
+      log::warn("the LLM CLI is not installed; the terminal runs o2hub console",
+                {{"program", cli}});
+  }
+  if (t.command.empty()) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    auto local =
+        cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
+    t.command = {ec ? std::string{"o2hub"} : self.string(),
+                 "console",
+                 "--intent-url",
+                 "http://" + local + ":" + std::to_string(cfg.intent_port),
+                 "--monitor-url",
+                 "http://" + local + ":" + std::to_string(cfg.monitor_port)};
+  }
+  return t;
+}
+
+} // namespace o2hub

@@ -1,0 +1,66 @@
+// The composition root's parts: one spawn_X per component. Each spawns the
+// component's actors (and the I/O actors they need), records in `running`
+// what must be stopped at shutdown, and returns the handle the other
+// components and the routes use.
+#pragma once
+
+#include "config/config.hpp"
+#include "protocol/actors.hpp"
+
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace o2hub {
+
+class http_client;
+class tmux_link;
+
+/// What is running, in the order it is stopped: the actors get an exit
+/// message, then the I/O objects are stopped.
+struct running {
+  std::vector<caf::actor> actors;
+  /// Probers get their first tick once every service listens.
+  std::vector<prober_actor> probers;
+  std::shared_ptr<http_client> http;
+  std::shared_ptr<tmux_link> tmux;
+
+  template <class Handle>
+  const Handle& own(const Handle& h) {
+    actors.push_back(caf::actor_cast<caf::actor>(h));
+    return h;
+  }
+};
+
+/// The base URL other local components use for a service on `port`.
+std::string local_url(const config& cfg, uint16_t port);
+
+/// The monitor with its store, the HTTP client actor and one prober per
+/// edge site and service. Fails when the database cannot be opened.
+struct monitor_parts {
+  monitor_actor monitor;
+  http_client_actor http;
+  /// The SQLite file the pipelines share.
+  std::string db;
+};
+caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config& cfg,
+                                           running& r);
+
+/// The pipeline manager with the git actor and the runs table.
+caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
+                                                      const config& cfg,
+                                                      const monitor_parts& m, running& r);
+
+/// The intent actor, with the configured LLM backend.
+intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
+                          pipeline_manager_actor pipelines, running& r);
+
+/// The bridge, its tmux control connection (started later, by start()) and
+/// the tmux actor in front of it.
+bridge_actor spawn_bridge(caf::actor_system& sys, const config& cfg, status_actor status,
+                          running& r);
+
+} // namespace o2hub
