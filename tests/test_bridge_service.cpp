@@ -278,7 +278,9 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   serve_fixture f;
   auto a = viewer(f.bridge);
   a->send_text(R"({"type":"command","content":"help"})");
+  BOOST_TEST_CHECKPOINT("help");
   read_output_with(*a, "Commands");
+  BOOST_TEST_CHECKPOINT("intent");
   a->send_text(
       R"({"type":"command","content":"Deploy URLLC with 1ms latency on edge02"})");
   auto shown = read_output_times(*a, "engine", 1);
@@ -286,7 +288,9 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST(shown.find("edge2") != std::string::npos, shown);
   BOOST_TEST(shown.find("URLLC") != std::string::npos, shown);
   // It follows the pipeline; Ctrl-C stops following, not the console.
+  BOOST_TEST_CHECKPOINT("following");
   read_output_times(*a, "intent_parsed", 1);
+  BOOST_TEST_CHECKPOINT("ctrl-c");
   a->send_text(R"({"type":"key","key":"C-c"})");
   read_output_times(*a, "stopped following", 1);
   a->send_text(R"({"type":"command","content":"status"})");

@@ -1,0 +1,121 @@
+#include "actors/pipeline/steps.hpp"
+
+#include "actors/pipeline/changes.hpp"
+#include "actors/pipeline/slo.hpp"
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "common/text.hpp"
+#include "common/time.hpp"
+#include "protocol/error.hpp"
+#include "protocol/intent_json.hpp"
+#include "protocol/krm.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include <cstdlib>
+
+namespace o2hub::pipeline_steps {
+
+const std::string& id_of(self_ptr self) {
+  return self->state.run.value.intent_id;
+}
+
+/// Records the run, then calls `then` (also when the write failed: the
+/// pipeline goes on; a restart would redo the step, which is idempotent).
+template <class F>
+void save(self_ptr self, F then) {
+  auto& st = self->state;
+  if (!st.env.runs)
+    return then();
+  self->request(st.env.runs, caf::infinite, atom::put_v, id_of(self), to_json(st.run))
+      .then([then](atom::ok) mutable { then(); },
+            [self, then](const caf::error& err) mutable {
+              log::error("pipeline state not saved",
+                         {{"intent_id", id_of(self)}, {"error", render(err)}});
+              then();
+            });
+}
+
+void save(self_ptr self) {
+  save(self, [] {});
+}
+
+/// Reports a stage to the monitor (in order: one sender, one mailbox).
+void stage(self_ptr self, const std::string& name, std::string metadata) {
+  self->request(self->state.env.monitor, std::chrono::seconds(30), atom::update_v,
+                id_of(self), name, std::move(metadata))
+      .then([](const pipeline&) {},
+            [self, name](const caf::error& err) {
+              log::warn(
+                  "monitor refused a stage",
+                  {{"intent_id", id_of(self)}, {"stage", name}, {"error", render(err)}});
+            });
+}
+
+void step(self_ptr self, const std::string& next) {
+  self->state.run.step = next;
+  save(self, [self] { self->send(self, atom::run_v); });
+}
+
+void finish(self_ptr self, const std::string& result) {
+  auto& st = self->state;
+  st.run.result = result;
+  st.run.step = "done";
+  save(self); // the runs actor writes it even after this actor is gone
+  self->send(st.manager, atom::done_v, st.run);
+  self->quit();
+}
+
+const edge_site* site_cfg(self_ptr self, const std::string& name) {
+  return find_site(*self->state.env.cfg, name);
+}
+
+std::vector<std::string> repos(self_ptr self) {
+  return repos_of(*self->state.env.cfg, self->state.run);
+}
+
+void begin_rollback(self_ptr self, std::string reason, std::string results) {
+  auto& st = self->state;
+  if (st.rolling_back)
+    return;
+  st.rolling_back = true;
+  st.run.reason = std::move(reason);
+  json::writer w;
+  w.begin_object().kv("reason", st.run.reason).key("results").raw(results).end_object();
+  stage(self, "rollback", w.take());
+  step(self, "rollback");
+}
+
+void fail(self_ptr self, const std::string& reason) {
+  self->state.run.reason = reason;
+  json::writer w;
+  w.begin_object().kv("reason", reason).end_object();
+  stage(self, "failed", w.take());
+  finish(self, "failed");
+}
+
+void ask(self_ptr self, const std::string& url, const std::string& site,
+         const std::string& what) {
+  auto& st = self->state;
+  auto key = st.next_key++;
+  st.asked[key] = {site, what};
+  ++st.answers_left;
+  fetch_request req;
+  req.url = url;
+  req.timeout_ms = st.env.cfg->pipeline.request_timeout_ms;
+  req.max_body = 256 * 1024;
+  auto deadline = std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(5);
+  self->request(st.env.http, deadline, atom::fetch_v, std::move(req))
+      .then(
+          [self, key](fetch_result& r) {
+            self->send(self, atom::fetched_v, key, r.status, std::move(r.body),
+                       std::move(r.error));
+          },
+          [self, key](const caf::error& err) {
+            self->send(self, atom::fetched_v, key, int32_t{0}, std::string{},
+                       render(err));
+          });
+}
+
+} // namespace o2hub::pipeline_steps

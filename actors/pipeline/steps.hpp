@@ -1,0 +1,68 @@
+// The pipeline's steps, shared by its files: the record and report helpers
+// (steps.cpp), the deployment and SLO rounds against the edges
+// (edge_rounds.cpp) and the step machine (pipeline.cpp).
+#pragma once
+
+#include "actors/pipeline/pipeline.hpp"
+
+#include <string>
+#include <vector>
+
+namespace o2hub {
+struct edge_site;
+} // namespace o2hub
+
+namespace o2hub::pipeline_steps {
+
+using self_ptr = pipeline_actor::stateful_pointer<pipeline_state>;
+
+const std::string& id_of(self_ptr self);
+
+/// Records the run (fire and forget: the runs actor keeps the order).
+void save(self_ptr self);
+
+/// Reports a stage to the monitor (in order: one sender, one mailbox).
+void stage(self_ptr self, const std::string& name, std::string metadata = "{}");
+
+/// Records `next` as the step, then runs it.
+void step(self_ptr self, const std::string& next);
+
+/// Records the result, tells the manager, and ends the pipeline.
+void finish(self_ptr self, const std::string& result);
+
+const edge_site* site_cfg(self_ptr self, const std::string& name);
+
+std::vector<std::string> repos(self_ptr self);
+
+/// Reports `rollback` and moves to the rollback step (once).
+void begin_rollback(self_ptr self, std::string reason, std::string results = "{}");
+
+/// Reports `failed` and ends.
+void fail(self_ptr self, const std::string& reason);
+
+/// Asks an edge (the HTTP client actor); the answer comes back as
+/// `fetched` with a key that maps to (site, what).
+void ask(self_ptr self, const std::string& url, const std::string& site,
+         const std::string& what);
+
+// -- the rounds against the edges (edge_rounds.cpp) ---------------------------
+
+/// Polls every site's O2 IMS for the provisioning request.
+void poll_deploy(self_ptr self);
+
+/// All deployment answers are in: on, done, rolled back or timed out.
+void deploy_round_done(self_ptr self);
+
+void on_o2ims(self_ptr self, const std::string& site, int32_t status,
+              const std::string& body, const std::string& error);
+
+/// Queries every site's Prometheus for the SLO metrics.
+void query_slo(self_ptr self);
+
+void on_prometheus(self_ptr self, const std::string& site, const std::string& metric,
+                   int32_t status, const std::string& body, const std::string& error);
+
+/// All SLO answers are in: the gate's verdict.
+void slo_round_done(self_ptr self);
+
+} // namespace o2hub::pipeline_steps
