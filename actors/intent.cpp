@@ -97,17 +97,13 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
   auto value = res.value;
   self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
       .then(
-          [promise, res](const std::string& json) mutable {
-            res.metadata.pipeline_json = json;
+          [promise, res](pipeline_ref& ref) mutable {
+            res.metadata.pipeline = std::move(ref);
             promise.deliver(std::move(res));
           },
           [promise, res](const caf::error& err) mutable {
-            json::writer w;
-            w.begin_object()
-                .kv("status", "not_started")
-                .kv("error", render(err))
-                .end_object();
-            res.metadata.pipeline_json = w.take();
+            res.metadata.pipeline.status = "not_started";
+            res.metadata.pipeline.error = render(err);
             promise.deliver(std::move(res));
           });
 }

@@ -95,7 +95,7 @@ void add_webhook_routes(http::router& r, const service_context& ctx,
                   .key("rolled_back")
                   .begin_array();
               for (auto& r : *results)
-                w.raw(r);
+                w.value(r);
               w.end_array().end_object();
               respond(http::make_json(*proto, http::status::ok, w.take()));
             };
@@ -108,12 +108,8 @@ void add_webhook_routes(http::router& r, const service_context& ctx,
               self->request(pipelines, std::chrono::seconds(10), atom::rollback_v,
                             t.intent_id, t.site, t.reason)
                   .then(
-                      [=](const std::string& json) {
-                        // {"rolled_back":[...]} -> its array's members
-                        auto open = json.find('[');
-                        auto close = json.rfind(']');
-                        if (open != std::string::npos && close > open + 1)
-                          results->push_back(json.substr(open + 1, close - open - 1));
+                      [=](const std::vector<std::string>& ids) {
+                        results->insert(results->end(), ids.begin(), ids.end());
                         if (--*left == 0)
                           reply();
                       },

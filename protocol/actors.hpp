@@ -201,13 +201,12 @@ using pipeline_actor = caf::typed_actor<
 /// Starts pipelines for new intents, resumes unfinished ones after a
 /// restart, and routes alerts to the pipelines they concern.
 using pipeline_manager_actor = caf::typed_actor<
-    // A new intent and its sentence; returns the pipeline JSON for the
-    // intent's metadata ({"id","status","monitor"}).
-    caf::replies_to<atom::start, intent, std::string>::with<std::string>,
+    // A new intent and its sentence; returns the started pipeline.
+    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
     // Rolls back deployed intents: intent id and/or site ("" = any), reason;
-    // returns {"rolled_back":[ids]}.
+    // returns the ids of the intents rolled back.
     caf::replies_to<atom::rollback, std::string, std::string,
-                    std::string>::with<std::string>,
+                    std::string>::with<std::vector<std::string>>,
     // A pipeline finished: its final run record.
     caf::reacts_to<atom::done, pipeline_run>>;
 

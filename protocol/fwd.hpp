@@ -19,6 +19,7 @@ struct intent_response;
 struct intent_stats;
 struct pipeline;
 struct pipeline_run;
+struct pipeline_ref;
 struct stage_entry;
 
 } // namespace o2hub
@@ -40,6 +41,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::git_change))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::record_list))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_run))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_ref))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")

@@ -85,6 +85,31 @@ struct intent_request {
   }
 };
 
+/// The pipeline started (or not) for an intent: what the answer's
+/// metadata.pipeline shows.
+struct pipeline_ref {
+  /// The intent id; empty when none was started.
+  std::string id;
+  /// "started" or "not_started"; empty: no pipeline was asked for (dry run,
+  /// disabled).
+  std::string status;
+  /// The pipeline on the monitor's REST API.
+  std::string monitor;
+  /// Why it did not start.
+  std::string error;
+
+  friend bool operator==(const pipeline_ref& x, const pipeline_ref& y) {
+    return x.id == y.id && x.status == y.status && x.monitor == y.monitor
+           && x.error == y.error;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, pipeline_ref& x) {
+    return f(caf::meta::type_name("o2hub.pipeline_ref"), x.id, x.status, x.monitor,
+             x.error);
+  }
+};
+
 /// How an intent was produced.
 struct intent_metadata {
   std::string processed_at;
@@ -98,22 +123,21 @@ struct intent_metadata {
   double duration_ms = 0;
   /// Intent fields filled from defaults.
   std::vector<std::string> defaulted;
-  /// The pipeline started for the intent, as JSON ({"id","status",
-  /// "monitor"}); empty when none was started (dry run, disabled).
-  std::string pipeline_json;
+  /// The pipeline started for the intent (status empty: none asked for).
+  pipeline_ref pipeline;
 
   friend bool operator==(const intent_metadata& x, const intent_metadata& y) {
     return x.processed_at == y.processed_at && x.fallback == y.fallback
            && x.engine == y.engine && x.fallback_reason == y.fallback_reason
            && x.cached == y.cached && x.duration_ms == y.duration_ms
-           && x.defaulted == y.defaulted && x.pipeline_json == y.pipeline_json;
+           && x.defaulted == y.defaulted && x.pipeline == y.pipeline;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, intent_metadata& x) {
     return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at, x.fallback,
              x.engine, x.fallback_reason, x.cached, x.duration_ms, x.defaulted,
-             x.pipeline_json);
+             x.pipeline);
   }
 };
 

@@ -79,8 +79,17 @@ void write_envelope_members(json::writer& w, const intent_response& r,
   for (const auto& d : m.defaulted)
     w.value(d);
   w.end_array();
-  if (!m.pipeline_json.empty())
-    w.key("pipeline").raw(m.pipeline_json);
+  if (!m.pipeline.status.empty()) {
+    w.key("pipeline").begin_object();
+    if (!m.pipeline.id.empty())
+      w.kv("id", m.pipeline.id);
+    w.kv("status", m.pipeline.status);
+    if (!m.pipeline.monitor.empty())
+      w.kv("monitor", m.pipeline.monitor);
+    if (!m.pipeline.error.empty())
+      w.kv("error", m.pipeline.error);
+    w.end_object();
+  }
   if (extra_metadata.size() > 2)
     w.raw(extra_metadata.substr(1, extra_metadata.size() - 2));
   w.end_object();

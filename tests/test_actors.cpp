@@ -404,7 +404,12 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   for (auto name : {"o2hub::fetch_request", "o2hub::fetch_result", "o2hub::git_change",
                     "o2hub::record_list", "o2hub::pipeline_run"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 13u);
+  pipeline_ref ref{"intent-1", "started", "http://127.0.0.1:8003/api/v1/pipelines/i", ""};
+  BOOST_TEST((round_trip(sys, ref) == ref));
+  m.pipeline = ref;
+  BOOST_TEST((round_trip(sys, m) == m));
+  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::pipeline_ref")));
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 14u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {

@@ -71,16 +71,16 @@ struct fixture : o2hub::test::actor_fixture {
     return out ? *out : render(out.error());
   }
 
-  std::string start(const std::string& id, std::vector<std::string> sites) {
+  pipeline_ref start(const std::string& id, std::vector<std::string> sites) {
     intent x;
     x.intent_id = id;
     x.intent_type = "eMBB";
     x.target_sites = std::move(sites);
     x.bandwidth_mbps = 100;
     x.latency_ms = 10;
-    auto json = request<std::string>(mgr, atom::start_v, x, std::string{"text"});
-    BOOST_TEST_REQUIRE(static_cast<bool>(json), o2hub::test::error_of(json));
-    return *json;
+    auto ref = request<pipeline_ref>(mgr, atom::start_v, x, std::string{"text"});
+    BOOST_TEST_REQUIRE(static_cast<bool>(ref), o2hub::test::error_of(ref));
+    return *ref;
   }
 };
 
@@ -105,7 +105,9 @@ fetch_result prom(double v) {
 
 BOOST_FIXTURE_TEST_CASE(polls_until_fulfilled_then_passes_the_gate, fixture) {
   auto started = start("intent-a", {"edge1"});
-  BOOST_TEST(json_at(started, {"id"}) == "intent-a");
+  BOOST_TEST(started.id == "intent-a");
+  BOOST_TEST(started.status == "started");
+  BOOST_TEST(started.monitor == "http://monitor/api/v1/pipelines/intent-a");
   BOOST_TEST_REQUIRE(fetches->size() == 1u);
   BOOST_TEST(fetches->front().req.url.find("/provisioningRequests/")
              != std::string::npos);

@@ -76,12 +76,12 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                            {{"error", render(err)}});
               });
   return {
-      [self](atom::start, intent& x, std::string& text) -> caf::result<std::string> {
+      [self](atom::start, intent& x, std::string& text) -> caf::result<pipeline_ref> {
         auto& st = self->state;
         auto id = x.intent_id;
         if (x.target_sites.empty())
           return caf::error{ec::invalid_argument, "the intent names no site"};
-        auto promise = self->make_response_promise<std::string>();
+        auto promise = self->make_response_promise<pipeline_ref>();
         // The monitor knows the pipeline before the answer goes out.
         self->request(st.env.monitor, std::chrono::seconds(10), atom::start_v, id, text)
             .then(
@@ -92,20 +92,17 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                   run.text = text;
                   record(self, run);
                   launch(self, std::move(run));
-                  json::writer w;
-                  w.begin_object()
-                      .kv("id", x.intent_id)
-                      .kv("status", "started")
-                      .kv("monitor",
-                          st.env.monitor_url + "/api/v1/pipelines/" + x.intent_id)
-                      .end_object();
-                  promise.deliver(w.take());
+                  promise.deliver(pipeline_ref{x.intent_id,
+                                               "started",
+                                               st.env.monitor_url + "/api/v1/pipelines/"
+                                                   + x.intent_id,
+                                               {}});
                 },
                 [promise](const caf::error& err) mutable { promise.deliver(err); });
         return promise;
       },
       [self](atom::rollback, const std::string& intent_id, const std::string& site,
-             const std::string& reason) -> std::string {
+             const std::string& reason) -> std::vector<std::string> {
         auto& st = self->state;
         auto site_name = site.empty() ? std::string{} : normalize_site_name(site);
         auto concerns = [&](const pipeline_run& r) {
@@ -137,12 +134,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
             ++i;
           }
         }
-        json::writer w;
-        w.begin_object().key("rolled_back").begin_array();
-        for (auto& a : affected)
-          w.value(a);
-        w.end_array().end_object();
-        return w.take();
+        return affected;
       },
       [self](atom::done, pipeline_run& run) {
         auto& st = self->state;
