@@ -3,6 +3,7 @@
 #include "common/json.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
+#include "io/ask.hpp"
 #include "io/http_error.hpp"
 #include "io/static_files.hpp"
 #include "io/ws_sessions.hpp"
@@ -228,18 +229,16 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
                                           static_cast<http::status>(parsed.error.status),
                                           parsed.error.code, parsed.error.message));
         auto proto = http::reply_prototype(req);
-        sys.spawn([=, request = std::move(parsed.request)](
-                      caf::event_based_actor* self) mutable {
-          self->request(intent, process_timeout, atom::process_v, std::move(request))
-              .then(
-                  [proto, respond](const intent_response& res) {
-                    respond(http::make_json(*proto, http::status::ok,
-                                            wire::intent_envelope(res)));
-                  },
-                  [proto, respond](const caf::error& err) {
-                    respond(http::from_error(*proto, err));
-                  });
-        });
+        ask(
+            sys, intent, process_timeout,
+            [proto, respond](const intent_response& res) {
+              respond(
+                  http::make_json(*proto, http::status::ok, wire::intent_envelope(res)));
+            },
+            [proto, respond](const caf::error& err) {
+              respond(http::from_error(*proto, err));
+            },
+            atom::process_v, std::move(parsed.request));
       },
       http::access::operator_);
 

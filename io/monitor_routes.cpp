@@ -1,6 +1,7 @@
 #include "io/monitor_routes.hpp"
 
 #include "common/json.hpp"
+#include "io/ask.hpp"
 #include "io/http_error.hpp"
 #include "io/ws_sessions.hpp"
 #include "protocol/error.hpp"
@@ -26,11 +27,9 @@ template <class Reply, class OnOk, class... Ts>
 void call(caf::actor_system& sys, const monitor_actor& monitor, const http::request& req,
           http::responder respond, OnOk on_ok, Ts... xs) {
   auto proto = http::reply_prototype(req);
-  sys.spawn([=](caf::event_based_actor* self) {
-    self->request(monitor, 5s, xs...)
-        .then([=](const Reply& r) { respond(on_ok(*proto, r)); },
-              [=](const caf::error& err) { respond(http::from_error(*proto, err)); });
-  });
+  ask(
+      sys, monitor, 5s, [=](const Reply& r) { respond(on_ok(*proto, r)); },
+      [=](const caf::error& err) { respond(http::from_error(*proto, err)); }, xs...);
 }
 
 /// Fields of a JSON body: string fields, and the raw "metadata" object.
