@@ -8,6 +8,9 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace o2hub {
 
 std::vector<probe_check> checks_for(const edge_site& site, const probing_config& cfg) {
@@ -32,6 +35,12 @@ std::vector<probe_check> checks_for(const edge_site& site, const probing_config&
 namespace {
 
 using self_ptr = prober_actor::stateful_pointer<prober_state>;
+
+/// The check index that means "every check still open" (the round timer).
+constexpr uint32_t all_checks = UINT32_MAX;
+
+/// How long after the longest request timeout a round gives up waiting.
+constexpr auto round_grace = std::chrono::seconds(5);
 
 const char* check_state(int32_t status) {
   if (status >= 200 && status < 300)
@@ -96,9 +105,18 @@ void evaluate(self_ptr self) {
 }
 
 /// One check's result: counted once, and only for the current round.
+/// `all_checks`: every check of the round that has no result yet.
 void record(self_ptr self, uint64_t round, uint32_t check, int32_t status, double latency,
             std::string error) {
   auto& st = self->state;
+  if (check == all_checks) {
+    if (round != st.round)
+      return;
+    for (uint32_t i = 0; i < st.results.size() && st.pending > 0; ++i)
+      if (st.results[i].status == -1)
+        record(self, round, i, status, latency, error);
+    return;
+  }
   if (round != st.round || check >= st.results.size() || st.results[check].status != -1)
     return; // late or duplicate
   st.results[check] = {status, latency, std::move(error)};
@@ -120,14 +138,19 @@ prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_st
         ++st.round;
         st.results.assign(st.opts.checks.size(), {});
         st.pending = st.opts.checks.size();
+        // The client answers within each request's own timeout; one timer
+        // per round (not one per request: timers cost a thread wake-up
+        // each) covers a client that never answers at all.
+        int64_t longest = 0;
+        for (auto& c : st.opts.checks)
+          longest = std::max(longest, c.request.timeout_ms);
+        self->delayed_send(self, std::chrono::milliseconds(longest) + round_grace,
+                           atom::checked_v, st.round, all_checks, int32_t{0}, 0.0,
+                           std::string{"no answer from the HTTP client"});
         for (uint32_t i = 0; i < st.opts.checks.size(); ++i) {
           auto round = st.round;
           const auto& req = st.opts.checks[i].request;
-          // The client answers within the request's own timeout; the grace
-          // covers a client that never answers at all.
-          auto deadline =
-              std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(5);
-          self->request(st.opts.http, deadline, atom::fetch_v, req)
+          self->request(st.opts.http, caf::infinite, atom::fetch_v, req)
               .then(
                   [self, round, i](fetch_result& r) {
                     record(self, round, i, r.status, r.latency_ms, std::move(r.error));

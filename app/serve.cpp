@@ -131,11 +131,10 @@ int run_services(const run_options& opts) {
           break;
         }
         router = make_router(ctx, opts, security, true);
-        add_monitor_routes(
-            *router, ctx, m->monitor,
-            [mon = m->monitor](caf::actor_system& sys, const ws_sink_ptr& sink) {
-              return sys.spawn<caf::hidden>(monitor_session, sink, mon);
-            });
+        add_monitor_routes(*router, ctx, m->monitor,
+                           [](caf::actor_system& sys, const ws_sink_ptr& sink) {
+                             return sys.spawn<caf::hidden>(monitor_session, sink);
+                           });
         // The pipelines: in-process with the monitor and the intent service.
         if (opts.intent && cfg.pipeline.enabled) {
           auto p = spawn_pipelines(sys, cfg, *m, run);

@@ -275,8 +275,13 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
             atom::get_v, atom::prometheus_v);
       },
       http::access::viewer);
+  // Lazy sessions: a dashboard is subscribed when it connects; a session
+  // actor is spawned only if the client ever sends something.
   r.add_ws("/ws",
-           make_session_endpoint(sys, std::move(sessions), client_counter(ctx.status)),
+           make_session_endpoint(sys, std::move(sessions), client_counter(ctx.status),
+                                 [monitor](const ws_sink_ptr& sink) {
+                                   caf::anon_send(monitor, atom::subscribe_v, sink);
+                                 }),
            http::access::viewer);
 }
 

@@ -135,7 +135,11 @@ BOOST_FIXTURE_TEST_CASE(a_dashboard_session_pongs_and_refuses_the_rest,
   mo.sites = {"edge1"};
   auto m = spawn(monitor, mo);
   auto dash = std::make_shared<recording_sink>(1, role::viewer);
-  auto s = spawn(monitor_session, ws_sink_ptr{dash}, m);
+  // The connection is subscribed at open (the route does it); the session
+  // answers what the client sends.
+  caf::anon_send(m, atom::subscribe_v, ws_sink_ptr{dash});
+  run();
+  auto s = spawn(monitor_session, ws_sink_ptr{dash});
   BOOST_TEST_REQUIRE(dash->got.size() == 1u);
   BOOST_TEST(json_at(dash->got[0], {"type"}) == "initial_state");
   caf::anon_send(s, atom::frame_v, std::string{"ping"}, false);

@@ -8,11 +8,8 @@ namespace o2hub {
 
 ws_session_actor::behavior_type
 monitor_session(ws_session_actor::stateful_pointer<monitor_session_state> self,
-                ws_sink_ptr sink, monitor_actor monitor) {
+                ws_sink_ptr sink) {
   self->state.sink = sink;
-  // The monitor keeps only a weak reference: a closed connection drops out
-  // of its fan-out by itself.
-  self->send(monitor, atom::subscribe_v, std::move(sink));
   return {
       [self](atom::frame, const std::string& data, bool binary) {
         auto locked = self->state.sink.lock();

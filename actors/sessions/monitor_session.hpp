@@ -1,6 +1,8 @@
-// A dashboard's WebSocket session: subscribes its sink to the monitor (which
-// pushes initial_state and every event into it) and answers what the client
-// sends: pings, and an error for anything else.
+// A dashboard's WebSocket session: answers what the client sends (pings,
+// and an error for anything else). The connection itself is subscribed to
+// the monitor when it opens (io/monitor_routes.cpp), which pushes
+// initial_state and every event into its sink; this actor is spawned only
+// when the client sends something.
 #pragma once
 
 #include "protocol/actors.hpp"
@@ -21,6 +23,6 @@ struct monitor_session_state {
 
 ws_session_actor::behavior_type
 monitor_session(ws_session_actor::stateful_pointer<monitor_session_state> self,
-                ws_sink_ptr sink, monitor_actor monitor);
+                ws_sink_ptr sink);
 
 } // namespace o2hub
