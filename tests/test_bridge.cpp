@@ -7,6 +7,7 @@
 #include "protocol/ws_sink.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/mocks/sink.hpp"
 #include "support/mocks/tmux.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -115,33 +116,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
 
-struct recording_sink : ws_sink {
-  explicit recording_sink(uint64_t id, o2hub::role r = o2hub::role::operator_)
-      : id_(id), role_(r) {}
-  std::vector<std::string> got;
-  bool full = false;
-  uint16_t closed = 0;
-  size_t queued = 0;
-  size_t queued_bytes() const override { return queued; }
-  bool push(std::shared_ptr<const std::string> text) override {
-    if (full || closed)
-      return false;
-    got.push_back(*text);
-    return true;
-  }
-  void close(uint16_t code, std::string) override { closed = code; }
-  uint64_t id() const override { return id_; }
-  o2hub::role role() const override { return role_; }
-  std::vector<std::string> of_type(const std::string& type) const {
-    std::vector<std::string> out;
-    for (auto& m : got)
-      if (json_at(m, {"type"}) == type)
-        out.push_back(m);
-    return out;
-  }
-  uint64_t id_;
-  o2hub::role role_;
-};
+using o2hub::test::recording_sink;
 
 struct bridge_fixture : o2hub::test::actor_fixture {
   o2hub::test::tmux_log log =

@@ -14,9 +14,14 @@ struct recording_sink : ws_sink {
   explicit recording_sink(uint64_t id, o2hub::role r = o2hub::role::operator_)
       : id_(id), role_(r) {}
   std::vector<std::string> got;
+  /// Plays a client whose queue is full: every push fails.
+  bool full = false;
   uint16_t closed = 0;
+  /// What queued_bytes() reports (a client that lags).
+  size_t queued = 0;
+  size_t queued_bytes() const override { return queued; }
   bool push(std::shared_ptr<const std::string> text) override {
-    if (closed)
+    if (full || closed)
       return false;
     got.push_back(*text);
     return true;
