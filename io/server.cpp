@@ -1,6 +1,7 @@
 #include "io/server.hpp"
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "io/http.hpp"
 #include "io/security.hpp"
 #include "io/server_impl.hpp"
@@ -32,6 +33,24 @@ using tcp = net::ip::tcp;
 namespace {
 
 std::atomic<uint64_t> connection_ids{1};
+
+/// Why a request's framing is unsafe, or "".
+std::string unsafe_framing(const http::request& req) {
+  auto te = req[bhttp::field::transfer_encoding];
+  if (te.empty())
+    return {};
+  auto last = te.substr(te.rfind(',') == std::string_view::npos ? 0 : te.rfind(',') + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t'))
+    last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t'))
+    last.remove_suffix(1);
+  if (!iequals(last, "chunked"))
+    return "Transfer-Encoding must end in chunked (got '" + std::string{te.substr(0, 64)}
+           + "')";
+  if (req.count(bhttp::field::content_length) > 0)
+    return "Transfer-Encoding and Content-Length together";
+  return {};
+}
 
 } // namespace
 
@@ -81,6 +100,12 @@ private:
     if (ec)
       return; // timeout, reset: the stream is closed
     auto req = std::make_shared<http::request>(parser_->release());
+    // Request smuggling (RFC 9112 6.1, 6.3): a Transfer-Encoding whose last
+    // coding is not chunked, or one beside a Content-Length, cannot be
+    // framed safely; refuse it and close, so no byte after it is read as
+    // another request.
+    if (auto why = unsafe_framing(*req); !why.empty())
+      return reject(http::status::bad_request, "bad_framing", std::move(why));
     if (websocket::is_upgrade(*req))
       return upgrade(std::move(req));
     stream_.expires_never(); // handlers bound their own time
@@ -136,6 +161,14 @@ private:
     if (!route)
       return refuse(http::status::not_found, "not_found",
                     "no WebSocket endpoint at this path");
+    if ((*req)[bhttp::field::sec_websocket_version] != "13") {
+      auto res = http::make_error(*req, http::status::upgrade_required,
+                                  "unsupported_websocket_version",
+                                  "only WebSocket version 13 (RFC 6455) is supported");
+      res.set(bhttp::field::sec_websocket_version, "13");
+      res.keep_alive(false);
+      return send(std::move(res), false);
+    }
     if (srv_->stopping)
       return refuse(http::status::service_unavailable, "shutting_down",
                     "the server is shutting down");

@@ -1,6 +1,7 @@
 #include "io/static_files.hpp"
 
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -10,6 +11,9 @@ namespace o2hub {
 namespace {
 
 bool read_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return false; // a directory (or anything else) is not a file to serve
   std::ifstream in{path, std::ios::binary};
   if (!in)
     return false;

@@ -112,6 +112,35 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {
   auto raw = raw_exchange(f.intent, "GARBAGE / NOT-HTTP\r\n\r\n");
   BOOST_TEST(raw.rfind("HTTP/1.1 400", 0) == 0u, raw);
   BOOST_TEST(raw.find("\"code\":\"malformed_request\"") != std::string::npos, raw);
+  // Request smuggling: a Transfer-Encoding that does not end in chunked (or
+  // one beside a Content-Length) is refused and the connection closed, so
+  // the request hidden behind it is never answered.
+  auto smuggled = raw_exchange(
+      f.intent,
+      "POST /api/v1/intent HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+      "application/json\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\n"
+      "{}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  BOOST_TEST(smuggled.rfind("HTTP/1.1 400", 0) == 0u, smuggled);
+  BOOST_TEST(smuggled.find("\"code\":\"bad_framing\"") != std::string::npos, smuggled);
+  BOOST_TEST(smuggled.find("HTTP/1.1", 1) == std::string::npos, smuggled);
+  auto both =
+      raw_exchange(f.monitor, "POST /api/v1/edge/update HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+                              "0\r\n\r\n");
+  BOOST_TEST(both.rfind("HTTP/1.1 400", 0) == 0u, both);
+  // A directory is not a file: 404, not an empty 200.
+  BOOST_TEST(http_get(f.monitor, "/static/node_modules").status == 404u);
+  BOOST_TEST(http_get(f.monitor, "/vendor/@xterm").status == 404u);
+  // A WebSocket version other than 13: 426 with a JSON body like any error.
+  auto version = raw_exchange(
+      f.monitor, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 "Sec-WebSocket-Version: 8\r\n\r\n");
+  BOOST_TEST(version.rfind("HTTP/1.1 426", 0) == 0u, version);
+  BOOST_TEST(version.find("Sec-WebSocket-Version: 13") != std::string::npos, version);
+  BOOST_TEST(version.find("\"code\":\"unsupported_websocket_version\"")
+                 != std::string::npos,
+             version);
   // A body over the 1 MiB limit.
   auto big = http_request(f.intent, "POST", "/health", std::string(2 << 20, 'x'));
   BOOST_TEST(big.status == 413u);
