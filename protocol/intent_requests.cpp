@@ -154,6 +154,41 @@ parsed_request read_request(ondemand::object obj, const std::vector<std::string>
   return out;
 }
 
+/// A batch item that is not an object, as the answer echoes it: scalars as
+/// valid JSON, arrays not at all (`null`: their raw token is only "[").
+std::string echo_of_scalar(ondemand::value& v) {
+  ondemand::json_type type;
+  if (v.type().get(type) != SUCCESS)
+    return {};
+  switch (type) {
+  case ondemand::json_type::string: {
+    std::string_view s;
+    if (v.get_string().get(s) != SUCCESS)
+      return {};
+    json::writer w;
+    w.value(s);
+    return w.take();
+  }
+  case ondemand::json_type::number: {
+    std::string token{v.raw_json_token()};
+    double d = 0;
+    if (v.get_double().get(d) != SUCCESS)
+      return {};
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+      token.pop_back();
+    return token;
+  }
+  case ondemand::json_type::boolean: {
+    bool b = false;
+    if (v.get_bool().get(b) != SUCCESS)
+      return {};
+    return b ? "true" : "false";
+  }
+  default:
+    return {};
+  }
+}
+
 request_error document_error(error_code err) {
   if (err == UTF8_ERROR)
     return fail(400, "invalid_utf8", "the body is not valid UTF-8");
@@ -236,10 +271,7 @@ parsed_batch parse_intent_batch(std::string_view body,
       else
         entry.parsed.error = fail(400, "invalid_json", "the item is not valid JSON");
     } else if (oe == INCORRECT_TYPE) {
-      entry.raw_json = std::string{v.raw_json_token()};
-      while (!entry.raw_json.empty()
-             && std::isspace(static_cast<unsigned char>(entry.raw_json.back())))
-        entry.raw_json.pop_back();
+      entry.raw_json = echo_of_scalar(v);
       entry.parsed.error =
           fail(422, "invalid_item", "each batch item must be a JSON object");
     } else {

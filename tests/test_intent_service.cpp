@@ -95,6 +95,21 @@ BOOST_AUTO_TEST_CASE(ids_are_unique_and_answers_are_cached) {
   BOOST_TEST(ids.size() == 50u);
 }
 
+BOOST_AUTO_TEST_CASE(items_that_are_not_objects_fail_alone_with_valid_json) {
+  // [[]] once answered "request":[} (not JSON at all).
+  auto res = post("/api/v1/intent/batch",
+                  R"([[], 7, "x\"y", true, [1,[2]], {"text":"Deploy eMBB on edge1"}])");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(at(res.body, {"total"}) == "6", res.body); // at() fails on invalid JSON
+  BOOST_TEST(at(res.body, {"failed"}) == "5");
+  BOOST_TEST(at(res.body, {"results", size_t{0}, "error", "code"}) == "invalid_item");
+  BOOST_TEST(at(res.body, {"results", size_t{0}, "request"}) == "null");
+  BOOST_TEST(at(res.body, {"results", size_t{1}, "request"}) == "7");
+  BOOST_TEST(at(res.body, {"results", size_t{2}, "request"}) == "x\"y");
+  BOOST_TEST(at(res.body, {"results", size_t{3}, "request"}) == "true");
+  BOOST_TEST(at(res.body, {"results", size_t{5}, "status"}) == "success");
+}
+
 BOOST_AUTO_TEST_CASE(batch_keeps_order_and_reports_failed_items) {
   std::string body = "[";
   for (int i = 1; i <= 20; ++i) {
