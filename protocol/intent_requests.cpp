@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 namespace o2hub::wire {
 
@@ -195,11 +196,35 @@ request_error document_error(error_code err) {
   return fail(400, "invalid_json", "the body is not valid JSON");
 }
 
+/// JSON nesting deeper than this is refused (a request has 3 levels).
+constexpr size_t max_json_depth = 64;
+
+/// The whole text must be one valid JSON document, at most max_json_depth
+/// deep: ondemand parsing checks only what it reads, so junk in an ignored
+/// field or a second document after the first would pass unseen.
+std::optional<request_error> invalid_document(std::string_view text) {
+  simdjson::dom::parser p;
+  if (p.allocate(text.size() + 1, max_json_depth) != SUCCESS)
+    return fail(413, "body_too_large", "the body is too large to parse");
+  simdjson::dom::element root;
+  auto err = p.parse(text.data(), text.size()).get(root);
+  if (err == DEPTH_ERROR)
+    return fail(400, "too_deep",
+                "JSON nested deeper than " + std::to_string(max_json_depth) + " levels");
+  if (err)
+    return document_error(err);
+  return std::nullopt;
+}
+
 } // namespace
 
 parsed_request parse_intent_request(std::string_view body,
                                     const std::vector<std::string>& sites) {
   parsed_request out;
+  if (auto bad = invalid_document(body)) {
+    out.error = *bad;
+    return out;
+  }
   ondemand::parser parser;
   padded_string padded{body};
   ondemand::document doc;
@@ -223,6 +248,10 @@ parsed_request parse_intent_request(std::string_view body,
 parsed_batch parse_intent_batch(std::string_view body,
                                 const std::vector<std::string>& sites, size_t max_items) {
   parsed_batch out;
+  if (auto bad = invalid_document(body)) {
+    out.error = *bad;
+    return out;
+  }
   ondemand::parser parser;
   padded_string padded{body};
   ondemand::document doc;
@@ -289,6 +318,10 @@ parsed_batch parse_intent_batch(std::string_view body,
 ws_intent_message parse_ws_intent(std::string_view text,
                                   const std::vector<std::string>& sites) {
   ws_intent_message out;
+  if (auto bad = invalid_document(text)) {
+    out.parsed.error = *bad;
+    return out;
+  }
   ondemand::parser parser;
   padded_string padded{text};
   ondemand::document doc;

@@ -95,6 +95,29 @@ BOOST_AUTO_TEST_CASE(ids_are_unique_and_answers_are_cached) {
   BOOST_TEST(ids.size() == 50u);
 }
 
+BOOST_AUTO_TEST_CASE(only_whole_valid_json_documents_are_read) {
+  // Junk in a field the service ignores, a second document, deep nesting.
+  auto junk = post("/api/v1/intent", R"({"text":"Deploy eMBB on edge1","junk":nul})");
+  BOOST_TEST(junk.status == 400u, junk.body);
+  BOOST_TEST(at(junk.body, {"code"}) == "invalid_json");
+  auto two = post("/api/v1/intent", R"({"text":"Deploy eMBB on edge1"}{"text":"x"})");
+  BOOST_TEST(two.status == 400u, two.body);
+  std::string deep = R"({"text":"Deploy eMBB on edge1","context":)";
+  for (int i = 0; i < 10000; ++i)
+    deep += "[";
+  for (int i = 0; i < 10000; ++i)
+    deep += "]";
+  deep += "}";
+  auto nested = post("/api/v1/intent", deep);
+  BOOST_TEST(nested.status == 400u, nested.body.substr(0, 200));
+  BOOST_TEST(at(nested.body, {"code"}) == "too_deep");
+  auto batch = post("/api/v1/intent/batch", R"([{"text":"Deploy eMBB on edge1"}] [])");
+  BOOST_TEST(batch.status == 400u, batch.body);
+  // Still a JSON document that is fine: answered.
+  BOOST_TEST(post("/api/v1/intent", R"( {"text":"Deploy eMBB on edge1"} )").status
+             == 200u);
+}
+
 BOOST_AUTO_TEST_CASE(items_that_are_not_objects_fail_alone_with_valid_json) {
   // [[]] once answered "request":[} (not JSON at all).
   auto res = post("/api/v1/intent/batch",

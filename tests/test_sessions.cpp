@@ -190,4 +190,14 @@ BOOST_FIXTURE_TEST_CASE(an_intent_session_answers_operators_only,
   run();
   BOOST_TEST(json_at(op->got.back(), {"id"}) == "q2");
   BOOST_TEST(json_at(op->got.back(), {"code"}) == "unknown_site");
+  // Only whole, valid documents: junk in an ignored field, a second one.
+  for (auto bad : {R"({"type":"intent","text":"Deploy eMBB","junk":nul})",
+                   R"({"type":"intent","text":"Deploy eMBB"}{"type":"intent"})"}) {
+    auto before = op->got.size();
+    caf::anon_send(os, atom::frame_v, std::string{bad}, false);
+    run();
+    BOOST_TEST_REQUIRE(op->got.size() == before + 1);
+    BOOST_TEST(json_at(op->got.back(), {"type"}) == "error");
+    BOOST_TEST(json_at(op->got.back(), {"code"}) == "invalid_json", op->got.back());
+  }
 }
