@@ -216,20 +216,29 @@ std::optional<request_error> invalid_document(std::string_view text) {
   return std::nullopt;
 }
 
+/// Checks the whole document, then starts reading it (`parser` and `padded`
+/// must outlive `doc`).
+std::optional<request_error> open_document(std::string_view text,
+                                           ondemand::parser& parser,
+                                           padded_string& padded,
+                                           ondemand::document& doc) {
+  if (auto bad = invalid_document(text))
+    return bad;
+  if (auto err = parser.iterate(padded).get(doc))
+    return document_error(err);
+  return std::nullopt;
+}
+
 } // namespace
 
 parsed_request parse_intent_request(std::string_view body,
                                     const std::vector<std::string>& sites) {
   parsed_request out;
-  if (auto bad = invalid_document(body)) {
-    out.error = *bad;
-    return out;
-  }
   ondemand::parser parser;
   padded_string padded{body};
   ondemand::document doc;
-  if (auto err = parser.iterate(padded).get(doc)) {
-    out.error = document_error(err);
+  if (auto bad = open_document(body, parser, padded, doc)) {
+    out.error = *bad;
     return out;
   }
   ondemand::object obj;
@@ -248,15 +257,11 @@ parsed_request parse_intent_request(std::string_view body,
 parsed_batch parse_intent_batch(std::string_view body,
                                 const std::vector<std::string>& sites, size_t max_items) {
   parsed_batch out;
-  if (auto bad = invalid_document(body)) {
-    out.error = *bad;
-    return out;
-  }
   ondemand::parser parser;
   padded_string padded{body};
   ondemand::document doc;
-  if (auto err = parser.iterate(padded).get(doc)) {
-    out.error = document_error(err);
+  if (auto bad = open_document(body, parser, padded, doc)) {
+    out.error = *bad;
     return out;
   }
   ondemand::array arr;
@@ -318,16 +323,12 @@ parsed_batch parse_intent_batch(std::string_view body,
 ws_intent_message parse_ws_intent(std::string_view text,
                                   const std::vector<std::string>& sites) {
   ws_intent_message out;
-  if (auto bad = invalid_document(text)) {
-    out.parsed.error = *bad;
-    return out;
-  }
   ondemand::parser parser;
   padded_string padded{text};
   ondemand::document doc;
   ondemand::object obj;
-  if (auto err = parser.iterate(padded).get(doc)) {
-    out.parsed.error = document_error(err);
+  if (auto bad = open_document(text, parser, padded, doc)) {
+    out.parsed.error = *bad;
     return out;
   }
   if (doc.get_object().get(obj)) {
