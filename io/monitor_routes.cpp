@@ -39,6 +39,28 @@ struct body_fields {
   std::string error; // why the body is unusable
 };
 
+/// The string fields the monitor's routes read, with their longest value in
+/// bytes; a field of another type is refused, never ignored.
+const std::map<std::string_view, size_t>& field_limits() {
+  static const std::map<std::string_view, size_t> limits{{"intent_id", 128},
+                                                         {"intent_text", 4096},
+                                                         {"stage", 64},
+                                                         {"edge", 128},
+                                                         {"status", 64}};
+  return limits;
+}
+
+/// The largest metadata object kept with a stage or an edge.
+constexpr size_t max_metadata_bytes = 64 * 1024;
+
+/// Why the query's values cannot be used, or "".
+std::string query_error(const http::request_context& ctx) {
+  for (const auto& [name, limit] : field_limits())
+    if (auto q = ctx.param(name); q && q->size() > limit)
+      return std::string{name} + " is longer than " + std::to_string(limit) + " bytes";
+  return {};
+}
+
 /// Reads a JSON object body. With `metadata_only`, the whole body is the
 /// metadata object (the original's update form).
 body_fields read_body(const std::string& body, bool metadata_only) {
@@ -58,6 +80,9 @@ body_fields read_body(const std::string& body, bool metadata_only) {
     std::string_view raw;
     if (obj.raw_json().get(raw))
       out.error = "the body must be a JSON object";
+    else if (raw.size() > max_metadata_bytes)
+      out.error =
+          "the metadata is larger than " + std::to_string(max_metadata_bytes) + " bytes";
     else
       out.metadata = std::string{raw};
     return out;
@@ -76,12 +101,27 @@ body_fields read_body(const std::string& body, bool metadata_only) {
         out.error = "\"metadata\" must be an object";
         return out;
       }
+      if (raw.size() > max_metadata_bytes) {
+        out.error = "\"metadata\" is larger than " + std::to_string(max_metadata_bytes)
+                    + " bytes";
+        return out;
+      }
       out.metadata = std::string{raw};
       continue;
     }
+    auto limit = field_limits().find(key);
     std::string_view s;
-    if (v.get_string().get(s) == simdjson::SUCCESS)
+    if (v.get_string().get(s) == simdjson::SUCCESS) {
+      if (limit != field_limits().end() && s.size() > limit->second) {
+        out.error = "\"" + std::string{key} + "\" is longer than "
+                    + std::to_string(limit->second) + " bytes";
+        return out;
+      }
       out.strings[std::string{key}] = std::string{s};
+    } else if (limit != field_limits().end()) {
+      out.error = "\"" + std::string{key} + "\" must be a string";
+      return out;
+    }
   }
   return out;
 }
@@ -136,6 +176,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
         auto body = read_body(req.body(), false);
+        if (body.error.empty())
+          body.error = query_error(c);
         if (!body.error.empty())
           return respond(
               bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
@@ -164,6 +206,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
         // Original form: ?stage=..&intent_id=.. with the metadata as the body.
         bool query_form = c.param("stage") != nullptr;
         auto body = read_body(req.body(), query_form);
+        if (body.error.empty())
+          body.error = query_error(c);
         if (!body.error.empty())
           return respond(
               bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
@@ -197,6 +241,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
                            http::responder respond) {
         bool query_form = c.param("edge") != nullptr;
         auto body = read_body(req.body(), query_form);
+        if (body.error.empty())
+          body.error = query_error(c);
         if (!body.error.empty())
           return respond(
               bad(req, http::status::unprocessable_entity, "invalid_body", body.error));

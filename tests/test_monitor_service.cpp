@@ -180,6 +180,43 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(next(c) == "pong");
 }
 
+BOOST_AUTO_TEST_CASE(wrong_types_and_oversized_fields_are_refused) {
+  BOOST_TEST_REQUIRE(
+      post("/api/v1/pipeline/start", R"({"intent_id":"intent-typed","intent_text":"x"})")
+          .status
+      == 200u);
+  // A numeric intent_id once moved the most recent running pipeline.
+  auto numeric =
+      post("/api/v1/pipeline/update", R"({"intent_id":42,"stage":"krm_generated"})");
+  BOOST_TEST(numeric.status == 422u, numeric.body);
+  BOOST_TEST(at(numeric.body, {"code"}) == "invalid_body");
+  auto p = http_get(port(), "/api/v1/pipelines/intent-typed");
+  BOOST_TEST(at(p.body, {"current_stage"}) == "input_received", p.body);
+  auto text =
+      post("/api/v1/pipeline/start", R"({"intent_id":"intent-t2","intent_text":7})");
+  BOOST_TEST(text.status == 422u, text.body);
+  // Lengths: ids 128 bytes, texts 4096, metadata 64 KiB; in the body or the query.
+  std::string long_id(500, 'i');
+  auto id_body = post("/api/v1/pipeline/start", R"({"intent_id":")" + long_id + R"("})");
+  BOOST_TEST(id_body.status == 422u, id_body.body.substr(0, 200));
+  auto id_query = post("/api/v1/pipeline/start?intent_id=" + long_id);
+  BOOST_TEST(id_query.status == 422u, id_query.body.substr(0, 200));
+  auto long_text =
+      post("/api/v1/pipeline/start", R"({"intent_id":"intent-t3","intent_text":")"
+                                         + std::string(5000, 't') + R"("})");
+  BOOST_TEST(long_text.status == 422u);
+  auto big_meta =
+      post("/api/v1/pipeline/update?stage=krm_generated&intent_id=intent-typed",
+           R"({"x":")" + std::string(70 * 1024, 'm') + R"("})");
+  BOOST_TEST(big_meta.status == 422u, big_meta.body.substr(0, 200));
+  // At the limits: accepted.
+  BOOST_TEST(post("/api/v1/pipeline/start", R"({"intent_id":")" + std::string(128, 'k')
+                                                + R"(","intent_text":")"
+                                                + std::string(4096, 't') + R"("})")
+                 .status
+             == 200u);
+}
+
 BOOST_AUTO_TEST_CASE(services_are_probed) {
   std::string body;
   for (int i = 0; i < 100; ++i) {
