@@ -36,25 +36,6 @@ std::vector<std::string> site_names(const config& cfg) {
   return out;
 }
 
-/// 415 unless the body is declared JSON (or not declared at all).
-bool json_content(const http::request& req) {
-  auto type = req[bh::field::content_type];
-  if (type.empty())
-    return true;
-  auto semi = type.find(';');
-  auto base = type.substr(0, semi);
-  while (!base.empty() && base.back() == ' ')
-    base.remove_suffix(1);
-  auto lower = to_lower(base);
-  return lower == "application/json"
-         || (lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
-}
-
-http::response unsupported_media(const http::request& req) {
-  return http::make_error(req, http::status::unsupported_media_type,
-                          "unsupported_media_type", "send the body as application/json");
-}
-
 std::string stats_members(const intent_stats& s) {
   json::writer w;
   w.begin_object()
@@ -221,8 +202,8 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
       verb::post, "/api/v1/intent",
       [&sys, intent, sites](const http::request& req, const http::request_context&,
                             http::responder respond) {
-        if (!json_content(req))
-          return respond(unsupported_media(req));
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
         auto parsed = wire::parse_intent_request(req.body(), sites);
         if (!parsed.ok())
           return respond(http::make_error(req,
@@ -246,8 +227,8 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
       verb::post, "/api/v1/intent/batch",
       [&sys, intent, sites](const http::request& req, const http::request_context&,
                             http::responder respond) {
-        if (!json_content(req))
-          return respond(unsupported_media(req));
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
         auto parsed = wire::parse_intent_batch(req.body(), sites, max_batch_items);
         if (parsed.error.status != 0)
           return respond(http::make_error(req,

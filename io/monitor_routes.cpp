@@ -175,6 +175,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/pipeline/start",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
         auto body = read_body(req.body(), false);
         if (body.error.empty())
           body.error = query_error(c);
@@ -203,6 +205,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/pipeline/update",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
         // Original form: ?stage=..&intent_id=.. with the metadata as the body.
         bool query_form = c.param("stage") != nullptr;
         auto body = read_body(req.body(), query_form);
@@ -239,6 +243,8 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/edge/update",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
         bool query_form = c.param("edge") != nullptr;
         auto body = read_body(req.body(), query_form);
         if (body.error.empty())

@@ -2,6 +2,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "io/http_error.hpp"
 #include "protocol/error.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -72,6 +73,8 @@ void add_webhook_routes(http::router& r, const service_context& ctx,
         [&sys, pipelines, always = always](const http::request& req,
                                            const http::request_context&,
                                            http::responder respond) {
+          if (!http::json_or_empty(req))
+            return respond(http::unsupported_media(req));
           std::string error;
           size_t ignored = 0;
           auto targets = read_alerts(req.body(), always, error, ignored);

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 using namespace o2hub::test;
@@ -214,6 +215,37 @@ BOOST_AUTO_TEST_CASE(wrong_types_and_oversized_fields_are_refused) {
                                                 + R"(","intent_text":")"
                                                 + std::string(4096, 't') + R"("})")
                  .status
+             == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(state_changing_bodies_must_be_json) {
+  // CSRF: a browser may send these to another site without asking it.
+  auto send = [](uint16_t to, const std::string& target, const std::string& body,
+                 std::map<std::string, std::string> headers) {
+    return http_request(to, "POST", target, body, std::move(headers));
+  };
+  auto text = send(port(), "/api/v1/pipeline/start", R"({"intent_id":"intent-csrf"})",
+                   {{"Content-Type", "text/plain"}});
+  BOOST_TEST(text.status == 415u, text.body);
+  BOOST_TEST(at(text.body, {"code"}) == "unsupported_media_type");
+  auto form = send(port(), "/api/v1/edge/update", "edge=edge1&status=down",
+                   {{"Content-Type", "application/x-www-form-urlencoded"}});
+  BOOST_TEST(form.status == 415u, form.body);
+  // A body with no type at all (the test client would add JSON: raw bytes).
+  auto untyped =
+      raw_exchange(port(), "POST /api/v1/pipeline/update?stage=failed&intent_id="
+                           "intent-csrf HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Length: 14\r\nConnection: close\r\n\r\n"
+                           "{\"reason\":\"x\"}");
+  BOOST_TEST(untyped.rfind("HTTP/1.1 415", 0) == 0u, untyped);
+  auto alert = send(hub().intent, "/webhook/rollback",
+                    R"({"alerts":[{"status":"firing","labels":{"site":"edge1"}}]})",
+                    {{"Content-Type", "text/plain"}});
+  BOOST_TEST(alert.status == 415u, alert.body);
+  // Nothing happened.
+  BOOST_TEST(http_get(port(), "/api/v1/pipelines/intent-csrf").status == 404u);
+  // The original clients' query form without a body still works.
+  BOOST_TEST(send(port(), "/api/v1/pipeline/start?intent_id=intent-csrf2", "", {}).status
              == 200u);
 }
 
