@@ -15,6 +15,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <optional>
 
 namespace o2hub {
 
@@ -126,6 +127,23 @@ body_fields read_body(const std::string& body, bool metadata_only) {
   return out;
 }
 
+/// What every mutating route reads first: a JSON (or empty) body and the
+/// query, checked; the refusal to answer with, if any. `metadata_only`: the
+/// original's form, where the whole body is the metadata object.
+std::optional<http::response> read_input(const http::request& req,
+                                         const http::request_context& ctx,
+                                         bool metadata_only, body_fields& body) {
+  if (!http::json_or_empty(req))
+    return http::unsupported_media(req);
+  body = read_body(req.body(), metadata_only);
+  if (body.error.empty())
+    body.error = query_error(ctx);
+  if (!body.error.empty())
+    return http::make_error(req, http::status::unprocessable_entity, "invalid_body",
+                            body.error);
+  return std::nullopt;
+}
+
 /// A parameter from the query, else from the body.
 std::string param(const http::request_context& ctx, const body_fields& body,
                   const char* name) {
@@ -175,14 +193,9 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/pipeline/start",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
-        if (!http::json_or_empty(req))
-          return respond(http::unsupported_media(req));
-        auto body = read_body(req.body(), false);
-        if (body.error.empty())
-          body.error = query_error(c);
-        if (!body.error.empty())
-          return respond(
-              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        body_fields body;
+        if (auto refused = read_input(req, c, false, body))
+          return respond(std::move(*refused));
         auto id = param(c, body, "intent_id");
         auto text = param(c, body, "intent_text");
         if (id.empty())
@@ -205,16 +218,10 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/pipeline/update",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
-        if (!http::json_or_empty(req))
-          return respond(http::unsupported_media(req));
         // Original form: ?stage=..&intent_id=.. with the metadata as the body.
-        bool query_form = c.param("stage") != nullptr;
-        auto body = read_body(req.body(), query_form);
-        if (body.error.empty())
-          body.error = query_error(c);
-        if (!body.error.empty())
-          return respond(
-              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        body_fields body;
+        if (auto refused = read_input(req, c, c.param("stage") != nullptr, body))
+          return respond(std::move(*refused));
         auto stage_name = param(c, body, "stage");
         if (stage_name.empty())
           return respond(bad(req, http::status::unprocessable_entity, "missing_stage",
@@ -243,15 +250,9 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       verb::post, "/api/v1/edge/update",
       [&sys, monitor, bad](const http::request& req, const http::request_context& c,
                            http::responder respond) {
-        if (!http::json_or_empty(req))
-          return respond(http::unsupported_media(req));
-        bool query_form = c.param("edge") != nullptr;
-        auto body = read_body(req.body(), query_form);
-        if (body.error.empty())
-          body.error = query_error(c);
-        if (!body.error.empty())
-          return respond(
-              bad(req, http::status::unprocessable_entity, "invalid_body", body.error));
+        body_fields body;
+        if (auto refused = read_input(req, c, c.param("edge") != nullptr, body))
+          return respond(std::move(*refused));
         auto edge = param(c, body, "edge");
         auto status = param(c, body, "status");
         if (edge.empty() || status.empty())
