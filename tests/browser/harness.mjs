@@ -16,15 +16,21 @@ const { chromium } = require('playwright-core');
 export const binary = process.env.O2HUB_BINARY ?? path.join(sourceDir, 'build', 'o2hub');
 
 /// `n` distinct free ports: all are held open until every one is chosen.
+/// They come from below the kernel's ephemeral range (32768-60999): a port
+/// from listen(0) is an ephemeral one, which any outgoing connection on the
+/// machine may take before o2hub binds it.
 export async function freePorts(n) {
   const servers = [];
-  for (let i = 0; i < n; i += 1) {
-    servers.push(await new Promise((resolve, reject) => {
-      const srv = createServer();
-      srv.on('error', reject);
-      srv.listen(0, '127.0.0.1', () => resolve(srv));
-    }));
+  const tryPort = (port) => new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(null));
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+  for (let attempt = 0; servers.length < n && attempt < 1000; attempt += 1) {
+    const srv = await tryPort(20000 + Math.floor(Math.random() * 12000));
+    if (srv) servers.push(srv);
   }
+  if (servers.length < n) throw new Error('no free ports in 20000-31999');
   const ports = servers.map((s) => s.address().port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;

@@ -5,12 +5,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -19,22 +22,47 @@ extern char** environ;
 
 namespace o2hub::test {
 
+namespace {
+
+/// Ports for the tests' servers come from below the kernel's ephemeral range
+/// (32768-60999): a port from bind(0) is an ephemeral one, and any outgoing
+/// connection on the machine (a prober, a WebSocket client of another test)
+/// may take it between the test choosing it and o2hub binding it.
+constexpr uint16_t first_test_port = 20000;
+constexpr uint16_t test_ports = 12000;
+
+/// Binds a free port from that range and keeps it bound.
+std::unique_ptr<boost::asio::ip::tcp::acceptor> hold_port(boost::asio::io_context& ioc) {
+  static std::mt19937 rng{std::random_device{}()};
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    auto port = static_cast<uint16_t>(first_test_port + rng() % test_ports);
+    auto acc = std::make_unique<boost::asio::ip::tcp::acceptor>(ioc);
+    boost::system::error_code ec;
+    acc->open(boost::asio::ip::tcp::v4(), ec);
+    if (!ec)
+      acc->bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec)
+      return acc;
+  }
+  throw std::runtime_error("no free port in 20000-31999");
+}
+
+} // namespace
+
 uint16_t free_port() {
   boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor acc{ioc,
-                                     {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  return acc.local_endpoint().port();
+  return hold_port(ioc)->local_endpoint().port();
 }
 
 std::vector<uint16_t> free_ports(size_t n) {
   boost::asio::io_context ioc;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> held;
   std::vector<uint16_t> ports;
-  for (size_t i = 0; i < n; ++i) {
-    held.push_back(std::make_unique<boost::asio::ip::tcp::acceptor>(
-        ioc,
-        boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0}));
-    ports.push_back(held.back()->local_endpoint().port());
+  while (ports.size() < n) {
+    held.push_back(hold_port(ioc));
+    auto port = held.back()->local_endpoint().port();
+    if (std::find(ports.begin(), ports.end(), port) == ports.end())
+      ports.push_back(port);
   }
   return ports;
 }
