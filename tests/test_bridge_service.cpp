@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <thread>
 
 using namespace o2hub::test;
@@ -25,10 +26,12 @@ std::string type_of(const std::string& msg) {
   return json_at(msg, {"type"});
 }
 
-/// Reads messages until `pred` holds for one; returns it. Fails on timeout.
-std::string read_until(ws_client& c, const std::function<bool(const std::string&)>& pred,
-                       std::chrono::milliseconds timeout = 10s,
-                       std::vector<std::string>* seen = nullptr) {
+/// Reads messages until `pred` holds for one; returns it, or nothing (and
+/// why, in `why`) when the time is up or the socket failed.
+std::optional<std::string>
+try_read_until(ws_client& c, const std::function<bool(const std::string&)>& pred,
+               std::chrono::milliseconds timeout, std::vector<std::string>* seen,
+               std::string& why) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -37,47 +40,50 @@ std::string read_until(ws_client& c, const std::function<bool(const std::string&
     try {
       msg = c.read(std::max(left, 1ms));
     } catch (const std::exception& e) {
-      BOOST_FAIL("no matching message: " << e.what());
+      why = e.what();
+      return std::nullopt;
     }
     if (seen)
       seen->push_back(msg);
     if (pred(msg))
       return msg;
   }
-  BOOST_FAIL("no matching message in time");
-  return {};
+  why = "no matching message in time";
+  return std::nullopt;
+}
+
+/// Reads messages until `pred` holds for one; returns it. Fails on timeout.
+std::string read_until(ws_client& c, const std::function<bool(const std::string&)>& pred,
+                       std::chrono::milliseconds timeout = 10s,
+                       std::vector<std::string>* seen = nullptr) {
+  std::string why;
+  auto msg = try_read_until(c, pred, timeout, seen, why);
+  if (!msg)
+    BOOST_FAIL("no matching message: " << why);
+  return *msg;
+}
+
+/// Whether an `output` holding `text` arrives.
+bool is_output_with(const std::string& m, const std::string& text) {
+  return type_of(m) == "output"
+         && json_at(m, {"content"}).find(text) != std::string::npos;
 }
 
 /// The output stream (not snapshots) contains `text`.
 std::string read_output_with(ws_client& c, const std::string& text,
                              std::vector<std::string>* seen = nullptr) {
   return read_until(
-      c,
-      [&](const std::string& m) {
-        return type_of(m) == "output"
-               && json_at(m, {"content"}).find(text) != std::string::npos;
-      },
-      10s, seen);
+      c, [&](const std::string& m) { return is_output_with(m, text); }, 10s, seen);
 }
 
 /// Whether an `output` holding `text` arrives within `timeout` (no failure).
 bool saw_output_with(ws_client& c, const std::string& text,
                      std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    std::string msg;
-    try {
-      msg = c.read(std::max(left, 1ms));
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (type_of(msg) == "output"
-        && json_at(msg, {"content"}).find(text) != std::string::npos)
-      return true;
-  }
-  return false;
+  std::string why;
+  return try_read_until(
+             c, [&](const std::string& m) { return is_output_with(m, text); }, timeout,
+             nullptr, why)
+      .has_value();
 }
 
 /// Reads until the streamed output (snapshots excluded), from now on, holds
