@@ -20,15 +20,16 @@ void report(self_ptr self) {
   auto& st = self->state;
   if (!st.opts.status)
     return;
-  auto put = [&](const char* key, std::string value) {
-    self->send(st.opts.status, atom::put_v, std::string{key}, std::move(value));
+  auto put = [&](health_field f) {
+    self->send(st.opts.status, atom::put_v, std::move(f));
   };
-  put("status", st.up && !st.pane.empty() ? "\"healthy\"" : "\"degraded\"");
-  put("session_active", st.up ? "true" : "false");
-  put("tmux_session", "\"" + st.opts.session + "\"");
-  put("connected_clients", std::to_string(st.viewers.size()));
-  put("session_restarts", std::to_string(st.restarts));
-  put("viewer_resyncs", std::to_string(st.resyncs));
+  put(health_field::of("status",
+                       std::string{st.up && !st.pane.empty() ? "healthy" : "degraded"}));
+  put(health_field::of("session_active", st.up));
+  put(health_field::of("tmux_session", st.opts.session));
+  put(health_field::of("connected_clients", static_cast<int64_t>(st.viewers.size())));
+  put(health_field::of("session_restarts", static_cast<int64_t>(st.restarts)));
+  put(health_field::of("viewer_resyncs", static_cast<int64_t>(st.resyncs)));
 }
 
 /// Pushes one payload to every ready viewer; drops viewers whose sink

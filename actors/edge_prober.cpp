@@ -1,6 +1,5 @@
 #include "actors/edge_prober.hpp"
 
-#include "common/json.hpp"
 #include "config/config.hpp"
 #include "protocol/error.hpp"
 
@@ -83,25 +82,20 @@ void evaluate(self_ptr self) {
   if (next == st.status)
     return;
   st.status = next;
-  json::writer w;
-  w.begin_object();
+  probe_report report;
+  report.status = next;
   if (answered > 0)
-    w.kv("latency_ms", latency / static_cast<double>(answered));
+    report.latency_ms = latency / static_cast<double>(answered);
   for (size_t i = 0; i < st.results.size(); ++i) {
     const auto& r = st.results[i];
-    w.key(st.opts.checks[i].name).begin_object().kv("state", check_state(r.status));
-    if (r.status > 0)
-      w.kv("http", r.status).kv("latency_ms", r.latency_ms);
-    if (!r.error.empty())
-      w.kv("error", r.error);
-    w.end_object();
+    report.checks.push_back({st.opts.checks[i].name, check_state(r.status),
+                             r.status > 0 ? r.status : 0, r.status > 0 ? r.latency_ms : 0,
+                             r.error});
   }
-  w.end_object();
-  // Anonymous: the monitor's reply (the edge's JSON) is of no use here.
   if (st.opts.service)
-    caf::anon_send(st.opts.monitor, atom::service_v, st.opts.site, next, w.take());
+    caf::anon_send(st.opts.monitor, atom::service_v, st.opts.site, std::move(report));
   else
-    caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, next, w.take());
+    caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, std::move(report));
 }
 
 /// One check's result: counted once, and only for the current round.

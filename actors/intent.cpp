@@ -209,6 +209,40 @@ void start_call(self_ptr self, const std::string& key) {
           [done](caf::error& err) { done(std::move(err)); });
 }
 
+/// A batch in progress: its requests go to this actor's own mailbox, at
+/// most `batch_window` at once, so they interleave with everyone else's.
+struct batch_run {
+  std::vector<intent_request> requests;
+  std::vector<intent_outcome> outcomes;
+  size_t next = 0;
+  size_t open = 0;
+  caf::typed_response_promise<std::vector<intent_outcome>> promise;
+};
+
+void pump_batch(self_ptr self, const std::shared_ptr<batch_run>& run) {
+  auto me = caf::actor_cast<intent_actor>(self);
+  while (run->open < intent_batch_window && run->next < run->requests.size()) {
+    auto i = run->next++;
+    ++run->open;
+    auto done = [self, run, i](intent_outcome outcome) {
+      run->outcomes[i] = std::move(outcome);
+      --run->open;
+      pump_batch(self, run);
+    };
+    self->request(me, std::chrono::seconds(intent_item_timeout_s), atom::process_v,
+                  std::move(run->requests[i]))
+        .then(
+            [done](intent_response& res) {
+              done({std::move(res), {}});
+            },
+            [done](caf::error& err) {
+              done({{}, std::move(err)});
+            });
+  }
+  if (run->open == 0 && run->next == run->requests.size() && run->promise.pending())
+    run->promise.deliver(std::move(run->outcomes));
+}
+
 void pump(self_ptr self) {
   auto& st = self->state;
   while (st.active_calls < st.opts.llm_concurrency && !st.queued.empty()) {
@@ -265,6 +299,16 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
           st.queued.push_back(key);
           pump(self);
         }
+        return promise;
+      },
+      [self](atom::process, std::vector<intent_request>& requests)
+          -> caf::result<std::vector<intent_outcome>> {
+        auto run = std::make_shared<batch_run>();
+        run->outcomes.resize(requests.size());
+        run->requests = std::move(requests);
+        run->promise = self->make_response_promise<std::vector<intent_outcome>>();
+        auto promise = run->promise;
+        pump_batch(self, run);
         return promise;
       },
       [self](atom::stats) -> caf::result<intent_stats> {

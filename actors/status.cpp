@@ -1,7 +1,5 @@
 #include "actors/status.hpp"
 
-#include "common/json.hpp"
-
 #include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -22,20 +20,17 @@ status_actor::behavior_type status(status_actor::stateful_pointer<status_state> 
         report.status = "healthy";
         std::chrono::duration<double> up = self->clock().now() - st.started;
         report.uptime_s = up.count();
-        json::writer w;
-        w.begin_object();
-        for (auto& [key, value] : st.fields) {
-          if (key == "status" && value.size() > 2 && value.front() == '"')
-            report.status = value.substr(1, value.size() - 2);
+        for (auto& [key, field] : st.fields) {
+          if (key == "status" && field.kind == health_field::text_kind)
+            report.status = field.text;
           else
-            w.key(key).raw(value);
+            report.details.push_back(field);
         }
-        w.end_object();
-        report.details_json = w.take();
         return report;
       },
-      [self](atom::put, std::string& key, std::string& json_value) {
-        self->state.fields[std::move(key)] = std::move(json_value);
+      [self](atom::put, health_field& field) {
+        auto key = field.key;
+        self->state.fields[std::move(key)] = std::move(field);
       },
   };
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/actors.hpp"
+#include "protocol/messages.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -20,9 +21,9 @@ struct status_state {
   std::string service;
   /// When the actor started, on the actor clock (virtual under tests).
   caf::actor_clock::time_point started;
-  /// Service fields: key -> JSON value text. The key "status" overrides the
-  /// reported status when set to a JSON string.
-  std::map<std::string, std::string> fields;
+  /// Service fields by key. A text field "status" overrides the reported
+  /// status.
+  std::map<std::string, health_field> fields;
 };
 
 /// Spawn with sys.spawn(status, "intent").

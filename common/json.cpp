@@ -216,22 +216,3 @@ std::string writer::take() {
 }
 
 } // namespace o2hub::json
-
-namespace o2hub {
-
-std::string merge_json_objects(std::string_view a, std::string_view b) {
-  auto inner = [](std::string_view x) {
-    return x.size() > 2 ? x.substr(1, x.size() - 2) : std::string_view{};
-  };
-  auto ia = inner(a);
-  auto ib = inner(b);
-  std::string out = "{";
-  out += ia;
-  if (!ia.empty() && !ib.empty())
-    out += ',';
-  out += ib;
-  out += '}';
-  return out;
-}
-
-} // namespace o2hub

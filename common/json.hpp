@@ -71,10 +71,3 @@ private:
 };
 
 } // namespace o2hub::json
-
-namespace o2hub {
-
-/// Two JSON objects' members in one object ("{}" parts are skipped).
-std::string merge_json_objects(std::string_view a, std::string_view b);
-
-} // namespace o2hub

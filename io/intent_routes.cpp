@@ -14,7 +14,6 @@
 
 #include <boost/beast/http/field.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -27,7 +26,7 @@ namespace bh = boost::beast::http;
 using namespace std::chrono_literals;
 
 /// How long one understanding may take (the LLM has its own timeout).
-constexpr auto process_timeout = std::chrono::seconds(120);
+constexpr auto process_timeout = std::chrono::seconds(intent_item_timeout_s);
 
 std::vector<std::string> site_names(const config& cfg) {
   std::vector<std::string> out;
@@ -36,10 +35,9 @@ std::vector<std::string> site_names(const config& cfg) {
   return out;
 }
 
-std::string stats_members(const intent_stats& s) {
-  json::writer w;
-  w.begin_object()
-      .kv("llm", s.llm)
+/// The intent service's fields of GET /health.
+void write_stats_members(json::writer& w, const intent_stats& s) {
+  w.kv("llm", s.llm)
       .kv("cache_size", s.cache_size)
       .key("counts")
       .begin_object()
@@ -48,9 +46,7 @@ std::string stats_members(const intent_stats& s) {
       .kv("llm", s.answered_by_llm)
       .kv("fallbacks", s.fallbacks)
       .kv("cache_hits", s.cache_hits)
-      .end_object()
       .end_object();
-  return w.take();
 }
 
 std::string stats_prometheus(const intent_stats& s) {
@@ -83,21 +79,6 @@ std::string stats_prometheus(const intent_stats& s) {
 
 // -- batch -------------------------------------------------------------------
 
-struct batch_run {
-  std::vector<wire::batch_item> items;
-  std::vector<std::string> results;
-  size_t next = 0;
-  size_t in_flight = 0;
-  size_t done = 0;
-  size_t ok = 0;
-  intent_actor intent;
-  std::shared_ptr<http::request> proto;
-  http::responder respond;
-};
-
-/// At most this many requests of one batch are processed at once.
-constexpr size_t batch_window = 8;
-
 std::string failed_item(const std::string& code, const std::string& message,
                         const std::string& raw) {
   json::writer w;
@@ -114,52 +95,39 @@ std::string failed_item(const std::string& code, const std::string& message,
   return w.take();
 }
 
-void finish_batch(const std::shared_ptr<batch_run>& run) {
-  json::writer w;
-  w.begin_object()
-      .kv("total", run->items.size())
-      .kv("successful", run->ok)
-      .kv("failed", run->items.size() - run->ok)
-      .key("results")
-      .begin_array();
-  for (const auto& r : run->results)
-    w.raw(r);
-  w.end_array().end_object();
-  run->respond(http::make_json(*run->proto, http::status::ok, w.take()));
-}
-
-void pump_batch(caf::event_based_actor* self, const std::shared_ptr<batch_run>& run) {
-  while (run->in_flight < batch_window && run->next < run->items.size()) {
-    auto i = run->next++;
-    auto& item = run->items[i];
+/// The batch answer: every item's result in the order sent; `outcomes` holds
+/// one entry per item that was readable, in order.
+std::string batch_json(const std::vector<wire::batch_item>& items,
+                       const std::vector<intent_outcome>& outcomes) {
+  std::vector<std::string> results;
+  size_t ok = 0;
+  size_t next = 0;
+  for (const auto& item : items) {
     if (!item.parsed.ok()) {
-      run->results[i] =
-          failed_item(item.parsed.error.code, item.parsed.error.message, item.raw_json);
-      ++run->done;
+      results.push_back(
+          failed_item(item.parsed.error.code, item.parsed.error.message, item.raw_json));
       continue;
     }
-    ++run->in_flight;
-    self->request(run->intent, process_timeout, atom::process_v, item.parsed.request)
-        .then(
-            [self, run, i](const intent_response& res) {
-              run->results[i] = wire::intent_envelope(res);
-              ++run->ok;
-              --run->in_flight;
-              ++run->done;
-              pump_batch(self, run);
-            },
-            [self, run, i](const caf::error& err) {
-              run->results[i] = failed_item(http_answer_of(err).code, error_detail(err),
-                                            run->items[i].raw_json);
-              --run->in_flight;
-              ++run->done;
-              pump_batch(self, run);
-            });
+    const auto& out = outcomes.at(next++);
+    if (out.error) {
+      results.push_back(failed_item(http_answer_of(out.error).code,
+                                    error_detail(out.error), item.raw_json));
+    } else {
+      results.push_back(wire::intent_envelope(out.response));
+      ++ok;
+    }
   }
-  if (run->done == run->items.size() && run->in_flight == 0 && run->proto) {
-    finish_batch(run);
-    run->proto.reset(); // answered
-  }
+  json::writer w;
+  w.begin_object()
+      .kv("total", items.size())
+      .kv("successful", ok)
+      .kv("failed", items.size() - ok)
+      .key("results")
+      .begin_array();
+  for (const auto& r : results)
+    w.raw(r);
+  w.end_array().end_object();
+  return w.take();
 }
 
 } // namespace
@@ -175,27 +143,26 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
          metrics = ctx.metrics](const http::request& req, const http::request_context&,
                                 http::responder respond) {
           auto proto = http::reply_prototype(req);
-          sys.spawn([=](caf::event_based_actor* self) {
-            auto fail = [proto, respond](const caf::error& err) {
-              respond(http::make_error(*proto, http::status::service_unavailable,
-                                       "unavailable", render(err)));
-            };
-            self->request(status, 2s, atom::health_v)
-                .then(
-                    [=](health_report report) {
-                      self->request(intent, 2s, atom::stats_v)
-                          .then(
-                              [=](const intent_stats& stats) mutable {
-                                report.requests_total = metrics->total();
-                                report.details_json = merge_json_objects(
-                                    report.details_json, stats_members(stats));
-                                respond(http::make_json(*proto, http::status::ok,
-                                                        wire::health_json(report)));
-                              },
-                              fail);
+          auto fail = [proto, respond](const caf::error& err) {
+            respond(http::make_error(*proto, http::status::service_unavailable,
+                                     "unavailable", render(err)));
+          };
+          // The service's report, then the engine's counters.
+          ask(
+              sys, status, 2s,
+              [&sys, intent, metrics, proto, respond, fail](health_report report) {
+                report.requests_total = metrics->total();
+                ask(
+                    sys, intent, 2s,
+                    [report, proto, respond](const intent_stats& stats) {
+                      auto body = wire::health_json(report, [&](json::writer& w) {
+                        write_stats_members(w, stats);
+                      });
+                      respond(http::make_json(*proto, http::status::ok, body));
                     },
-                    fail);
-          });
+                    fail, atom::stats_v);
+              },
+              fail, atom::health_v);
         });
 
   r.add(
@@ -234,13 +201,29 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
           return respond(http::make_error(req,
                                           static_cast<http::status>(parsed.error.status),
                                           parsed.error.code, parsed.error.message));
-        auto run = std::make_shared<batch_run>();
-        run->items = std::move(parsed.items);
-        run->results.resize(run->items.size());
-        run->intent = intent;
-        run->proto = http::reply_prototype(req);
-        run->respond = std::move(respond);
-        sys.spawn([run](caf::event_based_actor* self) { pump_batch(self, run); });
+        auto items =
+            std::make_shared<std::vector<wire::batch_item>>(std::move(parsed.items));
+        std::vector<intent_request> requests;
+        for (auto& item : *items)
+          if (item.parsed.ok())
+            requests.push_back(item.parsed.request);
+        auto proto = http::reply_prototype(req);
+        auto reply = [items, proto,
+                      respond](const std::vector<intent_outcome>& outcomes) {
+          respond(
+              http::make_json(*proto, http::status::ok, batch_json(*items, outcomes)));
+        };
+        if (requests.empty())
+          return reply({});
+        // Every round of the window may take the item timeout.
+        auto rounds = (requests.size() + intent_batch_window - 1) / intent_batch_window;
+        auto timeout = std::chrono::seconds(intent_item_timeout_s * rounds + 10);
+        ask(
+            sys, intent, timeout, reply,
+            [proto, respond](const caf::error& err) {
+              respond(http::from_error(*proto, err));
+            },
+            atom::process_v, std::move(requests));
       },
       http::access::operator_);
 
@@ -250,19 +233,18 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
                                             const http::request_context&,
                                             http::responder respond) {
         auto proto = http::reply_prototype(req);
-        sys.spawn([=](caf::event_based_actor* self) {
-          self->request(intent, 2s, atom::stats_v)
-              .then(
-                  [=](const intent_stats& stats) {
-                    respond(http::make_body(*proto, http::status::ok,
-                                            metrics->render() + stats_prometheus(stats),
-                                            "text/plain; version=0.0.4"));
-                  },
-                  [=](const caf::error& err) {
-                    respond(http::make_error(*proto, http::status::service_unavailable,
-                                             "unavailable", render(err)));
-                  });
-        });
+        ask(
+            sys, intent, 2s,
+            [proto, respond, metrics](const intent_stats& stats) {
+              respond(http::make_body(*proto, http::status::ok,
+                                      metrics->render() + stats_prometheus(stats),
+                                      "text/plain; version=0.0.4"));
+            },
+            [proto, respond](const caf::error& err) {
+              respond(http::make_error(*proto, http::status::service_unavailable,
+                                       "unavailable", render(err)));
+            },
+            atom::stats_v);
       },
       http::access::viewer);
 

@@ -262,67 +262,72 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
           return respond(bad(req, http::status::unprocessable_entity, "invalid_status",
                              "status must be a lower-case word such as healthy, "
                              "degraded or unreachable"));
-        call<std::string>(
+        call<edge_status>(
             sys, monitor, req, respond,
-            [](const http::request& proto, const std::string& edge_json) {
+            [](const http::request& proto, const edge_status& e) {
               json::writer w;
-              w.begin_object()
-                  .kv("status", "updated")
-                  .key("edge_status")
-                  .raw(edge_json)
-                  .end_object();
+              w.begin_object().kv("status", "updated").key("edge_status");
+              wire::write_edge(w, e);
+              w.end_object();
               return http::make_json(proto, http::status::ok, w.take());
             },
             atom::edge_v, edge, status, body.metadata);
       },
       http::access::operator_);
 
-  auto json_reply = [](const http::request& proto, const std::string& text) {
-    return http::make_json(proto, http::status::ok, text);
+  // A GET's reply value as JSON, written by `encode`.
+  auto json_of = [](auto encode) {
+    return [encode](const http::request& proto, const auto& value) {
+      return http::make_json(proto, http::status::ok, encode(value));
+    };
   };
   r.add(verb::get, "/api/v1/metrics",
-        [&sys, monitor, json_reply](const http::request& req,
-                                    const http::request_context&,
-                                    http::responder respond) {
-          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
-                            atom::metrics_v);
+        [&sys, monitor, json_of](const http::request& req, const http::request_context&,
+                                 http::responder respond) {
+          call<monitor_snapshot>(sys, monitor, req, respond, json_of(wire::snapshot_json),
+                                 atom::get_v, atom::metrics_v);
         });
   r.add(verb::get, "/api/v1/pipelines",
-        [&sys, monitor, json_reply, bad](const http::request& req,
-                                         const http::request_context& c,
-                                         http::responder respond) {
+        [&sys, monitor, json_of, bad](const http::request& req,
+                                      const http::request_context& c,
+                                      http::responder respond) {
           bool ok = true;
           auto limit = number_param(c, "limit", 50, 1000, ok);
           auto offset = number_param(c, "offset", 0, UINT32_MAX, ok);
           if (!ok)
             return respond(bad(req, http::status::bad_request, "invalid_query",
                                "limit (0-1000) and offset must be whole numbers"));
-          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
-                            atom::pipelines_v, limit, offset);
+          call<pipeline_page>(sys, monitor, req, respond,
+                              json_of(wire::pipeline_page_json), atom::get_v,
+                              atom::pipelines_v, limit, offset);
         });
   r.add(verb::get, "/api/v1/pipelines/{id}",
-        [&sys, monitor, json_reply](const http::request& req,
-                                    const http::request_context& c,
-                                    http::responder respond) {
-          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
-                            atom::pipeline_v, c.params.at("id"));
+        [&sys, monitor, json_of](const http::request& req, const http::request_context& c,
+                                 http::responder respond) {
+          call<pipeline>(sys, monitor, req, respond, json_of(wire::pipeline_json),
+                         atom::get_v, atom::pipeline_v, c.params.at("id"));
         });
   r.add(verb::get, "/api/v1/edges",
-        [&sys, monitor, json_reply](const http::request& req,
-                                    const http::request_context&,
-                                    http::responder respond) {
-          call<std::string>(sys, monitor, req, respond, json_reply, atom::get_v,
-                            atom::edges_v);
+        [&sys, monitor, json_of](const http::request& req, const http::request_context&,
+                                 http::responder respond) {
+          call<std::vector<edge_status>>(sys, monitor, req, respond,
+                                         json_of([](const std::vector<edge_status>& es) {
+                                           json::writer w;
+                                           wire::write_edges(w, es);
+                                           return w.take();
+                                         }),
+                                         atom::get_v, atom::edges_v);
         });
   r.add(
       verb::get, "/metrics",
       [&sys, monitor, metrics = ctx.metrics](const http::request& req,
                                              const http::request_context&,
                                              http::responder respond) {
-        call<std::string>(
+        call<monitor_counters>(
             sys, monitor, req, respond,
-            [metrics](const http::request& proto, const std::string& text) {
-              return http::make_body(proto, http::status::ok, metrics->render() + text,
+            [metrics](const http::request& proto, const monitor_counters& c) {
+              return http::make_body(proto, http::status::ok,
+                                     metrics->render() + wire::prometheus_text(c),
                                      "text/plain; version=0.0.4");
             },
             atom::get_v, atom::prometheus_v);

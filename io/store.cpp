@@ -1,5 +1,6 @@
 #include "io/store.hpp"
 
+#include "common/log.hpp"
 #include "protocol/error.hpp"
 #include "protocol/monitor_json.hpp"
 
@@ -143,12 +144,24 @@ caf::expected<std::unique_ptr<pipeline_store>> open_sqlite_store(const std::stri
     auto text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     if (auto p = wire::read_pipeline(text ? text : ""))
       loaded.pipelines.push_back(std::move(*p));
+    else
+      log::warn("stored pipeline unreadable, skipped", {{"error", render(p.error())}});
   }
   sqlite3_finalize(st);
   sqlite3_prepare_v2(db, "SELECT name, json FROM edges", -1, &st, nullptr);
-  while (sqlite3_step(st) == SQLITE_ROW)
-    loaded.edges[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] =
-        reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    auto name = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    auto text = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    auto e = wire::read_edge(text ? text : "");
+    if (!e || !name) {
+      log::warn(
+          "stored edge status unreadable, skipped",
+          {{"edge", name ? name : ""}, {"error", e ? "no name" : render(e.error())}});
+      continue;
+    }
+    e->name = name;
+    loaded.edges.push_back(std::move(*e));
+  }
   sqlite3_finalize(st);
   sqlite3_prepare_v2(db, "SELECT total, successful, failed FROM counters WHERE id = 1",
                      -1, &st, nullptr);
@@ -187,9 +200,8 @@ monitor_store(monitor_store_actor::stateful_pointer<monitor_store_state> self,
           return err;
         return atom::ok_v;
       },
-      [self](atom::put, atom::edge, const std::string& name,
-             const std::string& json) -> caf::result<atom::ok> {
-        if (auto err = self->state.store->save_edge(name, json))
+      [self](atom::put, const edge_status& e) -> caf::result<atom::ok> {
+        if (auto err = self->state.store->save_edge(e.name, wire::edge_json(e)))
           return err;
         return atom::ok_v;
       },

@@ -1,20 +1,19 @@
 #include "io/webhook_routes.hpp"
 
 #include "common/json.hpp"
-#include "common/log.hpp"
+#include "io/ask.hpp"
 #include "io/http_error.hpp"
 #include "protocol/error.hpp"
 
-#include <caf/event_based_actor.hpp>
 #include <simdjson.h>
 
 #include <chrono>
 
 namespace o2hub {
 
-std::vector<alert_target> read_alerts(std::string_view body, bool always,
-                                      std::string& error, size_t& ignored) {
-  std::vector<alert_target> out;
+std::vector<rollback_target> read_alerts(std::string_view body, bool always,
+                                         std::string& error, size_t& ignored) {
+  std::vector<rollback_target> out;
   simdjson::dom::parser p;
   simdjson::dom::element root;
   simdjson::dom::array alerts;
@@ -40,7 +39,7 @@ std::vector<alert_target> read_alerts(std::string_view body, bool always,
       ++ignored;
       continue;
     }
-    alert_target t;
+    rollback_target t;
     t.intent_id = str(labels, "intent_id");
     t.site = str(labels, "site");
     if (t.site.empty())
@@ -87,41 +86,27 @@ void add_webhook_routes(http::router& r, const service_context& ctx,
                                             "no pipelines run in this process"));
           auto proto = http::reply_prototype(req);
           auto received = targets.size() + ignored;
-          sys.spawn([=](caf::event_based_actor* self) {
-            auto results = std::make_shared<std::vector<std::string>>();
-            auto left = std::make_shared<size_t>(targets.size());
-            auto reply = [=] {
-              json::writer w;
-              w.begin_object()
-                  .kv("received", received)
-                  .kv("ignored", ignored)
-                  .key("rolled_back")
-                  .begin_array();
-              for (auto& r : *results)
-                w.value(r);
-              w.end_array().end_object();
-              respond(http::make_json(*proto, http::status::ok, w.take()));
-            };
-            if (targets.empty())
-              return reply();
-            for (auto& t : targets) {
-              log::info(
-                  "alert received",
-                  {{"intent_id", t.intent_id}, {"site", t.site}, {"reason", t.reason}});
-              self->request(pipelines, std::chrono::seconds(10), atom::rollback_v,
-                            t.intent_id, t.site, t.reason)
-                  .then(
-                      [=](const std::vector<std::string>& ids) {
-                        results->insert(results->end(), ids.begin(), ids.end());
-                        if (--*left == 0)
-                          reply();
-                      },
-                      [=](const caf::error&) {
-                        if (--*left == 0)
-                          reply();
-                      });
-            }
-          });
+          auto reply = [proto, respond, received,
+                        ignored](const std::vector<std::string>& rolled_back) {
+            json::writer w;
+            w.begin_object()
+                .kv("received", received)
+                .kv("ignored", ignored)
+                .key("rolled_back")
+                .begin_array();
+            for (auto& id : rolled_back)
+              w.value(id);
+            w.end_array().end_object();
+            respond(http::make_json(*proto, http::status::ok, w.take()));
+          };
+          if (targets.empty())
+            return reply({});
+          ask(
+              sys, pipelines, std::chrono::seconds(10), reply,
+              [proto, respond](const caf::error& err) {
+                respond(http::from_error(*proto, err));
+              },
+              atom::rollback_v, std::move(targets));
         },
         http::access::operator_);
   }

@@ -13,18 +13,11 @@
 
 namespace o2hub {
 
-/// One firing alert that asks for a rollback.
-struct alert_target {
-  std::string intent_id;
-  std::string site;
-  std::string reason;
-};
-
 /// Reads an Alertmanager webhook body. `always` false (/webhook/alert):
 /// alerts with severity warning or info are left alone. Sets `error` when
 /// the body is not a webhook payload; `ignored` counts skipped alerts.
-std::vector<alert_target> read_alerts(std::string_view body, bool always,
-                                      std::string& error, size_t& ignored);
+std::vector<rollback_target> read_alerts(std::string_view body, bool always,
+                                         std::string& error, size_t& ignored);
 
 void add_webhook_routes(http::router& r, const service_context& ctx,
                         pipeline_manager_actor pipelines);

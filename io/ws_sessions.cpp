@@ -86,8 +86,8 @@ std::shared_ptr<ws_endpoint> make_session_endpoint(caf::actor_system& sys,
 
 std::function<void(long)> client_counter(status_actor status) {
   return [status](long n) {
-    caf::anon_send(status, atom::put_v, std::string{"websocket_clients"},
-                   std::to_string(n));
+    caf::anon_send(status, atom::put_v,
+                   health_field::of("websocket_clients", static_cast<int64_t>(n)));
   };
 }
 

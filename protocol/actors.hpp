@@ -6,6 +6,7 @@
 #include "protocol/intent.hpp"
 #include "protocol/io_messages.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/monitor_values.hpp"
 #include "protocol/pipeline.hpp"
 #include "protocol/pipeline_run.hpp"
 
@@ -36,8 +37,9 @@ namespace o2hub {
 using status_actor = caf::typed_actor<
     // Returns the service's health report.
     caf::replies_to<atom::health>::with<health_report>,
-    // Sets a service field shown in the health report: key, JSON value text.
-    caf::reacts_to<atom::put, std::string, std::string>>;
+    // Sets a service field shown in the health report; a text field
+    // "status" sets the reported status instead.
+    caf::reacts_to<atom::put, health_field>>;
 
 /// One LLM call (a CLI run or an HTTP request), as a detached actor that
 /// blocks in I/O; it answers once and is then told to exit.
@@ -57,33 +59,39 @@ using llm_spawner =
 using intent_actor = caf::typed_actor<
     // Understands one request (sites already validated by the caller).
     caf::replies_to<atom::process, intent_request>::with<intent_response>,
+    // Understands a batch, a few requests at a time, each as if it came
+    // alone; one outcome per request, in order.
+    caf::replies_to<atom::process,
+                    std::vector<intent_request>>::with<std::vector<intent_outcome>>,
     // Returns counters and the LLM's state.
     caf::replies_to<atom::stats>::with<intent_stats>>;
 
 /// The realtime monitor: pipelines keyed by intent id, metrics, edge status;
-/// the hub that fans events out to WebSocket clients. Replies are the JSON
-/// of the monitor's REST answers (the monitor owns that view).
+/// the hub that fans events out to WebSocket clients. Replies are values;
+/// protocol/monitor_json.hpp writes them as the REST answers' JSON.
 using monitor_actor = caf::typed_actor<
     // Starts a pipeline: intent id, intent text; conflict if it is running.
     caf::replies_to<atom::start, std::string, std::string>::with<pipeline>,
     // Moves a pipeline to a stage: intent id ("" = the latest running),
-    // stage string, metadata JSON object.
+    // stage string, metadata JSON object (validated by the caller).
     caf::replies_to<atom::update, std::string, std::string, std::string>::with<pipeline>,
-    // Sets an edge's status: edge name (any spelling), status, metadata JSON;
-    // returns the edge's status JSON.
-    caf::replies_to<atom::edge, std::string, std::string, std::string>::with<std::string>,
-    // GET /api/v1/metrics: {metrics, edge_status, services}.
-    caf::replies_to<atom::get, atom::metrics>::with<std::string>,
+    // Sets an edge's status by hand: edge name (any spelling), status,
+    // metadata JSON object ("" = keep the checks); returns the edge's status.
+    caf::replies_to<atom::edge, std::string, std::string, std::string>::with<edge_status>,
+    // A probe's report for an edge: edge name, the report.
+    caf::reacts_to<atom::edge, std::string, probe_report>,
+    // GET /api/v1/metrics: figures, edges, services.
+    caf::replies_to<atom::get, atom::metrics>::with<monitor_snapshot>,
     // GET /api/v1/pipelines: newest first, limit, offset.
-    caf::replies_to<atom::get, atom::pipelines, uint64_t, uint64_t>::with<std::string>,
+    caf::replies_to<atom::get, atom::pipelines, uint64_t, uint64_t>::with<pipeline_page>,
     // GET /api/v1/pipelines/{id}.
-    caf::replies_to<atom::get, atom::pipeline, std::string>::with<std::string>,
-    // GET /api/v1/edges.
-    caf::replies_to<atom::get, atom::edges>::with<std::string>,
-    // GET /metrics: pipelines by result, durations, edges up, clients.
-    caf::replies_to<atom::get, atom::prometheus>::with<std::string>,
-    // A service's status from its prober: name, status, checks JSON.
-    caf::reacts_to<atom::service, std::string, std::string, std::string>,
+    caf::replies_to<atom::get, atom::pipeline, std::string>::with<pipeline>,
+    // GET /api/v1/edges: by name.
+    caf::replies_to<atom::get, atom::edges>::with<std::vector<edge_status>>,
+    // GET /metrics: pipelines by result, durations, edges, clients.
+    caf::replies_to<atom::get, atom::prometheus>::with<monitor_counters>,
+    // A service's status from its prober: service name, the report.
+    caf::reacts_to<atom::service, std::string, probe_report>,
     // Broadcasts the metrics when they changed (the actor's own timer).
     caf::reacts_to<atom::tick>,
     // A new WebSocket client: gets initial_state, then every event.
@@ -146,8 +154,8 @@ using monitor_store_actor = caf::typed_actor<
     // successful, failed, the new duration in s (-1: none).
     caf::replies_to<atom::put, pipeline, uint64_t, uint64_t, uint64_t,
                     double>::with<atom::ok>,
-    // Writes an edge's status: edge name, the edge's JSON.
-    caf::replies_to<atom::put, atom::edge, std::string, std::string>::with<atom::ok>>;
+    // Writes an edge's status.
+    caf::replies_to<atom::put, edge_status>::with<atom::ok>>;
 
 /// The terminal bridge: owns the view of the shared tmux session and its
 /// viewers. The tmux link (io/tmux.hpp) reports to it; WebSocket sessions
@@ -203,10 +211,10 @@ using pipeline_actor = caf::typed_actor<
 using pipeline_manager_actor = caf::typed_actor<
     // A new intent and its sentence; returns the started pipeline.
     caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
-    // Rolls back deployed intents: intent id and/or site ("" = any), reason;
-    // returns the ids of the intents rolled back.
-    caf::replies_to<atom::rollback, std::string, std::string,
-                    std::string>::with<std::vector<std::string>>,
+    // Rolls back the deployed intents each target names (an alert batch);
+    // returns the ids of the intents rolled back, per target in order.
+    caf::replies_to<atom::rollback,
+                    std::vector<rollback_target>>::with<std::vector<std::string>>,
     // A pipeline finished: its final run record.
     caf::reacts_to<atom::done, pipeline_run>>;
 

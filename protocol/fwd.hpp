@@ -10,16 +10,27 @@ namespace o2hub {
 struct fetch_request;
 struct fetch_result;
 struct git_change;
+struct health_field;
 struct health_report;
+struct check_outcome;
+struct probe_report;
+struct edge_status;
+struct service_status;
+struct monitor_figures;
+struct monitor_snapshot;
+struct pipeline_page;
+struct monitor_counters;
 struct record_list;
 struct intent;
 struct intent_metadata;
 struct intent_request;
 struct intent_response;
 struct intent_stats;
+struct intent_outcome;
 struct pipeline;
 struct pipeline_run;
 struct pipeline_ref;
+struct rollback_target;
 struct stage_entry;
 
 } // namespace o2hub
@@ -42,6 +53,21 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::record_list))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_run))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_ref))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::health_field))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::check_outcome))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::probe_report))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_status))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::service_status))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::monitor_figures))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::monitor_snapshot))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::pipeline_page))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::monitor_counters))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::edge_status>))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::rollback_target))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::rollback_target>))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_outcome))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_request>))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_outcome>))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")

@@ -4,6 +4,7 @@
 
 #include "protocol/fwd.hpp"
 
+#include <caf/error.hpp>
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
@@ -152,6 +153,27 @@ struct intent_response {
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, intent_response& x) {
     return f(caf::meta::type_name("o2hub.intent_response"), x.value, x.metadata);
+  }
+};
+
+/// A batch's requests are understood at most this many at a time...
+constexpr size_t intent_batch_window = 8;
+/// ...and each within this many seconds (an LLM call may take long).
+constexpr int intent_item_timeout_s = 120;
+
+/// One request's outcome in a batch: its answer, or why there is none.
+struct intent_outcome {
+  intent_response response;
+  /// Set when the request failed (then `response` is empty).
+  caf::error error;
+
+  friend bool operator==(const intent_outcome& x, const intent_outcome& y) {
+    return x.response == y.response && x.error == y.error;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, intent_outcome& x) {
+    return f(caf::meta::type_name("o2hub.intent_outcome"), x.response, x.error);
   }
 };
 

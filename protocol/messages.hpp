@@ -8,8 +8,41 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace o2hub {
+
+/// One service-specific field of GET /health ("session_active": true).
+struct health_field {
+  enum kinds : uint8_t { text_kind, number_kind, flag_kind };
+
+  std::string key;
+  uint8_t kind = text_kind;
+  std::string text;
+  int64_t number = 0;
+  bool flag = false;
+
+  static health_field of(std::string key, std::string text) {
+    return {std::move(key), text_kind, std::move(text), 0, false};
+  }
+  static health_field of(std::string key, int64_t number) {
+    return {std::move(key), number_kind, {}, number, false};
+  }
+  static health_field of(std::string key, bool flag) {
+    return {std::move(key), flag_kind, {}, 0, flag};
+  }
+
+  friend bool operator==(const health_field& x, const health_field& y) {
+    return x.key == y.key && x.kind == y.kind && x.text == y.text && x.number == y.number
+           && x.flag == y.flag;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, health_field& x) {
+    return f(caf::meta::type_name("o2hub.health_field"), x.key, x.kind, x.text, x.number,
+             x.flag);
+  }
+};
 
 /// A service's health, as GET /health shows it.
 struct health_report {
@@ -23,19 +56,19 @@ struct health_report {
   double uptime_s = 0;
   /// HTTP requests the service handled.
   uint64_t requests_total = 0;
-  /// Service-specific fields: a JSON object written by json::writer ("{}" if none).
-  std::string details_json = "{}";
+  /// Service-specific fields, in key order.
+  std::vector<health_field> details;
 
   friend bool operator==(const health_report& x, const health_report& y) {
     return x.service == y.service && x.version == y.version && x.status == y.status
            && x.uptime_s == y.uptime_s && x.requests_total == y.requests_total
-           && x.details_json == y.details_json;
+           && x.details == y.details;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, health_report& x) {
     return f(caf::meta::type_name("o2hub.health_report"), x.service, x.version, x.status,
-             x.uptime_s, x.requests_total, x.details_json);
+             x.uptime_s, x.requests_total, x.details);
   }
 };
 

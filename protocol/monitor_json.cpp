@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 namespace o2hub::wire {
 
 void write_pipeline(json::writer& w, const pipeline& p) {
@@ -79,6 +81,201 @@ caf::expected<pipeline> read_pipeline(std::string_view json_text) {
   if (p.intent_id.empty())
     return caf::error{ec::parse_error, "stored pipeline has no intent_id"};
   return p;
+}
+
+void write_edge(json::writer& w, const edge_status& e) {
+  w.begin_object().kv("status", e.status);
+  if (e.last_sync.empty())
+    w.kv("last_sync", nullptr);
+  else
+    w.kv("last_sync", e.last_sync);
+  w.kv("deployments", e.deployments);
+  if (e.latency_ms < 0)
+    w.kv("latency_ms", nullptr);
+  else
+    w.kv("latency_ms", e.latency_ms);
+  w.key("checks").raw(e.checks_json).kv("edge", e.name).end_object();
+}
+
+std::string edge_json(const edge_status& e) {
+  json::writer w;
+  write_edge(w, e);
+  return w.take();
+}
+
+void write_edges(json::writer& w, const std::vector<edge_status>& edges) {
+  w.begin_object();
+  for (const auto& e : edges) {
+    w.key(e.name);
+    write_edge(w, e);
+  }
+  w.end_object();
+}
+
+void write_metrics(json::writer& w, const monitor_figures& m) {
+  w.begin_object()
+      .kv("total_intents", m.total)
+      .kv("successful_intents", m.successful)
+      .kv("failed_intents", m.failed)
+      .kv("avg_processing_time", m.avg_processing_time)
+      .kv("current_stage", m.current_stage);
+  if (m.last_update.empty())
+    w.kv("last_update", nullptr);
+  else
+    w.kv("last_update", m.last_update);
+  w.kv("active_pipelines", m.active)
+      .kv("success_rate", m.success_rate)
+      .kv("p50_processing_time", m.p50_processing_time)
+      .kv("p95_processing_time", m.p95_processing_time)
+      .end_object();
+}
+
+std::string metrics_json(const monitor_figures& m) {
+  json::writer w;
+  write_metrics(w, m);
+  return w.take();
+}
+
+void write_services(json::writer& w, const std::vector<service_status>& services) {
+  w.begin_object();
+  for (const auto& s : services) {
+    w.key(s.name).begin_object().kv("url", s.url).kv("status", s.status);
+    if (!s.last_check.empty())
+      w.kv("last_check", s.last_check);
+    if (s.latency_ms >= 0)
+      w.kv("latency_ms", s.latency_ms);
+    w.end_object();
+  }
+  w.end_object();
+}
+
+std::string snapshot_json(const monitor_snapshot& s) {
+  json::writer w;
+  w.begin_object().key("metrics");
+  write_metrics(w, s.metrics);
+  w.key("edge_status");
+  write_edges(w, s.edges);
+  w.key("services");
+  write_services(w, s.services);
+  w.end_object();
+  return w.take();
+}
+
+std::string pipeline_page_json(const pipeline_page& page) {
+  json::writer w;
+  w.begin_object()
+      .kv("total", page.total)
+      .kv("limit", page.limit)
+      .kv("offset", page.offset)
+      .key("pipelines")
+      .begin_array();
+  for (const auto& p : page.pipelines)
+    write_pipeline(w, p);
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string prometheus_text(const monitor_counters& c) {
+  std::string out;
+  out += "# HELP o2hub_pipelines_total Pipelines by result.\n"
+         "# TYPE o2hub_pipelines_total counter\n";
+  out += "o2hub_pipelines_total{result=\"started\"} " + std::to_string(c.started) + "\n";
+  out +=
+      "o2hub_pipelines_total{result=\"completed\"} " + std::to_string(c.completed) + "\n";
+  out += "o2hub_pipelines_total{result=\"failed\"} " + std::to_string(c.failed) + "\n";
+  out += "# HELP o2hub_pipelines_active Pipelines running now.\n"
+         "# TYPE o2hub_pipelines_active gauge\no2hub_pipelines_active "
+         + std::to_string(c.active) + "\n";
+  static constexpr double bounds[] = {1, 5, 10, 30, 60, 120, 300, 600, 1800};
+  out += "# HELP o2hub_pipeline_duration_seconds Time from start to result.\n"
+         "# TYPE o2hub_pipeline_duration_seconds histogram\n";
+  double sum = 0;
+  for (double d : c.durations)
+    sum += d;
+  for (double b : bounds) {
+    auto n = std::count_if(c.durations.begin(), c.durations.end(),
+                           [b](double d) { return d <= b; });
+    out += "o2hub_pipeline_duration_seconds_bucket{le=\""
+           + std::to_string(static_cast<int>(b)) + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "o2hub_pipeline_duration_seconds_bucket{le=\"+Inf\"} "
+         + std::to_string(c.durations.size()) + "\n";
+  out += "o2hub_pipeline_duration_seconds_sum " + std::to_string(sum) + "\n";
+  out += "o2hub_pipeline_duration_seconds_count " + std::to_string(c.durations.size())
+         + "\n";
+  out += "# HELP o2hub_edge_up 1 when the edge site is healthy or degraded.\n"
+         "# TYPE o2hub_edge_up gauge\n";
+  for (const auto& e : c.edges)
+    out += "o2hub_edge_up{edge=\"" + e.name + "\",status=\"" + e.status + "\"} "
+           + (e.status == "healthy" || e.status == "degraded" ? "1" : "0") + "\n";
+  out += "# HELP o2hub_edge_probe_latency_ms Mean latency of the last probe.\n"
+         "# TYPE o2hub_edge_probe_latency_ms gauge\n";
+  for (const auto& e : c.edges)
+    if (e.latency_ms >= 0)
+      out += "o2hub_edge_probe_latency_ms{edge=\"" + e.name + "\"} "
+             + std::to_string(e.latency_ms) + "\n";
+  out += "# HELP o2hub_monitor_websocket_clients Dashboard clients.\n"
+         "# TYPE o2hub_monitor_websocket_clients gauge\n"
+         "o2hub_monitor_websocket_clients "
+         + std::to_string(c.clients) + "\n";
+  return out;
+}
+
+std::string probe_checks_json(const probe_report& r) {
+  json::writer w;
+  w.begin_object();
+  if (r.latency_ms >= 0)
+    w.kv("latency_ms", r.latency_ms);
+  for (const auto& c : r.checks) {
+    w.key(c.name).begin_object().kv("state", c.state);
+    if (c.http > 0)
+      w.kv("http", c.http).kv("latency_ms", c.latency_ms);
+    if (!c.error.empty())
+      w.kv("error", c.error);
+    w.end_object();
+  }
+  w.end_object();
+  return w.take();
+}
+
+void read_edge_figures(std::string_view metadata, edge_status& e) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(metadata.data(), metadata.size()).get(doc))
+    return;
+  int64_t deployments = 0;
+  double latency = 0;
+  if (!doc["deployments"].get(deployments))
+    e.deployments = deployments;
+  if (!doc["latency_ms"].get(latency))
+    e.latency_ms = latency;
+}
+
+/// Reads what edge_json() wrote (for restoring from the store); the name is
+/// the caller's.
+caf::expected<edge_status> read_edge(std::string_view json_text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json_text.data(), json_text.size()).get(doc))
+    return caf::error{ec::parse_error, "stored edge is not JSON"};
+  edge_status e;
+  std::string_view v;
+  if (!doc["status"].get(v))
+    e.status = std::string{v};
+  if (!doc["last_sync"].get(v))
+    e.last_sync = std::string{v};
+  if (!doc["edge"].get(v))
+    e.name = std::string{v};
+  int64_t n = 0;
+  if (!doc["deployments"].get(n))
+    e.deployments = n;
+  double l = 0;
+  if (!doc["latency_ms"].get(l))
+    e.latency_ms = l;
+  simdjson::dom::element checks;
+  if (!doc["checks"].get(checks))
+    e.checks_json = simdjson::minify(checks);
+  return e;
 }
 
 std::string event_json(std::string_view type, std::string_view data_json) {

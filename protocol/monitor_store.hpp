@@ -2,6 +2,7 @@
 // before the monitor starts; io/store.hpp fills it).
 #pragma once
 
+#include "protocol/monitor_values.hpp"
 #include "protocol/pipeline.hpp"
 
 #include <cstdint>
@@ -15,8 +16,8 @@ namespace o2hub {
 struct stored_state {
   /// Pipelines in start order.
   std::vector<pipeline> pipelines;
-  /// Edge name -> the edge's JSON as the monitor wrote it.
-  std::map<std::string, std::string> edges;
+  /// The last status of every edge the store knows.
+  std::vector<edge_status> edges;
   uint64_t total = 0;
   uint64_t successful = 0;
   uint64_t failed = 0;

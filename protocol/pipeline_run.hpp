@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace o2hub {
 
@@ -47,5 +48,23 @@ std::string to_json(const pipeline_run& r);
 
 /// Reads to_json's output back; false when it is not such a record.
 bool from_json(const std::string& text, pipeline_run& r);
+
+/// What to roll back, and why (an alert): deployed intents with this id
+/// and/or on this site ("" = any).
+struct rollback_target {
+  std::string intent_id;
+  std::string site;
+  std::string reason;
+
+  friend bool operator==(const rollback_target& x, const rollback_target& y) {
+    return x.intent_id == y.intent_id && x.site == y.site && x.reason == y.reason;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, rollback_target& x) {
+    return f(caf::meta::type_name("o2hub.rollback_target"), x.intent_id, x.site,
+             x.reason);
+  }
+};
 
 } // namespace o2hub

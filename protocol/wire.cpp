@@ -8,7 +8,8 @@
 
 namespace o2hub::wire {
 
-std::string health_json(const health_report& report) {
+std::string health_json(const health_report& report,
+                        const std::function<void(json::writer&)>& more) {
   json::writer w;
   w.begin_object()
       .kv("status", report.status)
@@ -17,11 +18,17 @@ std::string health_json(const health_report& report) {
       .kv("uptime_s", report.uptime_s)
       .kv("timestamp", rfc3339_now())
       .kv("requests_total", report.requests_total);
-  // Service fields are a JSON object written by json::writer: splice its
-  // members into this object (raw() places the separating comma).
-  std::string_view details = report.details_json;
-  if (details.size() > 2 && details.front() == '{' && details.back() == '}')
-    w.raw(details.substr(1, details.size() - 2));
+  for (const auto& f : report.details) {
+    w.key(f.key);
+    if (f.kind == health_field::number_kind)
+      w.value(f.number);
+    else if (f.kind == health_field::flag_kind)
+      w.value(f.flag);
+    else
+      w.value(f.text);
+  }
+  if (more)
+    more(w);
   w.end_object();
   return w.take();
 }

@@ -2,6 +2,7 @@
 // errors. Service-specific formats live beside these as their issues add them.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,16 @@ namespace o2hub {
 
 struct health_report;
 
+namespace json {
+class writer;
+} // namespace json
+
 namespace wire {
 
-/// GET /health body: {"status","service","version","uptime_s","timestamp",...}.
-std::string health_json(const health_report& report);
+/// GET /health body: {"status","service","version","uptime_s","timestamp",
+/// "requests_total", the report's fields..., what `more` writes}.
+std::string health_json(const health_report& report,
+                        const std::function<void(json::writer&)>& more = {});
 
 /// {"type":"pong","timestamp":"..."}.
 std::string pong_json();

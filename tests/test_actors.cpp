@@ -29,18 +29,23 @@ BOOST_AUTO_TEST_CASE(reports_health_with_virtual_uptime) {
   BOOST_TEST(report->status == "healthy");
   BOOST_TEST(report->uptime_s >= 90.0);
   BOOST_TEST(report->uptime_s < 91.0);
-  BOOST_TEST(report->details_json == "{}");
+  BOOST_TEST(report->details.empty());
 }
 
 BOOST_AUTO_TEST_CASE(reports_service_fields) {
   auto st = spawn(status, std::string{"intent"});
-  self->send(st, atom::put_v, std::string{"websocket_clients"}, std::string{"2"});
-  self->send(st, atom::put_v, std::string{"status"}, std::string{"\"degraded\""});
+  self->send(st, atom::put_v, health_field::of("websocket_clients", int64_t{2}));
+  self->send(st, atom::put_v, health_field::of("status", std::string{"degraded"}));
+  self->send(st, atom::put_v, health_field::of("session_active", true));
+  self->send(st, atom::put_v, health_field::of("websocket_clients", int64_t{3}));
   run();
   auto report = request<health_report>(st, atom::health_v);
   BOOST_TEST_REQUIRE(static_cast<bool>(report));
   BOOST_TEST(report->status == "degraded");
-  BOOST_TEST(report->details_json == R"({"websocket_clients":2})");
+  // In key order; the last value of a key wins; "status" is not a field.
+  BOOST_TEST_REQUIRE(report->details.size() == 2u);
+  BOOST_TEST((report->details[0] == health_field::of("session_active", true)));
+  BOOST_TEST((report->details[1] == health_field::of("websocket_clients", int64_t{3})));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -137,6 +142,27 @@ BOOST_AUTO_TEST_CASE(cache_off_and_unknown_sites) {
   BOOST_TEST_REQUIRE(!bad);
   BOOST_TEST(bad.error().code() == static_cast<uint8_t>(ec::unknown_site));
   BOOST_TEST(render(bad.error()).find("edge9") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_answers_every_request_in_order) {
+  auto a = spawn(intent_service, intent_opts());
+  std::vector<intent_request> batch{req_of("Deploy URLLC on edge2"),
+                                    req_of("Deploy eMBB on edge9"),
+                                    req_of("Deploy mMTC on edge1")};
+  auto out = request<std::vector<intent_outcome>>(a, atom::process_v, batch);
+  BOOST_TEST_REQUIRE(static_cast<bool>(out), test::error_of(out));
+  BOOST_TEST_REQUIRE(out->size() == 3u);
+  BOOST_TEST(!(*out)[0].error);
+  BOOST_TEST((*out)[0].response.value.intent_type == "URLLC");
+  BOOST_TEST((*out)[1].error.code() == static_cast<uint8_t>(ec::unknown_site));
+  BOOST_TEST((*out)[2].response.value.intent_type == "mMTC");
+  BOOST_TEST((*out)[2].response.value.target_sites == std::vector<std::string>{"edge1"});
+  // Each request counts as one.
+  BOOST_TEST(request<intent_stats>(a, atom::stats_v)->requests == 3u);
+  auto none = request<std::vector<intent_outcome>>(a, atom::process_v,
+                                                   std::vector<intent_request>{});
+  BOOST_TEST_REQUIRE(static_cast<bool>(none));
+  BOOST_TEST(none->empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -295,6 +321,30 @@ BOOST_AUTO_TEST_CASE(at_most_concurrency_calls_run_at_once) {
   BOOST_TEST(replies.size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_keeps_at_most_its_window_open) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->hold = true;
+  auto a = spawn(intent_service, llm_opts(fake, 20));
+  std::vector<intent_request> batch;
+  for (int i = 0; i < 10; ++i)
+    batch.push_back(req_of("Deploy eMBB number " + std::to_string(i)));
+  self->send(a, atom::process_v, batch);
+  run();
+  BOOST_TEST(fake->prompts.size() == intent_batch_window);
+  caf::anon_send(fake->workers[0], caf::ok_atom_v, good_answer);
+  run();
+  BOOST_TEST(fake->prompts.size() == intent_batch_window + 1);
+  for (size_t i = 1; i < 10; ++i) {
+    caf::anon_send(fake->workers[i], caf::ok_atom_v, good_answer);
+    run();
+  }
+  std::vector<intent_outcome> got;
+  self->receive([&](std::vector<intent_outcome>& xs) { got = std::move(xs); });
+  BOOST_TEST_REQUIRE(got.size() == 10u);
+  for (const auto& o : got)
+    BOOST_TEST(o.response.metadata.engine == "llm");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -- every message type survives CAF's binary serializer (BASP uses it) -------
@@ -342,7 +392,9 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   h.status = "degraded";
   h.uptime_s = 12.25;
   h.requests_total = 7;
-  h.details_json = R"({"tmux_session":"claude-intent"})";
+  h.details = {health_field::of("tmux_session", std::string{"claude-intent"}),
+               health_field::of("connected_clients", int64_t{2}),
+               health_field::of("session_active", false)};
   BOOST_TEST((round_trip(sys, h) == h));
   auto x = sample_intent();
   BOOST_TEST((round_trip(sys, x) == x));
@@ -409,7 +461,38 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   m.pipeline = ref;
   BOOST_TEST((round_trip(sys, m) == m));
   BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::pipeline_ref")));
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 14u);
+  // The monitor's values (replies and probe reports).
+  probe_report pr{
+      "degraded",
+      3.5,
+      {{"o2ims", "ok", 200, 3.5, ""}, {"k8s", "down", 0, 0, "connection refused"}}};
+  BOOST_TEST((round_trip(sys, pr) == pr));
+  edge_status es{"edge01", "degraded", "t0", 2, 3.5, R"({"o2ims":{"state":"ok"}})"};
+  BOOST_TEST((round_trip(sys, es) == es));
+  monitor_snapshot snap{{4, 2, 1, 1.5, "completed", "t1", 1, 0.66, 1.25, 2.5},
+                        {es},
+                        {{"intent", "http://127.0.0.1:8002", "healthy", "t1", 1.5}}};
+  BOOST_TEST((round_trip(sys, snap) == snap));
+  pipeline_page page{3, 1, 1, {p}};
+  BOOST_TEST((round_trip(sys, page) == page));
+  monitor_counters mc{4, 2, 1, 1, {1.5, 2.5}, {es}, 7};
+  BOOST_TEST((round_trip(sys, mc) == mc));
+  for (auto name :
+       {"o2hub::health_field", "o2hub::check_outcome", "o2hub::probe_report",
+        "o2hub::edge_status", "o2hub::service_status", "o2hub::monitor_figures",
+        "o2hub::monitor_snapshot", "o2hub::pipeline_page", "o2hub::monitor_counters"})
+    BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
+  rollback_target rt{"intent-1", "edge01", "alert HighLatency"};
+  BOOST_TEST((round_trip(sys, rt) == rt));
+  intent_outcome good{resp, {}};
+  BOOST_TEST((round_trip(sys, good) == good));
+  intent_outcome bad{{}, caf::make_error(ec::unknown_site, "unknown site edg02")};
+  auto back = round_trip(sys, bad);
+  BOOST_TEST((back.error == bad.error));
+  BOOST_TEST(render(back.error).find("edg02") != std::string::npos);
+  for (auto name : {"o2hub::rollback_target", "o2hub::intent_outcome"})
+    BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 29u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {

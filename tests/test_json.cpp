@@ -129,8 +129,12 @@ BOOST_AUTO_TEST_CASE(health_json_splices_service_fields) {
   r.version = "1.2.3";
   r.status = "healthy";
   r.uptime_s = 1.5;
-  r.details_json = R"({"websocket_clients":3,"note":"x"})";
-  auto text = wire::health_json(r);
+  r.details = {health_field::of("websocket_clients", int64_t{3}),
+               health_field::of("note", std::string{"x"}),
+               health_field::of("session_active", true)};
+  auto text = wire::health_json(r, [](json::writer& w) { w.kv("llm", "disabled"); });
+  BOOST_TEST(member(text, "llm") == "disabled");
+  BOOST_TEST(text.find(R"("session_active":true)") != std::string::npos);
   BOOST_TEST(member(text, "service") == "monitor");
   BOOST_TEST(member(text, "note") == "x");
   simdjson::ondemand::parser parser;

@@ -4,6 +4,7 @@
 #include "actors/pipeline/slo.hpp"
 #include "config/config.hpp"
 #include "io/webhook_routes.hpp"
+#include "protocol/edge_answers.hpp"
 #include "protocol/krm.hpp"
 #include "protocol/pipeline_run.hpp"
 #include "support/paths.hpp"

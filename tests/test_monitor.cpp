@@ -4,6 +4,7 @@
 #include "protocol/ws_sink.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/monitor_json.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -50,7 +51,9 @@ struct fixture : test::actor_fixture {
                                  std::string meta = "{}") {
     return request<pipeline>(m, atom::update_v, id, s, meta);
   }
-  std::string metrics() { return *request<std::string>(m, atom::get_v, atom::metrics_v); }
+  std::string metrics() {
+    return *test::to_json(request<monitor_snapshot>(m, atom::get_v, atom::metrics_v));
+  }
 };
 
 uint8_t code(const caf::error& e) {
@@ -70,7 +73,8 @@ BOOST_AUTO_TEST_CASE(every_forward_stage_in_order_then_completed) {
     BOOST_TEST_REQUIRE(static_cast<bool>(p), s << ": " << test::error_of(p));
     BOOST_TEST(p->current_stage == s);
   }
-  auto p = *request<std::string>(m, atom::get_v, atom::pipeline_v, std::string{"a"});
+  auto p = *test::to_json(
+      request<pipeline>(m, atom::get_v, atom::pipeline_v, std::string{"a"}));
   BOOST_TEST(test::json_at(p, {"status"}) == "completed");
   BOOST_TEST(test::json_at(p, {"stages", size_t{10}, "stage"}) == "completed");
   auto mt = metrics();
@@ -146,12 +150,12 @@ BOOST_AUTO_TEST_CASE(unknown_running_and_concurrent_pipelines) {
   update("a", "edge_deploying");
   update("b", "completed");
   BOOST_TEST(update("", "edge_deployed")->intent_id == "a");
-  auto list =
-      *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{10}, uint64_t{0});
+  auto list = *test::to_json(request<pipeline_page>(m, atom::get_v, atom::pipelines_v,
+                                                    uint64_t{10}, uint64_t{0}));
   BOOST_TEST(test::json_at(list, {"pipelines", size_t{0}, "intent_id"}) == "b");
   BOOST_TEST(test::json_at(list, {"pipelines", size_t{1}, "intent_id"}) == "a");
-  auto page =
-      *request<std::string>(m, atom::get_v, atom::pipelines_v, uint64_t{1}, uint64_t{1});
+  auto page = *test::to_json(request<pipeline_page>(m, atom::get_v, atom::pipelines_v,
+                                                    uint64_t{1}, uint64_t{1}));
   BOOST_TEST(test::json_at(page, {"pipelines", size_t{0}, "intent_id"}) == "a");
   // A finished id may start again.
   BOOST_TEST(static_cast<bool>(start("b")));
@@ -166,7 +170,7 @@ BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clie
   slow->full = true;
   start("x");
   update("x", "krm_generating");
-  request<std::string>(m, atom::edge_v, std::string{"Edge-02"}, std::string{"degraded"},
+  request<edge_status>(m, atom::edge_v, std::string{"Edge-02"}, std::string{"degraded"},
                        std::string{R"({"deployments":4})"});
   BOOST_TEST((a->types()
               == std::vector<std::string>{"initial_state", "pipeline_started",
@@ -175,7 +179,7 @@ BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clie
   BOOST_TEST(test::json_at(a->got[3], {"data", "edge"}) == "edge2");
   BOOST_TEST(test::json_at(a->got[3], {"data", "status", "deployments"}) == "4");
   BOOST_TEST(slow->got.size() == 1u); // only initial_state
-  auto unknown = request<std::string>(m, atom::edge_v, std::string{"edge9"},
+  auto unknown = request<edge_status>(m, atom::edge_v, std::string{"edge9"},
                                       std::string{"healthy"}, std::string{"{}"});
   BOOST_TEST(!unknown);
 }
@@ -193,7 +197,8 @@ BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
   BOOST_TEST(test::json_at(a->got[2], {"data", "metrics", "total_intents"}) == "1");
   advance(std::chrono::seconds(5));
   BOOST_TEST(a->got.size() == 3u);
-  auto prom = *request<std::string>(m, atom::get_v, atom::prometheus_v);
+  auto prom = wire::prometheus_text(
+      *request<monitor_counters>(m, atom::get_v, atom::prometheus_v));
   BOOST_TEST(prom.find("o2hub_pipelines_total{result=\"started\"} 1")
              != std::string::npos);
   BOOST_TEST(prom.find("o2hub_edge_up{edge=\"edge1\",status=\"unknown\"} 0")
@@ -230,8 +235,7 @@ mock_store(monitor_store_actor::stateful_pointer<mock_store_state>,
         ++log->pipelines;
         return atom::ok_v;
       },
-      [log](atom::put, atom::edge, const std::string&,
-            const std::string&) -> caf::result<atom::ok> {
+      [log](atom::put, const edge_status&) -> caf::result<atom::ok> {
         if (log->fail)
           return caf::make_error(ec::filesystem_error, "disk full");
         ++log->edges;
@@ -275,16 +279,18 @@ BOOST_FIXTURE_TEST_CASE(a_write_the_store_refuses_is_not_applied, clocked_fixtur
                                    std::string{"krm_generated"}, std::string{"{}"});
   BOOST_TEST_REQUIRE(!refused);
   BOOST_TEST(refused.error().code() == static_cast<uint8_t>(ec::filesystem_error));
-  auto edge = request<std::string>(m, atom::edge_v, std::string{"edge1"},
+  auto edge = request<edge_status>(m, atom::edge_v, std::string{"edge1"},
                                    std::string{"healthy"}, std::string{});
   BOOST_TEST(!edge);
   log->fail = false;
   // Neither change happened: the pipeline still moves from input_received,
   // the edge is still unknown.
-  auto view = request<std::string>(m, atom::get_v, atom::pipeline_v, std::string{"s"});
+  auto view = test::to_json(
+      request<pipeline>(m, atom::get_v, atom::pipeline_v, std::string{"s"}));
   BOOST_TEST_REQUIRE(static_cast<bool>(view));
   BOOST_TEST(test::json_at(*view, {"current_stage"}) == "input_received");
-  auto edges = request<std::string>(m, atom::get_v, atom::edges_v);
+  auto edges =
+      test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
   BOOST_TEST(test::json_at(*edges, {"edge1", "status"}) == "unknown");
   BOOST_TEST(log->pipelines == 1u);
 }

@@ -9,6 +9,7 @@
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
 #include "support/mocks/http.hpp"
+#include "support/monitor_json.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -67,7 +68,7 @@ struct fixture : o2hub::test::actor_fixture {
   }
 
   std::string pipeline_json(const std::string& id) {
-    auto out = request<std::string>(mon, atom::get_v, atom::pipeline_v, id);
+    auto out = test::to_json(request<pipeline>(mon, atom::get_v, atom::pipeline_v, id));
     return out ? *out : render(out.error());
   }
 

@@ -10,6 +10,7 @@
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
 #include "support/mocks/http.hpp"
+#include "support/monitor_json.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -67,7 +68,8 @@ struct fixture : test::actor_fixture {
   }
 
   std::string edge() {
-    auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+    auto e =
+        test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
     return test::json_at(*e, {"edge1", "status"});
   }
 };
@@ -108,7 +110,8 @@ BOOST_AUTO_TEST_CASE(healthy_degraded_and_unreachable_with_hysteresis) {
   BOOST_TEST(edge() == "unreachable");
   round(200, 200, 200);
   BOOST_TEST(edge() == "healthy");
-  auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+  auto e =
+      test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
   BOOST_TEST(test::json_at(*e, {"edge1", "checks", "k8s", "state"}) == "ok");
   BOOST_TEST(test::json_at(*e, {"edge1", "latency_ms"}) == "10");
 }
@@ -155,7 +158,8 @@ BOOST_AUTO_TEST_CASE(a_client_that_never_answers_counts_as_down) {
   // Rounds start at 5, 15 and 25 s and time out at 12, 22 and 32 s.
   BOOST_TEST(elapsed == 32);
   BOOST_TEST(edge() == "unreachable");
-  auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+  auto e =
+      test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
   BOOST_TEST(test::json_at(*e, {"edge1", "checks", "o2ims", "state"}) == "down");
 }
 
@@ -306,7 +310,8 @@ struct real_fixture : test::actor_fixture {
   }
 
   std::string status(const std::string& site) {
-    auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+    auto e =
+        test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
     return test::json_at(*e, {site.c_str(), "status"});
   }
 };
@@ -337,7 +342,8 @@ BOOST_FIXTURE_TEST_CASE(real_servers_up_down_hanging_slow_flapping, real_fixture
   BOOST_TEST(status("edge4") == "degraded"); // the hanging check timed out
   BOOST_TEST(status("edge5") == "healthy");
   BOOST_TEST(status("edge6") == "healthy");
-  auto e = request<std::string>(m, atom::get_v, atom::edges_v);
+  auto e =
+      test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
   BOOST_TEST(test::json_at(*e, {"edge4", "checks", "check0", "state"}) == "down");
   round(ps);
   BOOST_TEST(status("edge3") == "unreachable");

@@ -17,15 +17,6 @@
 
 namespace o2hub {
 
-struct edge_state {
-  std::string status = "unknown";
-  std::string last_sync;
-  int64_t deployments = 0;
-  double latency_ms = -1;
-  /// JSON object of the last checks or metadata.
-  std::string checks_json = "{}";
-};
-
 struct monitor_options {
   /// Canonical names of the configured sites.
   std::vector<std::string> sites;
@@ -50,9 +41,9 @@ struct monitor_state {
   std::map<std::string, pipeline> pipelines;
   /// Intent ids by start order (oldest first).
   std::vector<std::string> order;
-  std::map<std::string, edge_state> edges;
-  /// Service name -> status from its prober ("unknown" until checked).
-  std::map<std::string, edge_state> services;
+  std::map<std::string, edge_status> edges;
+  /// Service name -> status from its prober (only once it reported).
+  std::map<std::string, service_status> services;
   uint64_t total = 0;
   uint64_t successful = 0;
   uint64_t failed = 0;

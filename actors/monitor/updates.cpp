@@ -9,7 +9,6 @@
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
-#include <simdjson.h>
 
 #include <algorithm>
 
@@ -133,7 +132,26 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
   return store_then<pipeline>(self, apply, next, st.total, successful, failed, duration);
 }
 
-caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
+namespace {
+
+/// Stores an edge's new status, then applies and broadcasts it.
+caf::result<edge_status> set_edge(self_ptr self, edge_status e) {
+  auto apply = [self, e] {
+    auto& st = self->state;
+    st.edges[e.name] = e;
+    auto edge_json = wire::edge_json(e);
+    json::writer ev;
+    ev.begin_object().kv("edge", e.name).key("status").raw(edge_json).end_object();
+    broadcast(st, wire::event_json("edge_update", ev.take()));
+    st.last_update = e.last_sync;
+    return e;
+  };
+  return store_then<edge_status>(self, apply, e);
+}
+
+} // namespace
+
+caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata) {
   auto& st = self->state;
   auto name = normalize_site_name(raw_name);
@@ -141,35 +159,30 @@ caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
   if (i == st.edges.end())
     return caf::error{ec::unknown_entity, "unknown edge '" + raw_name + "'"};
   auto e = i->second;
+  e.name = name;
   e.status = status;
   e.last_sync = rfc3339(st.opts.now());
   if (!metadata.empty()) {
     e.checks_json = metadata;
     // The original clients put deployments (and latency) in the metadata.
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (!parser.parse(metadata).get(doc)) {
-      int64_t deployments = 0;
-      double latency = 0;
-      if (!doc["deployments"].get(deployments))
-        e.deployments = deployments;
-      if (!doc["latency_ms"].get(latency))
-        e.latency_ms = latency;
-    }
+    wire::read_edge_figures(metadata, e);
   }
-  json::writer w;
-  write_edge(w, name, e);
-  auto edge_json = w.take();
-  auto apply = [self, name, e, edge_json] {
-    auto& st = self->state;
-    st.edges[name] = e;
-    json::writer ev;
-    ev.begin_object().kv("edge", name).key("status").raw(edge_json).end_object();
-    broadcast(st, wire::event_json("edge_update", ev.take()));
-    st.last_update = e.last_sync;
-    return edge_json;
-  };
-  return store_then<std::string>(self, apply, atom::edge_v, name, edge_json);
+  return set_edge(self, std::move(e));
+}
+
+void probed(self_ptr self, const std::string& name, const probe_report& report) {
+  auto& st = self->state;
+  auto i = st.edges.find(name);
+  if (i == st.edges.end())
+    return;
+  auto e = i->second;
+  e.name = name;
+  e.status = report.status;
+  e.last_sync = rfc3339(st.opts.now());
+  e.checks_json = wire::probe_checks_json(report);
+  if (report.latency_ms >= 0)
+    e.latency_ms = report.latency_ms;
+  set_edge(self, std::move(e));
 }
 
 } // namespace o2hub::monitor_updates

@@ -19,7 +19,10 @@ caf::result<pipeline> start(self_ptr self, const std::string& id,
 caf::result<pipeline> update(self_ptr self, const std::string& id,
                              const std::string& stage_name, const std::string& metadata);
 
-caf::result<std::string> edge(self_ptr self, const std::string& raw_name,
+caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata);
+
+/// A probe's report for a configured edge (others are ignored).
+void probed(self_ptr self, const std::string& name, const probe_report& report);
 
 } // namespace o2hub::monitor_updates

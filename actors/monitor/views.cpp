@@ -36,73 +36,45 @@ double percentile(std::vector<double> xs, double p) {
   return xs[std::min(xs.size() - 1, idx == 0 ? 0 : idx - 1)];
 }
 
-void write_edge(json::writer& w, const std::string& name, const edge_state& e) {
-  w.begin_object().kv("status", e.status);
-  if (e.last_sync.empty())
-    w.kv("last_sync", nullptr);
-  else
-    w.kv("last_sync", e.last_sync);
-  w.kv("deployments", e.deployments);
-  if (e.latency_ms < 0)
-    w.kv("latency_ms", nullptr);
-  else
-    w.kv("latency_ms", e.latency_ms);
-  w.key("checks").raw(e.checks_json).kv("edge", name).end_object();
-}
-
-void write_edges(json::writer& w, const monitor_state& st) {
-  w.begin_object();
-  for (const auto& [name, e] : st.edges) {
-    w.key(name);
-    write_edge(w, name, e);
-  }
-  w.end_object();
-}
-
-void write_metrics(json::writer& w, const monitor_state& st) {
-  size_t active = 0;
+monitor_figures figures(const monitor_state& st) {
+  monitor_figures m;
   for (const auto& [id, p] : st.pipelines)
-    active += p.status == "running";
-  double avg = 0;
+    m.active += p.status == "running";
   for (double d : st.durations)
-    avg += d;
+    m.avg_processing_time += d;
   if (!st.durations.empty())
-    avg /= static_cast<double>(st.durations.size());
+    m.avg_processing_time /= static_cast<double>(st.durations.size());
+  m.total = st.total;
+  m.successful = st.successful;
+  m.failed = st.failed;
+  m.current_stage = st.current_stage;
+  m.last_update = st.last_update;
   auto finished = st.successful + st.failed;
-  w.begin_object()
-      .kv("total_intents", st.total)
-      .kv("successful_intents", st.successful)
-      .kv("failed_intents", st.failed)
-      .kv("avg_processing_time", avg)
-      .kv("current_stage", st.current_stage);
-  if (st.last_update.empty())
-    w.kv("last_update", nullptr);
-  else
-    w.kv("last_update", st.last_update);
-  w.kv("active_pipelines", active)
-      .kv("success_rate",
-          finished ? static_cast<double>(st.successful) / static_cast<double>(finished)
-                   : 0.0)
-      .kv("p50_processing_time", percentile(st.durations, 0.5))
-      .kv("p95_processing_time", percentile(st.durations, 0.95))
-      .end_object();
+  m.success_rate =
+      finished ? static_cast<double>(st.successful) / static_cast<double>(finished) : 0.0;
+  m.p50_processing_time = percentile(st.durations, 0.5);
+  m.p95_processing_time = percentile(st.durations, 0.95);
+  return m;
 }
 
-void write_services(json::writer& w, const monitor_state& st) {
-  w.begin_object();
+std::vector<edge_status> edge_list(const monitor_state& st) {
+  std::vector<edge_status> out;
+  out.reserve(st.edges.size());
+  for (const auto& [name, e] : st.edges)
+    out.push_back(e);
+  return out;
+}
+
+std::vector<service_status> service_list(const monitor_state& st) {
+  std::vector<service_status> out;
   for (const auto& [name, url] : st.opts.services) {
-    w.key(name).begin_object().kv("url", url);
     auto i = st.services.find(name);
-    if (i == st.services.end()) {
-      w.kv("status", "unknown");
-    } else {
-      w.kv("status", i->second.status).kv("last_check", i->second.last_sync);
-      if (i->second.latency_ms >= 0)
-        w.kv("latency_ms", i->second.latency_ms);
-    }
-    w.end_object();
+    auto s = i == st.services.end() ? service_status{} : i->second;
+    s.name = name;
+    s.url = url;
+    out.push_back(std::move(s));
   }
-  w.end_object();
+  return out;
 }
 
 /// The most recently started running pipeline, or nullptr.
@@ -130,9 +102,9 @@ std::string initial_state(const monitor_state& st) {
   json::writer w;
   w.begin_object().kv("type", "initial_state").key("data").begin_object();
   w.key("metrics");
-  write_metrics(w, st);
+  wire::write_metrics(w, figures(st));
   w.key("edge_status");
-  write_edges(w, st);
+  wire::write_edges(w, edge_list(st));
   w.key("current_pipeline");
   if (auto p = latest_running(st))
     wire::write_pipeline(w, *p);
@@ -141,7 +113,7 @@ std::string initial_state(const monitor_state& st) {
   else
     w.value(nullptr);
   w.key("services");
-  write_services(w, st);
+  wire::write_services(w, service_list(st));
   w.key("pipelines").begin_array();
   size_t n = 0;
   for (auto i = st.order.rbegin(); i != st.order.rend() && n < 50; ++i, ++n)

@@ -7,10 +7,6 @@
 #include <string>
 #include <vector>
 
-namespace o2hub::json {
-class writer;
-} // namespace o2hub::json
-
 namespace o2hub::monitor_views {
 
 /// Seconds from one RFC 3339 time to another.
@@ -19,10 +15,14 @@ double seconds_between(const std::string& a, const std::string& b);
 /// The p-th percentile (0..100) of `xs`; 0 when empty.
 double percentile(std::vector<double> xs, double p);
 
-void write_edge(json::writer& w, const std::string& name, const edge_state& e);
-void write_edges(json::writer& w, const monitor_state& st);
-void write_metrics(json::writer& w, const monitor_state& st);
-void write_services(json::writer& w, const monitor_state& st);
+/// The figures of the metrics.
+monitor_figures figures(const monitor_state& st);
+
+/// Every edge, by name.
+std::vector<edge_status> edge_list(const monitor_state& st);
+
+/// Every configured service with its last report, by name.
+std::vector<service_status> service_list(const monitor_state& st);
 
 /// The most recently started running pipeline, or nullptr.
 const pipeline* latest_running(const monitor_state& st);

@@ -5,6 +5,7 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
+#include "protocol/edge_answers.hpp"
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
 #include "protocol/krm.hpp"

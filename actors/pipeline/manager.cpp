@@ -63,6 +63,46 @@ void resume(mgr_ptr self, const record_list& records) {
 
 } // namespace
 
+namespace {
+
+/// Rolls back what `t` names: running pipelines are told, completed ones
+/// start their rollback; their ids go to `affected`.
+void rollback(mgr_ptr self, const rollback_target& t,
+              std::vector<std::string>& affected) {
+  auto& st = self->state;
+  auto site_name = t.site.empty() ? std::string{} : normalize_site_name(t.site);
+  auto concerns = [&](const pipeline_run& r) {
+    if (!t.intent_id.empty() && r.value.intent_id != t.intent_id)
+      return false;
+    const auto& sites = r.value.target_sites;
+    return site_name.empty()
+           || std::find(sites.begin(), sites.end(), site_name) != sites.end();
+  };
+  for (auto& [id, running] : st.running) {
+    if (concerns(running.second)) {
+      self->send(running.first, atom::rollback_v, t.reason);
+      affected.push_back(id);
+    }
+  }
+  for (auto i = st.finished.begin(); i != st.finished.end();) {
+    if (i->second.result == "completed" && concerns(i->second)) {
+      auto run = std::move(i->second);
+      i = st.finished.erase(i);
+      affected.push_back(run.value.intent_id);
+      run.reason = t.reason;
+      run.step = "rollback";
+      run.result.clear();
+      run.after_completion = true;
+      record(self, run);
+      launch(self, std::move(run));
+    } else {
+      ++i;
+    }
+  }
+}
+
+} // namespace
+
 pipeline_manager_actor::behavior_type
 pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                  pipeline_env env) {
@@ -101,38 +141,13 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                 [promise](const caf::error& err) mutable { promise.deliver(err); });
         return promise;
       },
-      [self](atom::rollback, const std::string& intent_id, const std::string& site,
-             const std::string& reason) -> std::vector<std::string> {
-        auto& st = self->state;
-        auto site_name = site.empty() ? std::string{} : normalize_site_name(site);
-        auto concerns = [&](const pipeline_run& r) {
-          if (!intent_id.empty() && r.value.intent_id != intent_id)
-            return false;
-          const auto& sites = r.value.target_sites;
-          return site_name.empty()
-                 || std::find(sites.begin(), sites.end(), site_name) != sites.end();
-        };
+      [self](atom::rollback,
+             const std::vector<rollback_target>& targets) -> std::vector<std::string> {
         std::vector<std::string> affected;
-        for (auto& [id, running] : st.running) {
-          if (concerns(running.second)) {
-            self->send(running.first, atom::rollback_v, reason);
-            affected.push_back(id);
-          }
-        }
-        for (auto i = st.finished.begin(); i != st.finished.end();) {
-          if (i->second.result == "completed" && concerns(i->second)) {
-            auto run = std::move(i->second);
-            i = st.finished.erase(i);
-            affected.push_back(run.value.intent_id);
-            run.reason = reason;
-            run.step = "rollback";
-            run.result.clear();
-            run.after_completion = true;
-            record(self, run);
-            launch(self, std::move(run));
-          } else {
-            ++i;
-          }
+        for (const auto& t : targets) {
+          log::info("rollback asked",
+                    {{"intent_id", t.intent_id}, {"site", t.site}, {"reason", t.reason}});
+          rollback(self, t, affected);
         }
         return affected;
       },
