@@ -105,7 +105,6 @@ int direction_of(const tokens& t, size_t i) {
 
 } // namespace
 
-
 void read_quantities(const tokens& t, rule_reading& r) {
   std::vector<double> unmarked;
   size_t last_end = 0; // tokens before this belong to an earlier quantity

@@ -1,6 +1,7 @@
-// The pipeline actor, deterministically: the real monitor (memory only) and
-// git actor (a temporary local remote), edge HTTP answered by the test, and
-// virtual time for the deployment timeout.
+// The pipeline actor, deterministically: first with the real monitor (memory
+// only) and git actor (a temporary local remote), edge HTTP answered by the
+// test; then with every I/O actor mocked (git, runs table, edge HTTP). Virtual
+// time drives the timeouts and the timestamps.
 #define BOOST_TEST_MODULE pipeline_actor
 #include "actors/monitor/monitor.hpp"
 #include "actors/pipeline/manager.hpp"
@@ -8,7 +9,9 @@
 #include "io/gitops.hpp"
 #include "support/actor_fixture.hpp"
 #include "support/json_query.hpp"
+#include "support/mocks/git.hpp"
 #include "support/mocks/http.hpp"
+#include "support/mocks/records.hpp"
 #include "support/monitor_json.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -158,4 +161,202 @@ BOOST_FIXTURE_TEST_CASE(a_deployment_that_never_finishes_times_out, fixture) {
   BOOST_TEST(p.find("deployment timed out after 10 s; not fulfilled: edge2 (pending)")
                  != std::string::npos,
              p);
+}
+
+// -- every I/O actor mocked: git, runs, edge HTTP --------------------------------
+
+namespace {
+
+struct mocked_fixture : o2hub::test::actor_fixture {
+  std::shared_ptr<std::vector<pending_fetch>> fetches =
+      std::make_shared<std::vector<pending_fetch>>();
+  std::shared_ptr<o2hub::test::git_script> git =
+      std::make_shared<o2hub::test::git_script>();
+  std::shared_ptr<o2hub::test::record_script> runs =
+      std::make_shared<o2hub::test::record_script>();
+  monitor_actor mon;
+  pipeline_env env;
+  pipeline_manager_actor mgr;
+
+  mocked_fixture() {
+    auto cfg = std::make_shared<config>(default_config());
+    cfg->pipeline.deploy_timeout_s = 10;
+    cfg->pipeline.poll_interval_ms = 1000;
+    monitor_options mopts;
+    mopts.sites = {"edge1", "edge2", "edge3", "edge4"};
+    mopts.metrics_interval = std::chrono::milliseconds{0};
+    mopts.now = virtual_wall_clock();
+    mon = spawn(monitor, std::move(mopts));
+    env.cfg = cfg;
+    env.monitor = mon;
+    env.git = spawn(o2hub::test::scripted_git, git);
+    env.http = spawn(o2hub::test::scripted_http, fetches);
+    env.runs = spawn(o2hub::test::memory_records, runs);
+    env.monitor_url = "http://monitor";
+    env.now = virtual_wall_clock();
+  }
+
+  void start_manager() {
+    mgr = spawn(pipeline_manager, env);
+    run();
+  }
+
+  void start(const std::string& id, std::vector<std::string> sites) {
+    intent x;
+    x.intent_id = id;
+    x.intent_type = "eMBB";
+    x.target_sites = std::move(sites);
+    x.bandwidth_mbps = 100;
+    x.latency_ms = 10;
+    auto ref = request<pipeline_ref>(mgr, atom::start_v, x, std::string{"text"});
+    BOOST_TEST_REQUIRE(static_cast<bool>(ref), o2hub::test::error_of(ref));
+  }
+
+  void answer(const std::function<fetch_result(const std::string&)>& f) {
+    auto now = std::move(*fetches);
+    fetches->clear();
+    for (auto& p : now)
+      p.done(f(p.req.url));
+    run();
+  }
+
+  /// The steps the runs table saw for `id`, each once, in order.
+  std::vector<std::string> steps(const std::string& id) {
+    std::vector<std::string> out;
+    for (const auto& [key, value] : runs->writes) {
+      pipeline_run r;
+      if (key != id || !from_json(value, r))
+        continue;
+      if (out.empty() || out.back() != r.step)
+        out.push_back(r.step);
+    }
+    return out;
+  }
+
+  pipeline_run last_record(const std::string& id) {
+    pipeline_run r;
+    for (const auto& [key, value] : runs->table)
+      if (key == id)
+        BOOST_TEST(from_json(value, r));
+    return r;
+  }
+
+  std::string view(const std::string& id) {
+    auto out = test::to_json(request<pipeline>(mon, atom::get_v, atom::pipeline_v, id));
+    return out ? *out : render(out.error());
+  }
+};
+
+fetch_result slo_answer(const std::string& url, double latency_ms) {
+  if (url.find("latency") != std::string::npos)
+    return prom(latency_ms);
+  if (url.find("success") != std::string::npos)
+    return prom(0.9999);
+  return prom(150);
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(each_step_is_recorded_before_the_next_one_runs, mocked_fixture) {
+  start_manager();
+  start("intent-m", {"edge1", "edge2"});
+  // KRM rendered and pushed: one push per repository, before any edge question.
+  BOOST_TEST_REQUIRE(git->pushes.size() == 1u);
+  const auto& push = git->pushes.front();
+  BOOST_TEST(push.op == "intent-m:deploy:" + push.repo);
+  BOOST_TEST(push.change.message.find("intent-m") != std::string::npos);
+  size_t edge1 = 0, edge2 = 0;
+  for (const auto& [path, text] : push.change.write) {
+    edge1 += path.find("edge1") != std::string::npos;
+    edge2 += path.find("edge2") != std::string::npos;
+  }
+  BOOST_TEST(edge1 > 0u);
+  BOOST_TEST(edge2 > 0u);
+  BOOST_TEST(last_record("intent-m").commits.at(push.repo) == "sha1");
+  BOOST_TEST_REQUIRE(fetches->size() == 2u); // O2 IMS of both sites
+  advance(std::chrono::milliseconds(1500));
+  answer([](const std::string&) { return phase("FULFILLED"); });
+  BOOST_TEST_REQUIRE(fetches->size() == 6u); // three SLO queries per site
+  answer([](const std::string& url) { return slo_answer(url, 5); });
+  BOOST_TEST(
+      (steps("intent-m")
+       == std::vector<std::string>{"start", "krm", "git", "deploy", "slo", "done"}));
+  BOOST_TEST(last_record("intent-m").result == "completed");
+  auto p = view("intent-m");
+  BOOST_TEST(json_at(p, {"status"}) == "completed", p);
+  // Timestamps come from the injected clock: 1.5 s of virtual time passed.
+  BOOST_TEST(json_at(p, {"duration"}) == "1.5", p);
+  BOOST_TEST(git->pushes.size() == 1u); // nothing to revert
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_gate_reverts_exactly_what_was_pushed, mocked_fixture) {
+  start_manager();
+  start("intent-r", {"edge3"});
+  answer([](const std::string&) { return phase("FULFILLED"); });
+  answer([](const std::string& url) { return slo_answer(url, 80); }); // > 10 ms
+  BOOST_TEST_REQUIRE(git->pushes.size() == 2u);
+  const auto& revert = git->pushes.back();
+  BOOST_TEST(revert.op == "intent-r:revert:" + revert.repo);
+  // The revert removes what the deployment wrote (or writes it back empty).
+  BOOST_TEST(!(revert.change == git->pushes.front().change));
+  auto p = view("intent-r");
+  BOOST_TEST(json_at(p, {"status"}) == "failed", p);
+  BOOST_TEST(json_at(p, {"rolled_back"}) == "true", p);
+  BOOST_TEST(p.find("latency_p95_ms") != std::string::npos, p);
+  BOOST_TEST((steps("intent-r")
+              == std::vector<std::string>{"start", "krm", "git", "deploy", "slo",
+                                          "rollback", "done"}));
+  BOOST_TEST(last_record("intent-r").result == "failed");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_refused_push_fails_without_touching_the_edges, mocked_fixture) {
+  git->down = true;
+  start_manager();
+  start("intent-d", {"edge1"});
+  BOOST_TEST(git->pushes.empty());
+  BOOST_TEST(fetches->empty());
+  auto p = view("intent-d");
+  BOOST_TEST(json_at(p, {"status"}) == "failed", p);
+  BOOST_TEST(p.find("git push failed") != std::string::npos, p);
+  BOOST_TEST(last_record("intent-d").result == "failed");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_restarted_manager_resumes_at_the_recorded_step,
+                        mocked_fixture) {
+  // What a previous process left: deployed and pushed, the gate not yet run.
+  pipeline_run left;
+  left.value.intent_id = "intent-s";
+  left.value.intent_type = "eMBB";
+  left.value.target_sites = {"edge2"};
+  left.value.bandwidth_mbps = 100;
+  left.value.latency_ms = 10;
+  left.text = "text";
+  left.step = "slo";
+  left.commits = {{"o2hub-gitops", "abc123"}};
+  runs->table.emplace_back("intent-s", to_json(left));
+  pipeline_run done = left;
+  done.value.intent_id = "intent-old";
+  done.step = "done";
+  done.result = "completed";
+  runs->table.emplace_back("intent-old", to_json(done));
+  BOOST_TEST_REQUIRE(static_cast<bool>(request<pipeline>(
+      mon, atom::start_v, std::string{"intent-s"}, std::string{"text"})));
+  start_manager();
+  // Straight to the gate: no push, no O2 IMS question, three queries.
+  BOOST_TEST(git->pushes.empty());
+  BOOST_TEST_REQUIRE(fetches->size() == 3u);
+  for (const auto& f : *fetches)
+    BOOST_TEST(f.req.url.find("/api/v1/query") != std::string::npos, f.req.url);
+  answer([](const std::string& url) { return slo_answer(url, 5); });
+  BOOST_TEST(last_record("intent-s").result == "completed");
+  BOOST_TEST(last_record("intent-s").commits.at("o2hub-gitops") == "abc123");
+  BOOST_TEST(json_at(view("intent-s"), {"status"}) == "completed");
+  // The finished one is remembered, not run again; an alert can roll it back.
+  auto rolled = request<std::vector<std::string>>(
+      mgr, atom::rollback_v,
+      std::vector<rollback_target>{{"intent-old", "", "alert HighLatency"}});
+  BOOST_TEST_REQUIRE(static_cast<bool>(rolled));
+  BOOST_TEST((*rolled == std::vector<std::string>{"intent-old"}));
+  BOOST_TEST_REQUIRE(git->pushes.size() == 1u);
+  BOOST_TEST(git->pushes.front().op == "intent-old:revert:o2hub-gitops");
 }
