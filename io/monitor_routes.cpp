@@ -5,6 +5,7 @@
 #include "io/http_error.hpp"
 #include "io/ws_sessions.hpp"
 #include "protocol/error.hpp"
+#include "protocol/intent_json.hpp"
 #include "protocol/monitor_json.hpp"
 #include "protocol/wire.hpp"
 #include "protocol/ws_common.hpp"
@@ -135,6 +136,12 @@ std::optional<http::response> read_input(const http::request& req,
                                          bool metadata_only, body_fields& body) {
   if (!http::json_or_empty(req))
     return http::unsupported_media(req);
+  // The whole body must be valid JSON: metadata is stored and sent to every
+  // dashboard as it came.
+  if (req.body().find_first_not_of(" \t\r\n") != std::string::npos)
+    if (auto bad = wire::invalid_document(req.body()))
+      return http::make_error(req, static_cast<http::status>(bad->status), bad->code,
+                              bad->message);
   body = read_body(req.body(), metadata_only);
   if (body.error.empty())
     body.error = query_error(ctx);

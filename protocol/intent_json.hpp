@@ -4,6 +4,7 @@
 
 #include "protocol/intent.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,15 @@ struct request_error {
   std::string code;
   std::string message;
 };
+
+/// JSON nesting deeper than this is refused (a request has 3 levels).
+constexpr size_t max_json_depth = 64;
+
+/// Why `text` is not one whole valid JSON document at most max_json_depth
+/// deep (400 invalid_json / invalid_utf8 / too_deep, 413), or nullopt.
+/// Ondemand parsing checks only what it reads: junk in an ignored field or
+/// a second document after the first would pass unseen without this.
+std::optional<request_error> invalid_document(std::string_view text);
 
 /// A parsed intent request, or why not.
 struct parsed_request {

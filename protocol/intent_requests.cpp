@@ -196,8 +196,20 @@ request_error document_error(error_code err) {
   return fail(400, "invalid_json", "the body is not valid JSON");
 }
 
-/// JSON nesting deeper than this is refused (a request has 3 levels).
-constexpr size_t max_json_depth = 64;
+/// Checks the whole document, then starts reading it (`parser` and `padded`
+/// must outlive `doc`).
+std::optional<request_error> open_document(std::string_view text,
+                                           ondemand::parser& parser,
+                                           padded_string& padded,
+                                           ondemand::document& doc) {
+  if (auto bad = invalid_document(text))
+    return bad;
+  if (auto err = parser.iterate(padded).get(doc))
+    return document_error(err);
+  return std::nullopt;
+}
+
+} // namespace
 
 /// The whole text must be one valid JSON document, at most max_json_depth
 /// deep: ondemand parsing checks only what it reads, so junk in an ignored
@@ -215,21 +227,6 @@ std::optional<request_error> invalid_document(std::string_view text) {
     return document_error(err);
   return std::nullopt;
 }
-
-/// Checks the whole document, then starts reading it (`parser` and `padded`
-/// must outlive `doc`).
-std::optional<request_error> open_document(std::string_view text,
-                                           ondemand::parser& parser,
-                                           padded_string& padded,
-                                           ondemand::document& doc) {
-  if (auto bad = invalid_document(text))
-    return bad;
-  if (auto err = parser.iterate(padded).get(doc))
-    return document_error(err);
-  return std::nullopt;
-}
-
-} // namespace
 
 parsed_request parse_intent_request(std::string_view body,
                                     const std::vector<std::string>& sites) {

@@ -146,7 +146,20 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
        "conflict"},
       {"start without id", "/api/v1/pipeline/start", R"({"intent_text":"x"})", 422,
        "missing_intent_id"},
-      {"malformed body", "/api/v1/pipeline/update", "{oops", 422, "invalid_body"},
+      // Invalid JSON anywhere in the body is a 400, as on the intent API
+      // (issue 15 #4: {"a":nul} in metadata was stored, and every list and
+      // dashboard after it was invalid JSON).
+      {"malformed body", "/api/v1/pipeline/update", "{oops", 400, "invalid_json"},
+      {"invalid metadata value", "/api/v1/pipeline/update",
+       R"({"intent_id":"intent-bad","stage":"krm_generated","metadata":{"a":nul}})", 400,
+       "invalid_json"},
+      {"junk in an ignored field", "/api/v1/edge/update",
+       R"({"edge":"edge1","status":"healthy","junk":tru})", 400, "invalid_json"},
+      {"a second document", "/api/v1/pipeline/start",
+       R"({"intent_id":"intent-x2"} {"intent_id":"intent-x3"})", 400, "invalid_json"},
+      {"nested too deep",
+       "/api/v1/pipeline/update?stage=krm_generated&intent_id=intent-bad",
+       std::string(100, '[') + std::string(100, ']'), 400, "too_deep"},
       {"metadata not an object", "/api/v1/pipeline/update",
        R"({"intent_id":"intent-bad","stage":"krm_generated","metadata":[1]})", 422,
        "invalid_body"},
@@ -165,6 +178,12 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
       BOOST_TEST(at(res.body, {"detail"}).size() > 5u);
     }
   }
+  // Nothing of the refused bodies was stored: the list is valid JSON and the
+  // pipeline did not move.
+  auto list = http_get(port(), "/api/v1/pipelines");
+  BOOST_TEST(at(list.body, {"total"}) != "", list.body);
+  BOOST_TEST(at(http_get(port(), "/api/v1/pipelines/intent-bad").body, {"current_stage"})
+             == "input_received");
   BOOST_TEST(http_get(port(), "/api/v1/pipelines?limit=abc").status == 400u);
   BOOST_TEST(http_get(port(), "/api/v1/pipelines/nope").status == 404u);
   // Completed twice: the second is refused, the count stays.
