@@ -72,11 +72,13 @@ std::shared_ptr<http::router> make_router(const service_context& ctx,
           http::access::viewer);
   }
   auto services = services_json(opts);
-  r->add(verb::get, "/api/v1/services",
-         [services](const http::request& req, const http::request_context&,
-                    http::responder respond) {
-           respond(http::make_json(req, http::status::ok, services));
-         });
+  r->add(
+      verb::get, "/api/v1/services",
+      [services](const http::request& req, const http::request_context&,
+                 http::responder respond) {
+        respond(http::make_json(req, http::status::ok, services));
+      },
+      http::access::viewer);
   // Every service has the landing page.
   r->add(verb::get, "/home", static_file(ctx.webui + "/index.html"));
   // The monitor's / is its dashboard, the bridge's its terminal page.

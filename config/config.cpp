@@ -115,15 +115,16 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(h, "threads", "http", cfg.http.threads, 1, 64);
   }
   if (auto s = root["security"]; s && r.expect_map(s, "security")) {
-    r.check_keys(
-        s, "security",
-        {"allowed_origins", "cors_origins", "cors_credentials", "token", "viewer_token"});
+    r.check_keys(s, "security",
+                 {"allowed_origins", "allowed_hosts", "cors_origins", "cors_credentials",
+                  "token", "viewer_token"});
     for (auto secret : {"token", "viewer_token"})
       if (s[secret])
         r.fail(s[secret], std::string{"security."} + secret,
                "tokens come from the environment (O2HUB_TOKEN, "
                "O2HUB_VIEWER_TOKEN), never from YAML");
     r.read(s, "allowed_origins", "security", cfg.security.allowed_origins);
+    r.read(s, "allowed_hosts", "security", cfg.security.allowed_hosts);
     r.read(s, "cors_origins", "security", cfg.security.cors_origins);
     r.read(s, "cors_credentials", "security", cfg.security.cors_credentials);
   }

@@ -43,6 +43,9 @@ struct http_config {
 struct security_config {
   /// Origins allowed to open WebSockets besides the page's own origin.
   std::vector<std::string> allowed_origins;
+  /// Host names (without port) requests may name in `Host` besides
+  /// localhost and IP addresses; "*" turns the check off (DNS rebinding).
+  std::vector<std::string> allowed_hosts;
   /// Origins that get CORS headers; empty: no CORS.
   std::vector<std::string> cors_origins;
   /// Send Access-Control-Allow-Credentials (never together with "*").

@@ -288,43 +288,50 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       return http::make_json(proto, http::status::ok, encode(value));
     };
   };
-  r.add(verb::get, "/api/v1/metrics",
-        [&sys, monitor, json_of](const http::request& req, const http::request_context&,
-                                 http::responder respond) {
-          call<monitor_snapshot>(sys, monitor, req, respond, json_of(wire::snapshot_json),
-                                 atom::get_v, atom::metrics_v);
-        });
-  r.add(verb::get, "/api/v1/pipelines",
-        [&sys, monitor, json_of, bad](const http::request& req,
-                                      const http::request_context& c,
-                                      http::responder respond) {
-          bool ok = true;
-          auto limit = number_param(c, "limit", 50, 1000, ok);
-          auto offset = number_param(c, "offset", 0, UINT32_MAX, ok);
-          if (!ok)
-            return respond(bad(req, http::status::bad_request, "invalid_query",
-                               "limit (0-1000) and offset must be whole numbers"));
-          call<pipeline_page>(sys, monitor, req, respond,
-                              json_of(wire::pipeline_page_json), atom::get_v,
-                              atom::pipelines_v, limit, offset);
-        });
-  r.add(verb::get, "/api/v1/pipelines/{id}",
-        [&sys, monitor, json_of](const http::request& req, const http::request_context& c,
-                                 http::responder respond) {
-          call<pipeline>(sys, monitor, req, respond, json_of(wire::pipeline_json),
-                         atom::get_v, atom::pipeline_v, c.params.at("id"));
-        });
-  r.add(verb::get, "/api/v1/edges",
-        [&sys, monitor, json_of](const http::request& req, const http::request_context&,
-                                 http::responder respond) {
-          call<std::vector<edge_status>>(sys, monitor, req, respond,
-                                         json_of([](const std::vector<edge_status>& es) {
-                                           json::writer w;
-                                           wire::write_edges(w, es);
-                                           return w.take();
-                                         }),
-                                         atom::get_v, atom::edges_v);
-        });
+  r.add(
+      verb::get, "/api/v1/metrics",
+      [&sys, monitor, json_of](const http::request& req, const http::request_context&,
+                               http::responder respond) {
+        call<monitor_snapshot>(sys, monitor, req, respond, json_of(wire::snapshot_json),
+                               atom::get_v, atom::metrics_v);
+      },
+      http::access::viewer);
+  r.add(
+      verb::get, "/api/v1/pipelines",
+      [&sys, monitor, json_of, bad](const http::request& req,
+                                    const http::request_context& c,
+                                    http::responder respond) {
+        bool ok = true;
+        auto limit = number_param(c, "limit", 50, 1000, ok);
+        auto offset = number_param(c, "offset", 0, UINT32_MAX, ok);
+        if (!ok)
+          return respond(bad(req, http::status::bad_request, "invalid_query",
+                             "limit (0-1000) and offset must be whole numbers"));
+        call<pipeline_page>(sys, monitor, req, respond, json_of(wire::pipeline_page_json),
+                            atom::get_v, atom::pipelines_v, limit, offset);
+      },
+      http::access::viewer);
+  r.add(
+      verb::get, "/api/v1/pipelines/{id}",
+      [&sys, monitor, json_of](const http::request& req, const http::request_context& c,
+                               http::responder respond) {
+        call<pipeline>(sys, monitor, req, respond, json_of(wire::pipeline_json),
+                       atom::get_v, atom::pipeline_v, c.params.at("id"));
+      },
+      http::access::viewer);
+  r.add(
+      verb::get, "/api/v1/edges",
+      [&sys, monitor, json_of](const http::request& req, const http::request_context&,
+                               http::responder respond) {
+        call<std::vector<edge_status>>(sys, monitor, req, respond,
+                                       json_of([](const std::vector<edge_status>& es) {
+                                         json::writer w;
+                                         wire::write_edges(w, es);
+                                         return w.take();
+                                       }),
+                                       atom::get_v, atom::edges_v);
+      },
+      http::access::viewer);
   r.add(
       verb::get, "/metrics",
       [&sys, monitor, metrics = ctx.metrics](const http::request& req,

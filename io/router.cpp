@@ -198,6 +198,14 @@ void router::handle(const request& req, responder respond) const {
     }
     respond(std::move(res));
   };
+  if (!security_->host_allowed(req)) {
+    finish("unmatched",
+           make_error(req, status::misdirected_request, "host_not_allowed",
+                      "this server does not answer for the Host '"
+                          + std::string{req[bhttp::field::host].substr(0, 200)}
+                          + "'; add the name to security.allowed_hosts"));
+    return;
+  }
   if (raw_path.empty() || raw_path.front() != '/'
       || !percent_decode(raw_path, ctx.path, false)
       || ctx.path.find('\0') != std::string::npos) {

@@ -4,6 +4,7 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <cctype>
 #include <cstdlib>
 
 namespace o2hub {
@@ -67,6 +68,65 @@ std::optional<role> security_policy::authenticate(const http::request& req,
       && equal_constant_time(token, viewer_token_))
     return role::viewer;
   return std::nullopt;
+}
+
+namespace {
+
+/// The host part of a Host header value ("[::1]:8002" -> "[::1]").
+std::string_view host_name(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    return close == std::string_view::npos ? std::string_view{}
+                                           : host.substr(0, close + 1);
+  }
+  auto colon = host.find(':');
+  return colon == std::string_view::npos ? host : host.substr(0, colon);
+}
+
+bool is_ipv4(std::string_view s) {
+  int parts = 0;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = i;
+    int value = 0;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9' && j - i < 3)
+      value = value * 10 + (s[j++] - '0');
+    if (j == i || value > 255)
+      return false;
+    ++parts;
+    if (j == s.size())
+      return parts == 4;
+    if (s[j] != '.')
+      return false;
+    i = j + 1;
+  }
+  return false;
+}
+
+bool is_ipv6_literal(std::string_view s) {
+  if (s.size() < 4 || s.front() != '[' || s.back() != ']')
+    return false;
+  for (char c : s.substr(1, s.size() - 2))
+    if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'))
+      return false;
+  return true;
+}
+
+} // namespace
+
+bool security_policy::host_allowed(const http::request& req) const {
+  auto host = req[boost::beast::http::field::host];
+  if (host.empty())
+    return req.version() < 11;
+  auto name = host_name(host);
+  if (name.empty())
+    return false;
+  if (is_ipv4(name) || is_ipv6_literal(name) || iequals(name, "localhost"))
+    return true;
+  for (const auto& allowed : cfg_.allowed_hosts)
+    if (allowed == "*" || iequals(allowed, name))
+      return true;
+  return false;
 }
 
 bool security_policy::origin_allowed(const http::request& req) const {

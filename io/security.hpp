@@ -28,6 +28,12 @@ public:
   std::optional<role> authenticate(const http::request& req,
                                    bool allow_query_token) const;
 
+  /// The request's Host names this server: an IP address (v4 or [v6]),
+  /// localhost, or a name in security.allowed_hosts; the port is not
+  /// compared. HTTP/1.0 requests may leave Host out. Guards against DNS
+  /// rebinding, where a foreign page's name resolves to this server.
+  bool host_allowed(const http::request& req) const;
+
   /// A WebSocket upgrade's Origin: absent (not a browser), the server's own
   /// origin, or listed in security.allowed_origins.
   bool origin_allowed(const http::request& req) const;

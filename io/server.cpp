@@ -172,6 +172,10 @@ private:
     if (srv_->stopping)
       return refuse(http::status::service_unavailable, "shutting_down",
                     "the server is shutting down");
+    if (!sec.host_allowed(*req))
+      return refuse(http::status::misdirected_request, "host_not_allowed",
+                    "this server does not answer for this Host; add the name to "
+                    "security.allowed_hosts");
     if (!sec.origin_allowed(*req))
       return refuse(http::status::forbidden, "origin_not_allowed",
                     "this Origin may not open a WebSocket here");

@@ -1,7 +1,7 @@
 // The realtime monitor's dashboard. Data from the WebSocket (URL derived
 // from location), reconnecting with backoff; every value is inserted as
 // text, never as HTML.
-import { linkServices } from '/static/links.js';
+import { authHeaders, linkServices, token } from '/static/links.js';
 
 const STAGES = ['input_received', 'intent_parsing', 'intent_parsed', 'krm_generating',
   'krm_generated', 'gitops_pushing', 'gitops_pushed', 'edge_deploying', 'edge_deployed',
@@ -156,13 +156,6 @@ async function refreshMetrics() {
   } catch { /* the socket reports connectivity */ }
 }
 
-function token() {
-  return new URLSearchParams(location.search).get('token');
-}
-function authHeaders() {
-  const t = token();
-  return t ? { Authorization: `Bearer ${t}` } : {};
-}
 
 let delay = 500;
 function connect() {

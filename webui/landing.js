@@ -1,5 +1,7 @@
 // Landing page: one card per service with its UI link and live health.
 // Everything is inserted as text, never as HTML.
+import { authHeaders, token } from '/static/links.js';
+
 const titles = {
   intent: ['Intent service', 'Natural language → TMF921 intent (API docs)'],
   monitor: ['Realtime monitor', 'Pipelines, edge sites, metrics'],
@@ -16,6 +18,7 @@ function card(svc) {
   url.pathname = svc.ui;
   url.search = '';
   url.hash = '';
+  if (token()) url.searchParams.set('token', token());
   a.href = url.toString();
   a.textContent = titles[svc.name]?.[0] ?? svc.name;
   const p = document.createElement('p');
@@ -30,7 +33,7 @@ function card(svc) {
 async function main() {
   const list = document.getElementById('services');
   try {
-    const res = await fetch('/api/v1/services');
+    const res = await fetch('/api/v1/services', { headers: authHeaders() });
     const { services } = await res.json();
     for (const svc of services) {
       const [li, status] = card(svc);

@@ -11,6 +11,8 @@
 #include <simdjson.h>
 
 #include <csignal>
+#include <cstdio>
+#include <fstream>
 
 using namespace o2hub::test;
 using namespace std::chrono_literals;
@@ -238,6 +240,54 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
   f.proc.signal(SIGTERM);
   BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0);
   BOOST_TEST(f.proc.output().find("op-token") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(foreign_hosts_and_anonymous_readers_are_refused) {
+  // Issue 15 #2 (DNS rebinding) and #8 (read routes ignored the viewer token).
+  auto cfg = std::string{"/tmp/o2hub-hosts-"} + std::to_string(::getpid()) + ".yaml";
+  {
+    std::ofstream out{cfg};
+    out << "security:\n  allowed_hosts: [o2hub.lab.example]\n";
+  }
+  serve_fixture f{{{"O2HUB_TOKEN", "op-token"}, {"O2HUB_VIEWER_TOKEN", "view-token"}},
+                  {"-c", cfg}};
+  std::remove(cfg.c_str());
+  auto viewer =
+      std::map<std::string, std::string>{{"Authorization", "Bearer view-token"}};
+  // A page of attacker.example whose name now resolves to 127.0.0.1.
+  for (auto port : {f.intent, f.monitor, f.bridge}) {
+    auto host = "attacker.example:" + std::to_string(port);
+    auto rebound = http_request(port, "GET", "/health", {}, {{"Host", host}});
+    BOOST_TEST(rebound.status == 421u, rebound.body);
+    BOOST_TEST(str_member(rebound.body, "code") == "host_not_allowed");
+    try {
+      ws_client ws{
+          port, "/ws?token=op-token", {{"Host", host}, {"Origin", "http://" + host}}};
+      BOOST_FAIL("a WebSocket for a foreign Host was accepted");
+    } catch (const std::runtime_error& e) {
+      BOOST_TEST(std::string{e.what()}.find("421") != std::string::npos, e.what());
+    }
+    // Names operators use: localhost, IP addresses, the configured name.
+    for (std::string ok :
+         {"localhost:" + std::to_string(port), std::string{"127.0.0.1"},
+          "[::1]:" + std::to_string(port), std::string{"o2hub.lab.example"},
+          std::string{"O2HUB.lab.example:443"}})
+      BOOST_TEST(http_request(port, "GET", "/health", {}, {{"Host", ok}}).status == 200u,
+                 ok);
+  }
+  // With tokens, every data route needs at least the viewer token; /health
+  // and the static pages (no data in them) stay open.
+  for (auto target : {"/api/v1/pipelines", "/api/v1/pipelines/nope", "/api/v1/edges",
+                      "/api/v1/metrics", "/api/v1/services", "/metrics"}) {
+    auto anonymous = http_get(f.monitor, target);
+    BOOST_TEST(anonymous.status == 401u, target << ": " << anonymous.body);
+    auto seen = http_request(f.monitor, "GET", target, {}, viewer);
+    BOOST_TEST((seen.status == 200u || seen.status == 404u), target << ": " << seen.body);
+  }
+  BOOST_TEST(http_get(f.intent, "/api/v1/services").status == 401u);
+  BOOST_TEST(http_get(f.bridge, "/api/v1/services").status == 401u);
+  BOOST_TEST(http_get(f.monitor, "/").status == 200u);
+  BOOST_TEST(http_get(f.intent, "/docs").status == 200u);
 }
 
 BOOST_AUTO_TEST_CASE(a_port_in_use_fails_fast_naming_the_port) {
