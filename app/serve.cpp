@@ -8,6 +8,7 @@
 #include "app/router.hpp"
 #include "common/log.hpp"
 #include "io/bridge_routes.hpp"
+#include "io/connection_gate.hpp"
 #include "io/http_client.hpp"
 #include "io/intent_routes.hpp"
 #include "io/llm_backends.hpp"
@@ -90,6 +91,21 @@ int run_services(const run_options& opts) {
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
     sopts.ws_queue_bytes = cfg.http.ws_queue_bytes;
+    {
+      auto fds = raise_fd_limit();
+      auto total = cfg.http.max_connections ? cfg.http.max_connections
+                                            : default_max_connections(fds);
+      auto per_ip = cfg.http.max_connections_per_ip ? cfg.http.max_connections_per_ip
+                                                    : std::max<size_t>(1, total / 4);
+      // The default per-address cap spares this machine's own clients (the
+      // benches, the console); a configured one applies to every address.
+      sopts.gate = std::make_shared<connection_gate>(
+          total, per_ip, cfg.http.max_connections_per_ip == 0);
+      log::info("connection limits",
+                {{"open_files", std::to_string(fds)},
+                 {"max_connections", std::to_string(total)},
+                 {"max_connections_per_ip", std::to_string(per_ip)}});
+    }
     running run;
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)

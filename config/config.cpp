@@ -27,9 +27,10 @@ config default_config() {
   cfg.bridge_max_viewers = defaults::bridge_max_viewers;
   cfg.bridge_cols = defaults::bridge_cols;
   cfg.bridge_rows = defaults::bridge_rows;
-  cfg.http = {defaults::body_limit,     defaults::read_timeout_s,
-              defaults::ws_frame_limit, defaults::ws_queue_limit,
-              defaults::ws_queue_bytes, defaults::http_threads};
+  cfg.http = {defaults::body_limit,      defaults::read_timeout_s,
+              defaults::ws_frame_limit,  defaults::ws_queue_limit,
+              defaults::ws_queue_bytes,  defaults::http_threads,
+              defaults::max_connections, defaults::max_connections_per_ip};
   cfg.llm.cli_argv = {"claude", "-p", "{prompt}", "--output-format", "json"};
   cfg.llm.timeout_s = defaults::llm_timeout_s;
   cfg.llm.cache_size = defaults::llm_cache_size;
@@ -106,13 +107,17 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   if (auto h = root["http"]; h && r.expect_map(h, "http")) {
     r.check_keys(h, "http",
                  {"body_limit", "read_timeout_s", "ws_frame_limit", "ws_queue_limit",
-                  "ws_queue_bytes", "threads"});
+                  "ws_queue_bytes", "threads", "max_connections",
+                  "max_connections_per_ip"});
     r.read(h, "body_limit", "http", cfg.http.body_limit, 1024, 1L << 30);
     r.read(h, "read_timeout_s", "http", cfg.http.read_timeout_s, 1, 3600);
     r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
     r.read(h, "ws_queue_limit", "http", cfg.http.ws_queue_limit, 1, 1L << 20);
     r.read(h, "ws_queue_bytes", "http", cfg.http.ws_queue_bytes, 1024, 1L << 32);
     r.read(h, "threads", "http", cfg.http.threads, 1, 64);
+    r.read(h, "max_connections", "http", cfg.http.max_connections, 0, 1L << 20);
+    r.read(h, "max_connections_per_ip", "http", cfg.http.max_connections_per_ip, 0,
+           1L << 20);
   }
   if (auto s = root["security"]; s && r.expect_map(s, "security")) {
     r.check_keys(s, "security",

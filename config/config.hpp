@@ -38,6 +38,10 @@ struct http_config {
   size_t ws_queue_limit;
   size_t ws_queue_bytes;
   int threads;
+  /// 0: derived from the open-files limit.
+  size_t max_connections;
+  /// 0: a quarter of max_connections.
+  size_t max_connections_per_ip;
 };
 
 struct security_config {

@@ -24,6 +24,11 @@ constexpr size_t ws_queue_limit = 1024;
 constexpr size_t ws_queue_bytes = 8 * 1024 * 1024;
 /// Threads running the Asio io_context.
 constexpr int http_threads = 1;
+/// Open connections of the whole process; 0: derived from the open-files
+/// limit (io/connection_gate.hpp).
+constexpr size_t max_connections = 0;
+/// Open connections from one address; 0: a quarter of max_connections.
+constexpr size_t max_connections_per_ip = 0;
 
 constexpr const char* tmux_session = "claude-intent";
 constexpr const char* tmux_socket = "o2hub";

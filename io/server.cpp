@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "common/text.hpp"
+#include "io/connection_gate.hpp"
 #include "io/http.hpp"
 #include "io/security.hpp"
 #include "io/server_impl.hpp"
@@ -15,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <deque>
@@ -64,8 +66,9 @@ namespace {
 
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-  http_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv)
-      : stream_(std::move(socket)), srv_(std::move(srv)) {}
+  http_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
+               std::shared_ptr<void> ticket)
+      : stream_(std::move(socket)), srv_(std::move(srv)), ticket_(std::move(ticket)) {}
 
   void run() {
     net::dispatch(stream_.get_executor(),
@@ -194,7 +197,7 @@ private:
                     "?token=)");
     stream_.expires_never();
     start_ws_connection(stream_.release_socket(), srv_, route->endpoint, *who,
-                        std::move(req));
+                        std::move(req), std::move(ticket_));
   }
 
   void send(http::response res, bool head) {
@@ -232,6 +235,9 @@ private:
   std::shared_ptr<server::impl> srv_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<http::response> res_;
+  /// The connection's slot in the gate; freed with the session (or handed
+  /// to the WebSocket session on upgrade).
+  std::shared_ptr<void> ticket_;
   std::unique_ptr<std::array<char, 16384>> scratch_;
   size_t drained_ = 0;
   bool close_after_ = false;
@@ -243,21 +249,84 @@ private:
 // -- listener ----------------------------------------------------------------
 
 void server::impl::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](
-                                                   beast::error_code ec,
-                                                   tcp::socket socket) {
-    if (ec == net::error::operation_aborted || self->stopping)
-      return;
-    if (ec) {
-      log::warn("accept failed", {{"service", self->opts.name}, {"error", ec.message()}});
-    } else {
-      // Small frames (keystrokes, pongs) must not wait for Nagle.
-      beast::error_code nd;
-      socket.set_option(tcp::no_delay(true), nd);
-      std::make_shared<http_session>(std::move(socket), self)->run();
-    }
-    self->do_accept();
+  acceptor.async_accept(
+      net::make_strand(ioc),
+      [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || self->stopping)
+          return;
+        if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space
+            || ec == net::error::no_memory
+            || ec == boost::system::errc::too_many_files_open_in_system)
+          return self->back_off(ec);
+        self->pause_for = std::chrono::milliseconds{0};
+        if (ec) {
+          // One connection's trouble (reset before accept): go on.
+          self->log_throttled("accept failed", ec.message());
+          return self->do_accept();
+        }
+        std::shared_ptr<void> ticket;
+        if (self->opts.gate) {
+          beast::error_code pe;
+          auto peer = socket.remote_endpoint(pe);
+          std::string why;
+          auto addr = peer.address();
+          ticket = self->opts.gate->admit(pe ? std::string{} : addr.to_string(),
+                                          !pe && addr.is_loopback(), why);
+          if (!ticket) {
+            self->turn_away(std::move(socket), why);
+            return self->do_accept();
+          }
+        }
+        // Small frames (keystrokes, pongs) must not wait for Nagle.
+        beast::error_code nd;
+        socket.set_option(tcp::no_delay(true), nd);
+        std::make_shared<http_session>(std::move(socket), self, std::move(ticket))->run();
+        self->do_accept();
+      });
+}
+
+void server::impl::back_off(const boost::system::error_code& ec) {
+  pause_for = std::clamp(pause_for * 2, std::chrono::milliseconds{50},
+                         std::chrono::milliseconds{1000});
+  log_throttled("accept paused: out of file descriptors or memory",
+                ec.message() + "; retrying in " + std::to_string(pause_for.count())
+                    + " ms");
+  pause.expires_after(pause_for);
+  pause.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (!wait_ec && !self->stopping)
+      self->do_accept();
   });
+}
+
+void server::impl::turn_away(tcp::socket socket, const std::string& why) {
+  log_throttled("connection refused", why);
+  static const std::string answer = [] {
+    std::string body = R"({"detail":"too many connections; try again later",)"
+                       R"("code":"too_many_connections"})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Retry-After: 5\r\nConnection: close\r\nContent-Length: "
+           + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  // Best effort, never blocking: the socket's buffer takes these few bytes.
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(net::buffer(answer), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+void server::impl::log_throttled(const char* msg, const std::string& detail) {
+  auto now = std::chrono::steady_clock::now();
+  if (last_log != std::chrono::steady_clock::time_point{}
+      && now - last_log < std::chrono::seconds(10)) {
+    ++held_back;
+    return;
+  }
+  log::warn(msg, {{"service", opts.name},
+                  {"detail", detail},
+                  {"held_back", std::to_string(held_back)}});
+  held_back = 0;
+  last_log = now;
 }
 
 server::server(net::io_context& ioc, std::shared_ptr<const http::router> r,

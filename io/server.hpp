@@ -18,6 +18,8 @@ namespace http {
 class router;
 } // namespace http
 
+class connection_gate;
+
 struct server_options {
   /// Service name for logs.
   std::string name;
@@ -28,6 +30,8 @@ struct server_options {
   /// Bytes queued per WebSocket client before it counts as too slow (one
   /// message larger than this is still accepted into an empty queue).
   size_t ws_queue_bytes = 8 * 1024 * 1024;
+  /// Connection caps shared by the process's servers; null: none.
+  std::shared_ptr<connection_gate> gate;
 };
 
 class server {

@@ -28,6 +28,8 @@ public:
       : ws_(std::move(socket)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
         role_(r), id_(next_connection_id()) {}
 
+  void hold(std::shared_ptr<void> ticket) { ticket_ = std::move(ticket); }
+
   void run(std::shared_ptr<http::request> req) {
     upgrade_ = std::move(req);
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -182,6 +184,8 @@ private:
   std::shared_ptr<http::request> upgrade_;
   o2hub::role role_;
   uint64_t id_;
+  /// The connection's slot in the gate; freed with the session.
+  std::shared_ptr<void> ticket_;
   // Strand-only state.
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::optional<websocket::close_reason> close_reason_;
@@ -199,9 +203,12 @@ private:
 
 void start_ws_connection(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
                          std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
-                         std::shared_ptr<http::request> req) {
-  std::make_shared<ws_session>(std::move(socket), std::move(srv), std::move(endpoint), r)
-      ->run(std::move(req));
+                         std::shared_ptr<http::request> req,
+                         std::shared_ptr<void> ticket) {
+  auto s = std::make_shared<ws_session>(std::move(socket), std::move(srv),
+                                        std::move(endpoint), r);
+  s->hold(std::move(ticket));
+  s->run(std::move(req));
 }
 
 } // namespace o2hub
