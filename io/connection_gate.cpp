@@ -1,8 +1,7 @@
 #include "io/connection_gate.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
+#include <sys/resource.h>
 
 namespace o2hub {
 

@@ -169,8 +169,7 @@ void slo_round_done(self_ptr self) {
   if (failures.empty()) {
     json::writer done;
     done.begin_object().kv("passed", true).key("results").raw(results).end_object();
-    stage(self, "completed", done.take());
-    return finish(self, "completed");
+    return finish(self, "completed", "completed", done.take());
   }
   std::string reason = "SLO not met:";
   for (auto& f : failures)

@@ -135,8 +135,8 @@ void run_step(self_ptr self) {
                   out.kv(r, c);
                 out.end_object().end_object();
                 // A completed pipeline ends with its one `rollback` stage.
-                stage(self, after ? "rollback" : "failed", out.take());
-                finish(self, after ? "rolled_back" : "failed");
+                finish(self, after ? "rolled_back" : "failed",
+                       after ? "rollback" : "failed", out.take());
               },
               [self](const caf::error& err) {
                 fail(self,

@@ -58,13 +58,26 @@ void step(self_ptr self, const std::string& next) {
   save(self, [self] { self->send(self, atom::run_v); });
 }
 
-void finish(self_ptr self, const std::string& result) {
-  auto& st = self->state;
-  st.run.result = result;
-  st.run.step = "done";
-  save(self); // the runs actor writes it even after this actor is gone
-  self->send(st.manager, atom::done_v, st.run);
-  self->quit();
+void finish(self_ptr self, const std::string& result, const std::string& final_stage,
+            std::string metadata) {
+  auto done = [self, result] {
+    auto& st = self->state;
+    st.run.result = result;
+    st.run.step = "done";
+    save(self); // the runs actor writes it even after this actor is gone
+    self->send(st.manager, atom::done_v, st.run);
+    self->quit();
+  };
+  // Awaited: nothing else (an alert, a late answer) is handled meanwhile.
+  self->request(self->state.env.monitor, std::chrono::seconds(30), atom::update_v,
+                id_of(self), final_stage, std::move(metadata))
+      .await([done](const pipeline&) { done(); },
+             [self, final_stage, done](const caf::error& err) {
+               log::warn("monitor refused the final stage", {{"intent_id", id_of(self)},
+                                                             {"stage", final_stage},
+                                                             {"error", render(err)}});
+               done();
+             });
 }
 
 const edge_site* site_cfg(self_ptr self, const std::string& name) {
@@ -91,8 +104,7 @@ void fail(self_ptr self, const std::string& reason) {
   self->state.run.reason = reason;
   json::writer w;
   w.begin_object().kv("reason", reason).end_object();
-  stage(self, "failed", w.take());
-  finish(self, "failed");
+  finish(self, "failed", "failed", w.take());
 }
 
 void ask(self_ptr self, const std::string& url, const std::string& site,

@@ -27,8 +27,13 @@ void stage(self_ptr self, const std::string& name, std::string metadata = "{}");
 /// Records `next` as the step, then runs it.
 void step(self_ptr self, const std::string& next);
 
-/// Records the result, tells the manager, and ends the pipeline.
-void finish(self_ptr self, const std::string& result);
+/// Reports the final stage and, once the monitor has it, records the result
+/// (step "done"), tells the manager and ends the pipeline. In this order, a
+/// crash never leaves a run recorded done whose final stage the monitor
+/// never stored (it would show `running` forever); at worst the last step
+/// runs again after a restart and its final stage is refused as a repeat.
+void finish(self_ptr self, const std::string& result, const std::string& final_stage,
+            std::string metadata);
 
 const edge_site* site_cfg(self_ptr self, const std::string& name);
 

@@ -360,3 +360,98 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_manager_resumes_at_the_recorded_step,
   BOOST_TEST_REQUIRE(git->pushes.size() == 1u);
   BOOST_TEST(git->pushes.front().op == "intent-old:revert:o2hub-gitops");
 }
+
+// -- a crash between the final stage and the record ------------------------------
+
+namespace {
+
+/// The real monitor behind a proxy that holds back its answer to a final
+/// stage (completed, failed) until the test sends the proxy a `tick`.
+struct held_stages {
+  bool hold = true;
+  std::vector<std::function<void()>> release;
+};
+
+struct proxy_state {
+  static inline const char* name = "monitor-proxy";
+};
+
+monitor_actor::behavior_type
+monitor_proxy(monitor_actor::stateful_pointer<proxy_state> self, monitor_actor real,
+              std::shared_ptr<held_stages> held) {
+  return {
+      [=](atom::start, std::string& id, std::string& text) {
+        return self->delegate(real, atom::start_v, std::move(id), std::move(text));
+      },
+      [=](atom::update, std::string& id, std::string& stage,
+          std::string& meta) -> caf::result<pipeline> {
+        if (!held->hold || (stage != "completed" && stage != "failed"))
+          return self->delegate(real, atom::update_v, std::move(id), std::move(stage),
+                                std::move(meta));
+        auto promise = self->make_response_promise<pipeline>();
+        held->release.push_back([=]() mutable {
+          self->request(real, caf::infinite, atom::update_v, id, stage, meta)
+              .then([promise](pipeline& p) mutable { promise.deliver(std::move(p)); },
+                    [promise](caf::error& e) mutable { promise.deliver(std::move(e)); });
+        });
+        return promise;
+      },
+      [=](atom::edge, std::string& a, std::string& b, std::string& c) {
+        return self->delegate(real, atom::edge_v, std::move(a), std::move(b),
+                              std::move(c));
+      },
+      [=](atom::edge, std::string& a, probe_report& r) {
+        self->send(real, atom::edge_v, std::move(a), std::move(r));
+      },
+      [=](atom::get, atom::metrics) {
+        return self->delegate(real, atom::get_v, atom::metrics_v);
+      },
+      [=](atom::get, atom::pipelines, uint64_t l, uint64_t o) {
+        return self->delegate(real, atom::get_v, atom::pipelines_v, l, o);
+      },
+      [=](atom::get, atom::pipeline, std::string& id) {
+        return self->delegate(real, atom::get_v, atom::pipeline_v, std::move(id));
+      },
+      [=](atom::get, atom::edges) {
+        return self->delegate(real, atom::get_v, atom::edges_v);
+      },
+      [=](atom::get, atom::prometheus) {
+        return self->delegate(real, atom::get_v, atom::prometheus_v);
+      },
+      [=](atom::service, std::string& a, probe_report& r) {
+        self->send(real, atom::service_v, std::move(a), std::move(r));
+      },
+      [=](atom::tick) {
+        auto pending = std::move(held->release);
+        held->release.clear();
+        for (auto& f : pending)
+          f();
+      },
+      [=](atom::subscribe, ws_sink_ptr& sink) {
+        self->send(real, atom::subscribe_v, std::move(sink));
+      },
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(done_is_recorded_only_after_the_monitor_has_the_final_stage,
+                        mocked_fixture) {
+  auto held = std::make_shared<held_stages>();
+  env.monitor = spawn(monitor_proxy, mon, held);
+  start_manager();
+  start("intent-k", {"edge1"});
+  answer([](const std::string&) { return phase("FULFILLED"); });
+  answer([](const std::string& url) { return slo_answer(url, 5); });
+  // The gate passed, the monitor has not stored `completed` yet: a kill -9
+  // now must find the run at its last step, so a restart repeats it.
+  BOOST_TEST_REQUIRE(held->release.size() == 1u);
+  BOOST_TEST(last_record("intent-k").step == "slo");
+  BOOST_TEST(json_at(view("intent-k"), {"status"}) == "running");
+  auto proxy = env.monitor;
+  self->send(proxy, atom::tick_v);
+  run();
+  BOOST_TEST(last_record("intent-k").step == "done");
+  BOOST_TEST(last_record("intent-k").result == "completed");
+  BOOST_TEST(json_at(view("intent-k"), {"status"}) == "completed");
+}
