@@ -3,10 +3,37 @@
 #include "common/log.hpp"
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <unistd.h>
 
 namespace o2hub {
+
+std::string console_token_file(const config& cfg) {
+  return cfg.data_dir + "/console-token";
+}
+
+bool write_console_token(const config& cfg, const std::string& token) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  auto path = console_token_file(cfg);
+  auto tmp = path + ".new";
+  ::unlink(tmp.c_str());
+  // Readable by this user only, from the first byte; never a symlink.
+  int fd =
+      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return false;
+  auto line = token + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = ::fsync(fd) == 0 && ok;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
 
 tmux_options bridge_tmux_options(const config& cfg) {
   tmux_options t;
@@ -48,6 +75,8 @@ tmux_options bridge_tmux_options(const config& cfg) {
         cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
     t.command = {ec ? std::string{"o2hub"} : self.string(),
                  "console",
+                 "--token-file",
+                 console_token_file(cfg),
                  "--intent-url",
                  "http://" + local + ":" + std::to_string(cfg.intent_port),
                  "--monitor-url",

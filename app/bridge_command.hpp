@@ -11,4 +11,11 @@ namespace o2hub {
 /// intent service and monitor.
 tmux_options bridge_tmux_options(const config& cfg);
 
+/// Where the console in the pane finds the operator token.
+std::string console_token_file(const config& cfg);
+
+/// Writes the operator token ("" when none) for the console, mode 0600,
+/// atomically; false when it could not.
+bool write_console_token(const config& cfg, const std::string& token);
+
 } // namespace o2hub

@@ -172,6 +172,15 @@ bridge_actor spawn_bridge(caf::actor_system& sys, const config& cfg, status_acto
   cbs.on_notification = [slot](std::string name, std::string text) {
     caf::anon_send(*slot, atom::notify_v, std::move(name), std::move(text));
   };
+  // The console in the pane (maybe left running by an earlier o2hub) reads
+  // the current operator token from a private file, never its command line.
+  {
+    const char* t = std::getenv("O2HUB_TOKEN");
+    if (!write_console_token(cfg, t ? t : ""))
+      log::warn("the console's token file could not be written; the console may "
+                "be refused",
+                {{"path", console_token_file(cfg)}});
+  }
   auto topts = bridge_tmux_options(cfg);
   auto backlog = std::make_shared<std::atomic<int>>(0);
   topts.backlog = backlog;

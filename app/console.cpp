@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <set>
@@ -82,13 +83,24 @@ public:
   }
 
 private:
+  std::string current_token() const {
+    if (opts_.token_file.empty())
+      return opts_.token;
+    std::ifstream in{opts_.token_file};
+    if (!in)
+      return opts_.token;
+    std::string t;
+    std::getline(in, t);
+    return t;
+  }
+
   fetch_result call(const std::string& method, const std::string& url,
                     std::string body = {}, long timeout_ms = 10000) {
     http_call_request req;
     req.method = method;
     req.url = url;
     req.body = std::move(body);
-    req.bearer = opts_.token;
+    req.bearer = current_token();
     req.timeout_ms = timeout_ms;
     return http_call(req);
   }

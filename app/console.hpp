@@ -14,6 +14,11 @@ struct console_options {
   std::string monitor_url = "http://127.0.0.1:8003";
   /// Operator token (from O2HUB_TOKEN), sent as a bearer token.
   std::string token;
+  /// A file holding the operator token, read before every request; when it
+  /// exists it wins over `token`. The bridge rewrites it at each start, so a
+  /// console left running in the shared session by an earlier o2hub gets
+  /// the tokens of the current one.
+  std::string token_file;
   /// Longest time to follow one pipeline, seconds.
   int follow_timeout_s = 300;
   bool color = true;

@@ -332,6 +332,56 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   read_output_with(*a, "Edge sites");
 }
 
+BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
+  // Issue 15 #13: the bridge re-attaches to the session of the previous run,
+  // whose console lacked the new token, so every intent got a 401.
+  auto ports = free_ports(3);
+  auto data = fresh_data_dir();
+  auto socket = "o2hub-it-tok-" + std::to_string(::getpid());
+  auto args = std::vector<std::string>{o2hub::test::binary(), "serve",
+                                       "--intent-port",       std::to_string(ports[0]),
+                                       "--monitor-port",      std::to_string(ports[1]),
+                                       "--bridge-port",       std::to_string(ports[2]),
+                                       "--data-dir",          data,
+                                       "--tmux-socket",       socket};
+  {
+    process first{args};
+    BOOST_REQUIRE_MESSAGE(wait_healthy(ports[2], 20s), first.output());
+    auto a = viewer(ports[2]);
+    a->send_text(R"({"type":"command","content":"help"})");
+    if (!saw_output_with(*a, "Commands", 5s)) {
+      a = viewer(ports[2]);
+      a->send_text(R"({"type":"command","content":"help"})");
+      read_output_with(*a, "Commands");
+    }
+    first.signal(SIGTERM);
+    BOOST_TEST(first.wait(10s).value_or(-1) == 0);
+  }
+  // The token file is the user's alone, and holds no token yet.
+  auto file = data + "/console-token";
+  auto perms = std::filesystem::status(file).permissions() & std::filesystem::perms::all;
+  BOOST_TEST(static_cast<unsigned>(perms) == 0600u);
+  {
+    process second{args, {{"O2HUB_TOKEN", "op-later"}}};
+    BOOST_REQUIRE_MESSAGE(wait_healthy(ports[2], 20s), second.output());
+    auto a = viewer(ports[2], "/ws?token=op-later");
+    // The same console process as before (the session outlived o2hub).
+    a->send_text(R"({"type":"command","content":"Deploy eMBB with 100 Mbps on edge01"})");
+    auto shown = read_output_with(*a, "intent created");
+    BOOST_TEST(shown.find("401") == std::string::npos, shown);
+    // The console's command line names the file, never the token.
+    process ps{{"/usr/bin/env", "ps", "-eo", "args"}};
+    ps.wait(5s);
+    BOOST_TEST(ps.output().find("op-later") == std::string::npos);
+    BOOST_TEST(ps.output().find("--token-file") != std::string::npos);
+    second.signal(SIGTERM);
+    BOOST_TEST(second.wait(10s).value_or(-1) == 0);
+  }
+  process kill{{"/usr/bin/env", "tmux", "-L", socket, "kill-server"}};
+  kill.wait(5s);
+  std::filesystem::remove_all(data);
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_llm_cli_falls_back_to_the_console) {
   auto path = fresh_data_dir() + "-cli.yaml";
   std::ofstream{path} << "llm:\n  backend: cli\n"
