@@ -6,18 +6,13 @@
 
 #include "io/http.hpp"
 #include "io/service_context.hpp"
+#include "protocol/alerts.hpp"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace o2hub {
-
-/// Reads an Alertmanager webhook body. `always` false (/webhook/alert):
-/// alerts with severity warning or info are left alone. Sets `error` when
-/// the body is not a webhook payload; `ignored` counts skipped alerts.
-std::vector<rollback_target> read_alerts(std::string_view body, bool always,
-                                         std::string& error, size_t& ignored);
 
 void add_webhook_routes(http::router& r, const service_context& ctx,
                         pipeline_manager_actor pipelines);

@@ -14,6 +14,7 @@ say() { [[ $quiet == 1 ]] || echo "setup: $*"; }
 packages=(
   build-essential cmake ninja-build ccache lld pkg-config git python3
   clang-format                    # scripts/check-format.sh
+  clang libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
   libcaf-dev                      # CAF 0.17.6: caf_core, caf_io, caf_openssl
   libboost-dev libboost-test-dev  # Beast, Asio, Boost.Test (1.74)
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev
