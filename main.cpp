@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
   console->add_option("--follow-timeout", console_opts.follow_timeout_s,
                       "seconds to follow one pipeline (300)");
   console->add_flag("--no-color", no_color, "plain text output");
+  console->add_option("--ca-file", console_opts.ca_file,
+                      "PEM CA to check the services' https certificate against");
   console->add_option("--token-file", console_opts.token_file,
                       "file with the operator token, read before each request "
                       "(written by the bridge; wins over O2HUB_TOKEN)");

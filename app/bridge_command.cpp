@@ -1,6 +1,7 @@
 #include "app/bridge_command.hpp"
 
 #include "common/log.hpp"
+#include "io/tls.hpp"
 
 #include <cstdlib>
 #include <fcntl.h>
@@ -73,14 +74,19 @@ tmux_options bridge_tmux_options(const config& cfg) {
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     auto local =
         cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
+    std::string scheme = service_scheme(cfg);
     t.command = {ec ? std::string{"o2hub"} : self.string(),
                  "console",
                  "--token-file",
                  console_token_file(cfg),
                  "--intent-url",
-                 "http://" + local + ":" + std::to_string(cfg.intent_port),
+                 scheme + "://" + local + ":" + std::to_string(cfg.intent_port),
                  "--monitor-url",
-                 "http://" + local + ":" + std::to_string(cfg.monitor_port)};
+                 scheme + "://" + local + ":" + std::to_string(cfg.monitor_port)};
+    if (auto ca = service_ca_file(cfg); !ca.empty()) {
+      t.command.push_back("--ca-file");
+      t.command.push_back(ca);
+    }
   }
   return t;
 }

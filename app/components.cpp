@@ -15,6 +15,7 @@
 #include "io/record_store.hpp"
 #include "io/records_actor.hpp"
 #include "io/store.hpp"
+#include "io/tls.hpp"
 #include "io/tmux.hpp"
 #include "io/tmux_actor.hpp"
 #include "protocol/error.hpp"
@@ -31,7 +32,7 @@ namespace o2hub {
 std::string local_url(const config& cfg, uint16_t port) {
   auto host =
       cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
-  return "http://" + host + ":" + std::to_string(port);
+  return std::string{service_scheme(cfg)} + "://" + host + ":" + std::to_string(port);
 }
 
 caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config& cfg,
@@ -84,6 +85,7 @@ caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config&
     fetch_request fr;
     fr.url = url;
     fr.timeout_ms = cfg.probing.timeout_ms;
+    fr.ca_file = service_ca_file(cfg); // o2hub's own services under TLS
     popts.checks = {{"http", fr}};
     popts.interval = std::chrono::seconds(cfg.probing.interval_s);
     popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;

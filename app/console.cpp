@@ -101,6 +101,7 @@ private:
     req.url = url;
     req.body = std::move(body);
     req.bearer = current_token();
+    req.ca_file = opts_.ca_file;
     req.timeout_ms = timeout_ms;
     return http_call(req);
   }

@@ -19,6 +19,8 @@ struct console_options {
   /// console left running in the shared session by an earlier o2hub gets
   /// the tokens of the current one.
   std::string token_file;
+  /// PEM CA the services' https certificate is checked against.
+  std::string ca_file;
   /// Longest time to follow one pipeline, seconds.
   int follow_timeout_s = 300;
   bool color = true;

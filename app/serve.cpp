@@ -17,6 +17,7 @@
 #include "io/security.hpp"
 #include "io/server.hpp"
 #include "io/service_context.hpp"
+#include "io/tls.hpp"
 #include "io/tmux.hpp"
 #include "io/webhook_routes.hpp"
 #include "protocol/error.hpp"
@@ -106,6 +107,15 @@ int run_services(const run_options& opts) {
                  {"max_connections", std::to_string(total)},
                  {"max_connections_per_ip", std::to_string(per_ip)}});
     }
+    if (cfg.http.tls.enabled()) {
+      std::string why;
+      sopts.tls = make_server_tls(cfg.http.tls, why);
+      if (!sopts.tls) {
+        log::error("cannot start TLS", {{"reason", why}});
+        std::cerr << "o2hub: " << why << "\n";
+        return 2;
+      }
+    }
     running run;
     std::vector<std::string> site_names;
     for (const auto& s : cfg.sites)
@@ -179,7 +189,8 @@ int run_services(const run_options& opts) {
       }
       log::info("service listening",
                 {{"service", spec.name},
-                 {"url", "http://" + cfg.bind + ":" + std::to_string(srv->port())}});
+                 {"url", std::string{service_scheme(cfg)} + "://" + cfg.bind + ":"
+                             + std::to_string(srv->port())}});
       servers.push_back(std::move(srv));
     }
     net::steady_timer grace{ioc};

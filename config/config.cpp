@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <set>
+#include <unistd.h>
 
 namespace o2hub {
 
@@ -27,10 +28,15 @@ config default_config() {
   cfg.bridge_max_viewers = defaults::bridge_max_viewers;
   cfg.bridge_cols = defaults::bridge_cols;
   cfg.bridge_rows = defaults::bridge_rows;
-  cfg.http = {defaults::body_limit,      defaults::read_timeout_s,
-              defaults::ws_frame_limit,  defaults::ws_queue_limit,
-              defaults::ws_queue_bytes,  defaults::http_threads,
-              defaults::max_connections, defaults::max_connections_per_ip};
+  cfg.http = {defaults::body_limit,
+              defaults::read_timeout_s,
+              defaults::ws_frame_limit,
+              defaults::ws_queue_limit,
+              defaults::ws_queue_bytes,
+              defaults::http_threads,
+              defaults::max_connections,
+              defaults::max_connections_per_ip,
+              {}};
   cfg.llm.cli_argv = {"claude", "-p", "{prompt}", "--output-format", "json"};
   cfg.llm.timeout_s = defaults::llm_timeout_s;
   cfg.llm.cache_size = defaults::llm_cache_size;
@@ -108,7 +114,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.check_keys(h, "http",
                  {"body_limit", "read_timeout_s", "ws_frame_limit", "ws_queue_limit",
                   "ws_queue_bytes", "threads", "max_connections",
-                  "max_connections_per_ip"});
+                  "max_connections_per_ip", "tls"});
     r.read(h, "body_limit", "http", cfg.http.body_limit, 1024, 1L << 30);
     r.read(h, "read_timeout_s", "http", cfg.http.read_timeout_s, 1, 3600);
     r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
@@ -116,6 +122,12 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(h, "ws_queue_bytes", "http", cfg.http.ws_queue_bytes, 1024, 1L << 32);
     r.read(h, "threads", "http", cfg.http.threads, 1, 64);
     r.read(h, "max_connections", "http", cfg.http.max_connections, 0, 1L << 20);
+    if (auto t = h["tls"]; t && r.expect_map(t, "http.tls")) {
+      r.check_keys(t, "http.tls", {"cert", "key", "ca"});
+      r.read(t, "cert", "http.tls", cfg.http.tls.cert);
+      r.read(t, "key", "http.tls", cfg.http.tls.key);
+      r.read(t, "ca", "http.tls", cfg.http.tls.ca);
+    }
     r.read(h, "max_connections_per_ip", "http", cfg.http.max_connections_per_ip, 0,
            1L << 20);
   }
@@ -256,6 +268,16 @@ caf::error validate(const config& cfg) {
     return fail("services: the intent, monitor and bridge ports must differ");
   if (cfg.bind.empty())
     return fail("bind: must not be empty");
+  if (cfg.http.tls.enabled() || !cfg.http.tls.key.empty()) {
+    if (cfg.http.tls.cert.empty() || cfg.http.tls.key.empty())
+      return fail("http.tls: both cert and key are needed (file paths)");
+    for (const auto& [what, path] :
+         {std::pair<const char*, std::string>{"cert", cfg.http.tls.cert},
+          {"key", cfg.http.tls.key},
+          {"ca", cfg.http.tls.ca}})
+      if (!path.empty() && ::access(path.c_str(), R_OK) != 0)
+        return fail(std::string{"http.tls."} + what + ": cannot read '" + path + "'");
+  }
   if (!tmux::valid_session_name(cfg.tmux_session))
     return fail("services.bridge.tmux_session: letters, digits, '_' and '-' "
                 "only (1-64), got '"

@@ -31,6 +31,20 @@ struct edge_site {
   std::string k8s_scheme;
 };
 
+/// HTTPS/WSS for all three services (file paths; the key file is a secret
+/// kept out of YAML by being a path). Empty cert: plain HTTP.
+struct tls_config {
+  /// PEM certificate chain, the server's certificate first.
+  std::string cert;
+  /// PEM private key of the certificate.
+  std::string key;
+  /// PEM CA that o2hub's own clients (the console, the self-probes) trust
+  /// for these services; empty: `cert` itself (a self-signed certificate).
+  std::string ca;
+
+  bool enabled() const { return !cert.empty(); }
+};
+
 struct http_config {
   size_t body_limit;
   int read_timeout_s;
@@ -42,6 +56,7 @@ struct http_config {
   size_t max_connections;
   /// 0: a quarter of max_connections.
   size_t max_connections_per_ip;
+  tls_config tls;
 };
 
 struct security_config {

@@ -54,6 +54,8 @@ fetch_result http_call(const http_call_request& req) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (!req.ca_file.empty())
+    curl_easy_setopt(h, CURLOPT_CAINFO, req.ca_file.c_str());
   auto start = std::chrono::steady_clock::now();
   auto rc = curl_easy_perform(h);
   res.latency_ms =

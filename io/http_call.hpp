@@ -19,6 +19,8 @@ struct http_call_request {
   std::string bearer;
   long timeout_ms = 5000;
   size_t max_body = 4 * 1024 * 1024;
+  /// PEM CA bundle to verify an https server with ("" = the system's).
+  std::string ca_file;
 };
 
 /// Performs the request; a result with status 0 and `error` when no

@@ -14,7 +14,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +24,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 namespace o2hub {
@@ -64,23 +67,43 @@ namespace {
 
 // -- HTTP session --------------------------------------------------------------
 
-class http_session : public std::enable_shared_from_this<http_session> {
+/// One HTTP connection over `Stream`: beast::tcp_stream, or
+/// tls_stream (beast::ssl_stream over one) when http.tls is configured.
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<http_session<Stream>>::shared_from_this;
+
 public:
-  http_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
+  http_session(Stream&& stream, std::shared_ptr<server::impl> srv,
                std::shared_ptr<void> ticket)
-      : stream_(std::move(socket)), srv_(std::move(srv)), ticket_(std::move(ticket)) {}
+      : stream_(std::move(stream)), srv_(std::move(srv)), ticket_(std::move(ticket)) {}
 
   void run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    if constexpr (tls) {
+      // The handshake is bounded like a request.
+      lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                if (ec)
+                                  return; // not TLS, bad certificate, timeout
+                                self->do_read();
+                              });
+    } else {
+      net::dispatch(
+          stream_.get_executor(),
+          beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    }
   }
 
 private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   void do_read() {
     parser_.emplace();
     parser_->body_limit(srv_->opts.body_limit);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+    lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
     bhttp::async_read(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -111,7 +134,7 @@ private:
       return reject(http::status::bad_request, "bad_framing", std::move(why));
     if (websocket::is_upgrade(*req))
       return upgrade(std::move(req));
-    stream_.expires_never(); // handlers bound their own time
+    lowest().expires_never(); // handlers bound their own time
     bool head = req->method() == bhttp::verb::head;
     srv_->router->handle(*req,
                          [self = shared_from_this(), req, head](http::response res) {
@@ -137,8 +160,8 @@ private:
   // reset the connection before the client has read our error response.
   void linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(2));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().expires_after(std::chrono::seconds(2));
     scratch_ = std::make_unique<std::array<char, 16384>>();
     drain();
   }
@@ -195,9 +218,9 @@ private:
                     *who == role::anonymous ? "unauthorized" : "forbidden",
                     "this WebSocket needs a token (Authorization: Bearer or "
                     "?token=)");
-    stream_.expires_never();
-    start_ws_connection(stream_.release_socket(), srv_, route->endpoint, *who,
-                        std::move(req), std::move(ticket_));
+    lowest().expires_never();
+    start_ws_connection(std::move(stream_), srv_, route->endpoint, *who, std::move(req),
+                        std::move(ticket_));
   }
 
   void send(http::response res, bool head) {
@@ -208,7 +231,7 @@ private:
     }
     close_after_ = res.need_eof();
     res_ = std::make_shared<http::response>(std::move(res));
-    stream_.expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+    lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
     bhttp::async_write(
         stream_, *res_,
         beast::bind_front_handler(&http_session::on_write, shared_from_this()));
@@ -227,10 +250,10 @@ private:
 
   void do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<server::impl> srv_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -280,117 +303,16 @@ void server::impl::do_accept() {
         // Small frames (keystrokes, pongs) must not wait for Nagle.
         beast::error_code nd;
         socket.set_option(tcp::no_delay(true), nd);
-        std::make_shared<http_session>(std::move(socket), self, std::move(ticket))->run();
+        if (self->opts.tls)
+          std::make_shared<http_session<tls_stream>>(
+              tls_stream{std::move(socket), *self->opts.tls}, self, std::move(ticket))
+              ->run();
+        else
+          std::make_shared<http_session<beast::tcp_stream>>(
+              beast::tcp_stream{std::move(socket)}, self, std::move(ticket))
+              ->run();
         self->do_accept();
       });
-}
-
-void server::impl::back_off(const boost::system::error_code& ec) {
-  pause_for = std::clamp(pause_for * 2, std::chrono::milliseconds{50},
-                         std::chrono::milliseconds{1000});
-  log_throttled("accept paused: out of file descriptors or memory",
-                ec.message() + "; retrying in " + std::to_string(pause_for.count())
-                    + " ms");
-  pause.expires_after(pause_for);
-  pause.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
-    if (!wait_ec && !self->stopping)
-      self->do_accept();
-  });
-}
-
-void server::impl::turn_away(tcp::socket socket, const std::string& why) {
-  log_throttled("connection refused", why);
-  static const std::string answer = [] {
-    std::string body = R"({"detail":"too many connections; try again later",)"
-                       R"("code":"too_many_connections"})";
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-           "Retry-After: 5\r\nConnection: close\r\nContent-Length: "
-           + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }();
-  // Best effort, never blocking: the socket's buffer takes these few bytes.
-  beast::error_code ec;
-  socket.non_blocking(true, ec);
-  socket.write_some(net::buffer(answer), ec);
-  socket.shutdown(tcp::socket::shutdown_both, ec);
-  socket.close(ec);
-}
-
-void server::impl::log_throttled(const char* msg, const std::string& detail) {
-  auto now = std::chrono::steady_clock::now();
-  if (last_log != std::chrono::steady_clock::time_point{}
-      && now - last_log < std::chrono::seconds(10)) {
-    ++held_back;
-    return;
-  }
-  log::warn(msg, {{"service", opts.name},
-                  {"detail", detail},
-                  {"held_back", std::to_string(held_back)}});
-  held_back = 0;
-  last_log = now;
-}
-
-server::server(net::io_context& ioc, std::shared_ptr<const http::router> r,
-               server_options opts)
-    : impl_(std::make_shared<impl>(ioc, std::move(r), std::move(opts))) {}
-
-server::~server() {
-  shutdown();
-}
-
-std::string server::listen(const std::string& address, uint16_t port) {
-  beast::error_code ec;
-  auto addr = net::ip::make_address(address, ec);
-  if (ec)
-    return "'" + address + "' is not an IP address to bind to";
-  tcp::endpoint ep{addr, port};
-  auto& acc = impl_->acceptor;
-  acc.open(ep.protocol(), ec);
-  if (!ec)
-    acc.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    acc.bind(ep, ec);
-  if (ec == net::error::address_in_use)
-    return "port " + std::to_string(port) + " on " + address
-           + " is already in use (is another o2hub running? stop it, or "
-             "choose another port)";
-  if (ec == net::error::access_denied)
-    return "not allowed to bind " + address + ":" + std::to_string(port);
-  if (!ec)
-    acc.listen(net::socket_base::max_listen_connections, ec);
-  if (ec)
-    return "cannot listen on " + address + ":" + std::to_string(port) + ": "
-           + ec.message();
-  impl_->do_accept();
-  return {};
-}
-
-uint16_t server::port() const {
-  beast::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : ep.port();
-}
-
-void server::shutdown() {
-  if (impl_->stopping.exchange(true))
-    return;
-  net::post(impl_->acceptor.get_executor(), [self = impl_] {
-    beast::error_code ec;
-    self->acceptor.close(ec);
-  });
-  std::vector<std::shared_ptr<ws_sink>> open;
-  {
-    std::lock_guard<std::mutex> guard{impl_->mtx};
-    for (auto& [id, weak] : impl_->sessions)
-      if (auto s = weak.lock())
-        open.push_back(std::move(s));
-  }
-  for (auto& s : open)
-    s->close(close_code::going_away, "server shutting down");
-}
-
-size_t server::ws_clients() const {
-  std::lock_guard<std::mutex> guard{impl_->mtx};
-  return impl_->sessions.size();
 }
 
 } // namespace o2hub

@@ -10,6 +10,9 @@
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
+} // namespace ssl
 } // namespace boost::asio
 
 namespace o2hub {
@@ -32,6 +35,8 @@ struct server_options {
   size_t ws_queue_bytes = 8 * 1024 * 1024;
   /// Connection caps shared by the process's servers; null: none.
   std::shared_ptr<connection_gate> gate;
+  /// TLS (HTTPS and WSS on the same port); null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class server {

@@ -7,8 +7,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <atomic>
 #include <memory>
@@ -19,6 +22,9 @@ namespace o2hub {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+/// A connection's stream under TLS.
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 /// A process-wide id for every connection.
 uint64_t next_connection_id();
@@ -62,7 +68,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 /// Takes over an upgraded socket: runs the WebSocket handshake for `req`
 /// and the connection, registered with `srv` while it is open; `ticket`
 /// (the connection's slot, io/connection_gate.hpp) lives as long.
-void start_ws_connection(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
+void start_ws_connection(boost::beast::tcp_stream&& stream,
+                         std::shared_ptr<server::impl> srv,
+                         std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
+                         std::shared_ptr<http::request> req,
+                         std::shared_ptr<void> ticket);
+void start_ws_connection(tls_stream&& stream, std::shared_ptr<server::impl> srv,
                          std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
                          std::shared_ptr<http::request> req,
                          std::shared_ptr<void> ticket);

@@ -8,7 +8,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <deque>
 #include <optional>
@@ -21,11 +23,16 @@ namespace bhttp = beast::http;
 
 namespace {
 
-class ws_session : public ws_sink, public std::enable_shared_from_this<ws_session> {
+template <class Stream>
+class ws_session : public ws_sink,
+                   public std::enable_shared_from_this<ws_session<Stream>> {
+  using std::enable_shared_from_this<ws_session<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<ws_session<Stream>>::weak_from_this;
+
 public:
-  ws_session(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
+  ws_session(Stream&& stream, std::shared_ptr<server::impl> srv,
              std::shared_ptr<ws_endpoint> endpoint, o2hub::role r)
-      : ws_(std::move(socket)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
+      : ws_(std::move(stream)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
         role_(r), id_(next_connection_id()) {}
 
   void hold(std::shared_ptr<void> ticket) { ticket_ = std::move(ticket); }
@@ -177,7 +184,7 @@ private:
     }
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<server::impl> srv_;
   std::shared_ptr<ws_endpoint> endpoint_;
@@ -201,14 +208,34 @@ private:
 
 } // namespace
 
-void start_ws_connection(tcp::socket&& socket, std::shared_ptr<server::impl> srv,
+namespace {
+
+template <class Stream>
+void start(Stream&& stream, std::shared_ptr<server::impl> srv,
+           std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
+           std::shared_ptr<http::request> req, std::shared_ptr<void> ticket) {
+  auto s = std::make_shared<ws_session<Stream>>(std::move(stream), std::move(srv),
+                                                std::move(endpoint), r);
+  s->hold(std::move(ticket));
+  s->run(std::move(req));
+}
+
+} // namespace
+
+void start_ws_connection(beast::tcp_stream&& stream, std::shared_ptr<server::impl> srv,
                          std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
                          std::shared_ptr<http::request> req,
                          std::shared_ptr<void> ticket) {
-  auto s = std::make_shared<ws_session>(std::move(socket), std::move(srv),
-                                        std::move(endpoint), r);
-  s->hold(std::move(ticket));
-  s->run(std::move(req));
+  start(std::move(stream), std::move(srv), std::move(endpoint), r, std::move(req),
+        std::move(ticket));
+}
+
+void start_ws_connection(tls_stream&& stream, std::shared_ptr<server::impl> srv,
+                         std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
+                         std::shared_ptr<http::request> req,
+                         std::shared_ptr<void> ticket) {
+  start(std::move(stream), std::move(srv), std::move(endpoint), r, std::move(req),
+        std::move(ticket));
 }
 
 } // namespace o2hub

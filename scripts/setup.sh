@@ -21,6 +21,7 @@ packages=(
   libspdlog-dev libcli11-dev
   libsqlite3-dev libgit2-dev      # durable state and GitOps (later issues)
   tmux curl wrk libbenchmark-dev  # wrk and Google Benchmark for bench/
+  openssl                         # scripts/gen-dev-certs.sh
   chromium                        # the browser test harness
 )
 

@@ -4,6 +4,7 @@
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/serve.hpp"
+#include "support/tls_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -369,8 +370,12 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_pauses_instead_of_spinni
   auto port = free_port();
   auto cfg = write_config("http:\n  max_connections: 1000\n  read_timeout_s: 2\n");
   auto data = fresh_data_dir();
+  // UBSan's vptr check itself needs a descriptor: see the suppressions file.
   process p{{"/usr/bin/prlimit", "--nofile=128:128", "--", o2hub::test::binary(),
-             "monitor", "--port", std::to_string(port), "-c", cfg, "--data-dir", data}};
+             "monitor", "--port", std::to_string(port), "-c", cfg, "--data-dir", data},
+            {{"UBSAN_OPTIONS", "suppressions=" + source_dir()
+                                   + "/tests/ubsan-fd-exhaustion.supp:print_stacktrace=1:"
+                                     "halt_on_error=1"}}};
   BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), p.output());
   boost::asio::io_context ioc;
   auto idle = open_idle(ioc, port, 200);
@@ -425,6 +430,93 @@ BOOST_AUTO_TEST_CASE(connections_over_the_caps_get_a_503_and_slots_come_back) {
   BOOST_TEST(p.output().find("connection refused") != std::string::npos);
   std::remove(cfg.c_str());
   std::filesystem::remove_all(data);
+}
+
+BOOST_AUTO_TEST_CASE(tls_serves_https_and_wss_and_clients_check_the_certificate) {
+  // http.tls: every service over HTTPS/WSS on its port; o2hub's own clients
+  // (the console, the self-probes) trust the configured CA.
+  auto certs = fresh_data_dir() + "-certs";
+  auto other = fresh_data_dir() + "-other";
+  for (const auto& dir : {certs, other}) {
+    process gen{
+        {"/usr/bin/env", "bash", source_dir() + "/scripts/gen-dev-certs.sh", dir}};
+    BOOST_REQUIRE_MESSAGE(gen.wait(30s).value_or(-1) == 0, gen.output());
+  }
+  auto cfg = write_config("http:\n  tls: {cert: " + certs + "/server.pem, key: " + certs
+                          + "/server-key.pem, ca: " + certs + "/ca.pem}\n");
+  auto ports = free_ports(3);
+  auto data = fresh_data_dir();
+  auto socket = "o2hub-it-tls-" + std::to_string(::getpid());
+  process p{{o2hub::test::binary(), "serve", "-c", cfg, "--intent-port",
+             std::to_string(ports[0]), "--monitor-port", std::to_string(ports[1]),
+             "--bridge-port", std::to_string(ports[2]), "--data-dir", data,
+             "--tmux-socket", socket}};
+  auto ca = certs + "/ca.pem";
+  auto healthy = [&](uint16_t port) {
+    for (int i = 0; i < 200; ++i) {
+      try {
+        if (https_request(port, "GET", "/health", {}, ca).status == 200u)
+          return true;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  for (auto port : ports)
+    BOOST_REQUIRE_MESSAGE(healthy(port), p.output());
+  // REST over HTTPS.
+  auto posted = https_request(ports[0], "POST", "/api/v1/intent",
+                              R"({"text":"Deploy eMBB with 100 Mbps on edge01"})", ca);
+  BOOST_TEST(posted.status == 200u, posted.body);
+  BOOST_TEST(str_member(posted.body, "status") == "success");
+  // WebSockets over TLS: the monitor's first message, the bridge's
+  // connection and a pong.
+  auto dash = wss_exchange(ports[1], "/ws", ca, 1, {"ping"});
+  BOOST_TEST(str_member(dash.at(0), "type") == "initial_state");
+  BOOST_TEST(dash.at(1).find("pong") != std::string::npos, dash.at(1));
+  auto term = wss_exchange(ports[2], "/ws", ca, 1);
+  BOOST_TEST(str_member(term.at(0), "type") == "connection");
+  // A client that does not trust the certificate refuses the server.
+  try {
+    https_request(ports[1], "GET", "/health", {}, other + "/ca.pem");
+    BOOST_FAIL("a certificate of an untrusted CA was accepted");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("certificate verify failed")
+                   != std::string::npos,
+               e.what());
+  }
+  // So does one that expects another name.
+  BOOST_CHECK_THROW(
+      https_request(ports[1], "GET", "/health", {}, ca, {}, "o2hub.example"),
+      std::runtime_error);
+  // Plain HTTP on a TLS port gets no answer, and the service goes on.
+  bool plain_answered = false;
+  try {
+    plain_answered = http_get(ports[1], "/health").status != 0u;
+  } catch (const std::exception&) {
+  }
+  BOOST_TEST(!plain_answered);
+  BOOST_TEST(https_request(ports[1], "GET", "/health", {}, ca).status == 200u);
+  // The console in the pane reaches the services over HTTPS (--ca-file).
+  bool answered = false;
+  for (int attempt = 0; attempt < 3 && !answered; ++attempt) {
+    wss_exchange(ports[2], "/ws", ca, 1, {R"({"type":"command","content":"status"})"});
+    for (int i = 0; i < 50 && !answered; ++i) {
+      for (const auto& m : wss_exchange(ports[2], "/ws", ca, 2))
+        answered = answered || m.find("Edge sites") != std::string::npos;
+      if (!answered)
+        std::this_thread::sleep_for(100ms);
+    }
+  }
+  BOOST_TEST(answered, "the console never printed the status over HTTPS");
+  p.signal(SIGTERM);
+  BOOST_TEST(p.wait(10s).value_or(-1) == 0);
+  process kill{{"/usr/bin/env", "tmux", "-L", socket, "kill-server"}};
+  kill.wait(5s);
+  std::remove(cfg.c_str());
+  for (const auto& dir : {certs, other, data})
+    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(a_port_in_use_fails_fast_naming_the_port) {
