@@ -211,8 +211,12 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           st.pane_tag = 0;
           while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
             body.pop_back();
-          if (!ok || body.empty() || body[0] != '%')
+          if (!ok || body.empty() || body[0] != '%') {
+            // Without the pane id no output is shown: ask again shortly.
+            self->delayed_send(self, std::chrono::milliseconds(500), atom::notify_v,
+                               std::string{"window-pane-changed"}, std::string{});
             return;
+          }
           bool changed = body != st.pane;
           st.pane = body;
           st.utf8_carry.clear();

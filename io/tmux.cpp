@@ -324,8 +324,16 @@ bool tmux_link::send(const std::string& command, uint64_t tag) {
         return false;
       // Half a command is worse than a short wait: finish it.
       pollfd p{impl_->in_fd, POLLOUT, 0};
-      if (::poll(&p, 1, 1000) <= 0)
+      if (::poll(&p, 1, 1000) <= 0) {
+        // The rest would glue onto the next command and shift every reply
+        // after it onto the wrong request: start the connection afresh.
+        log::warn("tmux did not take a whole command; reconnecting",
+                  {{"session", impl_->opts.session}});
+        if (impl_->child > 0)
+          ::kill(impl_->child, SIGTERM);
+        close_fd(impl_->in_fd);
         return false;
+      }
       continue;
     }
     done += static_cast<size_t>(n);

@@ -332,6 +332,70 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   read_output_with(*a, "Edge sites");
 }
 
+BOOST_AUTO_TEST_CASE(output_keeps_streaming_after_floods_and_viewer_churn) {
+  // Issue 15 #14: once, after floods and churn, output stopped reaching
+  // viewers until a restart. Flood the pane (tmux pauses a control client
+  // that falls behind; o2hub must resume it), churn viewers that read, stall
+  // and leave meanwhile, and resize; then a new viewer must see new output.
+  auto path = fresh_data_dir() + "-flood.yaml";
+  std::ofstream{path}
+      << "services:\n  bridge:\n    max_viewers: 8\n"
+         "    command: [\"/bin/sh\", \"-c\", \"while read l; do if [ \\\"$l\\\" = "
+         "flood ]; then yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 10000000; "
+         "else echo \\\"got-$l\\\"; fi; done\"]\n";
+  serve_fixture f{{}, {"-c", path}};
+  std::filesystem::remove(path);
+  for (int round = 0; round < 3; ++round) {
+    auto op = viewer(f.bridge);
+    op->send_text(R"({"type":"command","content":"flood"})");
+    std::vector<std::unique_ptr<ws_client>> stalled;
+    auto until = std::chrono::steady_clock::now() + 3s;
+    int churned = 0;
+    while (std::chrono::steady_clock::now() < until) {
+      // One that reads a little and leaves, one that never reads.
+      try {
+        ws_client quick{f.bridge};
+        for (int i = 0; i < 3; ++i)
+          quick.read(2s);
+      } catch (const std::exception&) {
+      }
+      if (stalled.size() < 3) {
+        try {
+          stalled.push_back(std::make_unique<ws_client>(f.bridge));
+        } catch (const std::exception&) {
+        }
+      }
+      op->send_text_lenient(R"({"type":"resize","cols":)"
+                            + std::to_string(80 + churned % 40) + R"(,"rows":24})");
+      ++churned;
+    }
+    stalled.clear(); // they leave without a close
+    // The flood is over once the shell answers the next line (seen on a new
+    // viewer's screen: a viewer that lags is resynced from a snapshot).
+    auto marker = "after-" + std::to_string(round);
+    viewer(f.bridge)->send_text(R"({"type":"command","content":")" + marker + R"("})");
+    bool over = false;
+    for (int i = 0; i < 120 && !over; ++i) {
+      ws_client c{f.bridge};
+      c.read(); // connection
+      auto snap = read_until(
+          c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+      over = json_at(snap, {"content"}).find("got-" + marker) != std::string::npos;
+      if (!over)
+        std::this_thread::sleep_for(1s);
+    }
+    BOOST_TEST_REQUIRE(over, "round " << round << ": the flood never ended on screen");
+    // Then output streams again: typed now, it arrives as output.
+    auto fresh = viewer(f.bridge);
+    auto probe = "probe-" + std::to_string(round);
+    fresh->send_text(R"({"type":"command","content":")" + probe + R"("})");
+    BOOST_TEST(saw_output_with(*fresh, "got-" + probe, 20s),
+               "round " << round << ": no output after the flood");
+    auto h = http_get(f.bridge, "/health").body;
+    BOOST_TEST(json_at(h, {"session_active"}) == "true", h);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
   // Issue 15 #13: the bridge re-attaches to the session of the previous run,
   // whose console lacked the new token, so every intent got a 401.

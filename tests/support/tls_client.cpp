@@ -10,7 +10,6 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <openssl/ssl.h>
-
 #include <stdexcept>
 
 namespace o2hub::test {
