@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sqlite3.h>
 #include <thread>
 
 using namespace o2hub::test;
@@ -392,4 +393,41 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
   BOOST_TEST(http_get(hub2.monitor, "/health").status == 200u);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_stored_records_are_reported_not_dropped_silently) {
+  // Issue 15 #4: a stored record that could not be read back vanished after a
+  // restart (404) without a log line.
+  auto dir = fresh_data_dir();
+  {
+    serve_fixture first{{}, {}, dir};
+    BOOST_TEST(http_request(first.monitor, "POST",
+                            "/api/v1/pipeline/start?intent_id=keep-1&intent_text=kept",
+                            "", {{"Content-Type", "application/json"}})
+                   .status
+               == 200u);
+    first.proc.signal(SIGTERM);
+    BOOST_TEST(first.proc.wait(10s).value_or(-1) == 0);
+  }
+  {
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open((dir + "/o2hub.db").c_str(), &db) == SQLITE_OK);
+    char* err = nullptr;
+    auto rc = sqlite3_exec(db,
+                           "INSERT INTO pipelines(intent_id, started, json) VALUES "
+                           "('bad-1', 99, '{\"intent_id\":\"bad-1\",nul}');"
+                           "INSERT OR REPLACE INTO edges(name, json) VALUES "
+                           "('edge2', '{oops');",
+                           nullptr, nullptr, &err);
+    BOOST_TEST(rc == SQLITE_OK, (err ? err : ""));
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+  serve_fixture second{{}, {}, dir};
+  BOOST_TEST(http_get(second.monitor, "/api/v1/pipelines/keep-1").status == 200u);
+  auto out = second.proc.output();
+  BOOST_TEST(out.find("stored pipeline unreadable, skipped") != std::string::npos, out);
+  BOOST_TEST(out.find("stored edge status unreadable, skipped") != std::string::npos,
+             out);
+  BOOST_TEST(out.find("edge2") != std::string::npos);
 }
