@@ -423,11 +423,14 @@ BOOST_AUTO_TEST_CASE(unreadable_stored_records_are_reported_not_dropped_silently
     sqlite3_free(err);
     sqlite3_close(db);
   }
-  serve_fixture second{{}, {}, dir};
-  BOOST_TEST(http_get(second.monitor, "/api/v1/pipelines/keep-1").status == 200u);
-  auto out = second.proc.output();
-  BOOST_TEST(out.find("stored pipeline unreadable, skipped") != std::string::npos, out);
-  BOOST_TEST(out.find("stored edge status unreadable, skipped") != std::string::npos,
-             out);
-  BOOST_TEST(out.find("edge2") != std::string::npos);
+  {
+    serve_fixture second{{}, {}, dir};
+    BOOST_TEST(http_get(second.monitor, "/api/v1/pipelines/keep-1").status == 200u);
+    auto out = second.proc.output();
+    BOOST_TEST(out.find("stored pipeline unreadable, skipped") != std::string::npos, out);
+    BOOST_TEST(out.find("stored edge status unreadable, skipped") != std::string::npos,
+               out);
+    BOOST_TEST(out.find("edge2") != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
 }
