@@ -1,5 +1,6 @@
 #include "actors/bridge.hpp"
 
+#include "common/log.hpp"
 #include "protocol/bridge_json.hpp"
 #include "protocol/wire.hpp"
 #include "protocol/ws_sink.hpp"
@@ -78,6 +79,19 @@ bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
     return false;
   self->send(st.opts.tmux, atom::command_v, command, tag);
   return true;
+}
+
+/// Asks tmux to resume a pane it paused for us; a command tmux did not take
+/// (its input full under a flood) is sent again shortly, or the pane would
+/// stay paused and no output would ever reach a viewer again.
+void resume_pane(self_ptr self, const std::string& pane) {
+  auto& st = self->state;
+  auto tag = st.next_tag++;
+  st.continues.emplace(tag, pane);
+  // Quoted: tmux's command parser reads a bare word starting with '%' as a
+  // directive and answered "parse error", so a paused pane stayed paused.
+  if (!send_tmux(self, "refresh-client -A '" + pane + ":continue'", tag))
+    st.continues.erase(tag);
 }
 
 void query_pane(self_ptr self) {
@@ -162,6 +176,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
         st.up = up;
         st.pane.clear();
         st.captures.clear();
+        st.continues.clear();
         st.snapshots.clear();
         st.matcher->reset();
         st.utf8_carry.clear();
@@ -230,6 +245,17 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           report(self);
           return;
         }
+        if (auto c = st.continues.find(tag); c != st.continues.end()) {
+          auto pane = std::move(c->second);
+          st.continues.erase(c);
+          if (!ok)
+            log::warn("tmux did not take the continue; trying again",
+                      {{"pane", pane}, {"answer", body.substr(0, 200)}});
+          if (!ok)
+            self->delayed_send(self, std::chrono::milliseconds(200), atom::notify_v,
+                               std::string{"o2hub-continue"}, std::move(pane));
+          return;
+        }
         if (auto i = st.captures.find(tag); i != st.captures.end()) {
           auto cursor = i->second;
           st.captures.erase(i);
@@ -266,7 +292,9 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           // We fell behind and tmux dropped output: carry on from a fresh
           // screen for everybody.
           auto pane = text.substr(0, text.find(' '));
-          send_tmux(self, "refresh-client -A " + pane + ":continue", 0);
+          log::info("tmux paused a pane for the bridge (it fell behind); resuming",
+                    {{"pane", pane}});
+          resume_pane(self, pane);
           if (pane == st.pane) {
             st.utf8_carry.clear();
             st.matcher->reset();
@@ -279,6 +307,8 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           }
           return;
         }
+        if (name == "o2hub-continue") // a continue tmux did not take, again
+          return resume_pane(self, text);
         if (name == "window-pane-changed" || name == "session-window-changed"
             || name == "session-changed")
           query_pane(self);

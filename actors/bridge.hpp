@@ -71,6 +71,9 @@ struct bridge_state {
   std::map<uint64_t, uint64_t> captures;
   /// cursor query tag -> the snapshot it completes.
   std::map<uint64_t, bridge_snapshot> snapshots;
+  /// `refresh-client -A <pane>:continue` tag -> pane: a paused pane stays
+  /// paused until tmux took the command, so a refused one is sent again.
+  std::map<uint64_t, std::string> continues;
   std::unique_ptr<tmux::event_matcher> matcher;
   /// Event-matching budget: lines left in the current second.
   caf::actor_clock::time_point budget_start;

@@ -390,7 +390,8 @@ BOOST_AUTO_TEST_CASE(output_keeps_streaming_after_floods_and_viewer_churn) {
     auto probe = "probe-" + std::to_string(round);
     fresh->send_text(R"({"type":"command","content":")" + probe + R"("})");
     BOOST_TEST(saw_output_with(*fresh, "got-" + probe, 20s),
-               "round " << round << ": no output after the flood");
+               "round " << round << ": no output after the flood\n"
+                        << f.proc.output().substr(0, 6000));
     auto h = http_get(f.bridge, "/health").body;
     BOOST_TEST(json_at(h, {"session_active"}) == "true", h);
   }

@@ -142,8 +142,8 @@ struct bridge_fixture : o2hub::test::actor_fixture {
     return 0;
   }
 
-  void reply(uint64_t tag, std::string body) {
-    caf::anon_send(b, atom::reply_v, tag, true, std::move(body));
+  void reply(uint64_t tag, std::string body, bool ok = true) {
+    caf::anon_send(b, atom::reply_v, tag, ok, std::move(body));
     run();
   }
 
@@ -250,10 +250,20 @@ BOOST_AUTO_TEST_CASE(a_paused_pane_is_continued_and_everybody_resynced) {
   caf::anon_send(b, atom::notify_v, std::string{"pause"}, std::string{"%0"});
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"while paused\r\n"});
   run();
-  BOOST_TEST(tag_of("refresh-client -A %0:continue") == 0u);
+  // Quoted (a bare %0:continue is a tmux parse error) and tagged: a continue
+  // tmux refuses is sent again, or the pane would stay paused for good.
+  auto first = tag_of("refresh-client -A '%0:continue'");
+  BOOST_TEST(first != 0u);
   BOOST_TEST(a->of_type("output").size() == 1u); // nothing until the new screen
   answer_snapshot("after\n");
   BOOST_TEST(json_at(a->got.back(), {"content"}).find("after") != std::string::npos);
+  reply(first, "parse error: syntax error", false);
+  advance(std::chrono::milliseconds(250));
+  auto again = tag_of("refresh-client -A '%0:continue'");
+  BOOST_TEST(again != first);
+  reply(again, "", true);
+  advance(std::chrono::seconds(1));
+  BOOST_TEST(tag_of("refresh-client -A '%0:continue'") == again); // taken: no more
 }
 
 BOOST_AUTO_TEST_CASE(event_matching_has_a_budget_per_second) {
