@@ -51,14 +51,14 @@ struct site_reader {
           ++j;
         if (j < t.size() && t[j].k == kind::number && t[j].integral
             && t[j].text.size() <= 4 && !unit_follows(j + 1)) {
-          add(static_cast<int>(t[j].value));
+          add(small_int(t[j]));
           bool plural = t[j - 1].text.back() == 's';
           // "edges 1, 2 and 4"
           for (size_t k = j + 1; plural && k < t.size(); ++k) {
             if (is_any_word(t, k, {"and", "or"}) || is_symbol(t, k, '&'))
               continue;
             if (t[k].k == kind::number && t[k].integral && !unit_follows(k + 1)) {
-              add(static_cast<int>(t[k].value));
+              add(small_int(t[k]));
               continue;
             }
             break;

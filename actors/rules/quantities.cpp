@@ -111,8 +111,7 @@ void read_quantities(const tokens& t, rule_reading& r) {
   for (size_t i = 0; i < t.size(); ++i) {
     // "five nines", "5 nines"
     if (is_word(t, i, "nines") && i > 0) {
-      int n = t[i - 1].k == kind::number ? static_cast<int>(t[i - 1].value)
-                                         : number_word(t[i - 1]);
+      int n = t[i - 1].k == kind::number ? small_int(t[i - 1]) : number_word(t[i - 1]);
       if (n >= 2 && n <= 9)
         r.reliability_pct = 100.0 - std::pow(10.0, 2 - n);
       continue;
@@ -123,7 +122,7 @@ void read_quantities(const tokens& t, rule_reading& r) {
       if (is_word(t, j, "of") || is_symbol(t, j, '='))
         ++j;
       if (j < t.size() && t[j].k == kind::number && t[j].integral)
-        r.priority = std::clamp(static_cast<int>(t[j].value), 1, 10);
+        r.priority = static_cast<int>(std::clamp(t[j].value, 1.0, 10.0));
       if (i > 0 && is_any_word(t, i - 1, {"high", "higher", "top"}))
         r.priority_bump += 2;
       if (i > 0 && is_any_word(t, i - 1, {"low", "lower"}))
@@ -192,7 +191,7 @@ void read_quantities(const tokens& t, rule_reading& r) {
     for (size_t step = 0; step < 3 && k < t.size(); ++step, ++k) {
       if (device_noun(t, k)) {
         if (r.device_count < 0)
-          r.device_count = static_cast<int64_t>(std::llround(value * mult));
+          r.device_count = std::llround(std::min(value * mult, 1e15));
         last_end = k + 1;
         break;
       }

@@ -43,6 +43,15 @@ int count_phrases(const tokens& t, std::initializer_list<std::string_view> phras
 /// Number of CJK runs containing any of `parts`; first position in `first`.
 int count_cjk(const tokens& t, std::initializer_list<std::string_view> parts,
               size_t& first);
+/// A number token's value as an int when it is a whole number of at most
+/// six digits; -1 otherwise (never a cast of a huge double: fuzzing found
+/// "7777777777777777 nines").
+inline int small_int(const token& tk) {
+  if (tk.k != kind::number || !(tk.value >= 0 && tk.value <= 999999))
+    return -1;
+  return static_cast<int>(tk.value);
+}
+
 /// 0..9 for "zero".."nine"; -1 otherwise.
 int number_word(const token& tk);
 

@@ -241,3 +241,16 @@ BOOST_AUTO_TEST_CASE(intent_ids_are_unique) {
   BOOST_TEST(ids.size() == 10000u);
   BOOST_TEST(next_intent_id(now).rfind("intent-", 0) == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(huge_numbers_are_not_cast_blindly) {
+  // Found by the fuzzer (tests/fuzz/fuzz_rules.cpp): "7777777777777777 nines"
+  // cast 7.8e15 to int (UB). Huge or odd numbers are simply not read.
+  auto nines = understand("Deploy URLLC with 7777777777777777 nines on edge1");
+  BOOST_TEST(nines.reading.reliability_pct < 0);
+  auto prio = understand("Deploy eMBB priority 99999999999999999999 on edge2");
+  BOOST_TEST(prio.value.priority == 10);
+  auto sites = understand("Deploy eMBB on edges 1, 99999999999 and 2");
+  BOOST_TEST(join(sites.value.target_sites) == "edge1,edge2");
+  auto devices = understand("mMTC for 1e300 million sensors on edge3");
+  BOOST_TEST(devices.value.intent_type == "mMTC");
+}
