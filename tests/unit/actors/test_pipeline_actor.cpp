@@ -26,6 +26,26 @@ namespace {
 
 using o2hub::test::pending_fetch;
 
+/// The intent every test deploys: eMBB, 100 Mbps, 10 ms, on `sites`.
+intent embb_intent(const std::string& id, std::vector<std::string> sites) {
+  intent x;
+  x.intent_id = id;
+  x.intent_type = "eMBB";
+  x.target_sites = std::move(sites);
+  x.bandwidth_mbps = 100;
+  x.latency_ms = 10;
+  return x;
+}
+
+/// Answers every pending edge request with `f(url)`.
+void answer_all(std::vector<pending_fetch>& fetches,
+                const std::function<fetch_result(const std::string&)>& f) {
+  auto now = std::move(fetches);
+  fetches.clear();
+  for (auto& p : now)
+    p.done(f(p.req.url));
+}
+
 struct fixture : o2hub::test::actor_fixture {
   std::string dir =
       fs::temp_directory_path() / ("o2hub-pa-" + std::to_string(::getpid()));
@@ -63,10 +83,7 @@ struct fixture : o2hub::test::actor_fixture {
 
   /// Answers every pending edge request with `answer(url)`.
   void answer(const std::function<fetch_result(const std::string&)>& f) {
-    auto now = std::move(*fetches);
-    fetches->clear();
-    for (auto& p : now)
-      p.done(f(p.req.url));
+    answer_all(*fetches, f);
     run();
   }
 
@@ -76,13 +93,8 @@ struct fixture : o2hub::test::actor_fixture {
   }
 
   pipeline_ref start(const std::string& id, std::vector<std::string> sites) {
-    intent x;
-    x.intent_id = id;
-    x.intent_type = "eMBB";
-    x.target_sites = std::move(sites);
-    x.bandwidth_mbps = 100;
-    x.latency_ms = 10;
-    auto ref = request<pipeline_ref>(mgr, atom::start_v, x, std::string{"text"});
+    auto ref = request<pipeline_ref>(
+        mgr, atom::start_v, embb_intent(id, std::move(sites)), std::string{"text"});
     BOOST_TEST_REQUIRE(static_cast<bool>(ref), o2hub::test::error_of(ref));
     return *ref;
   }
@@ -202,21 +214,13 @@ struct mocked_fixture : o2hub::test::actor_fixture {
   }
 
   void start(const std::string& id, std::vector<std::string> sites) {
-    intent x;
-    x.intent_id = id;
-    x.intent_type = "eMBB";
-    x.target_sites = std::move(sites);
-    x.bandwidth_mbps = 100;
-    x.latency_ms = 10;
-    auto ref = request<pipeline_ref>(mgr, atom::start_v, x, std::string{"text"});
+    auto ref = request<pipeline_ref>(
+        mgr, atom::start_v, embb_intent(id, std::move(sites)), std::string{"text"});
     BOOST_TEST_REQUIRE(static_cast<bool>(ref), o2hub::test::error_of(ref));
   }
 
   void answer(const std::function<fetch_result(const std::string&)>& f) {
-    auto now = std::move(*fetches);
-    fetches->clear();
-    for (auto& p : now)
-      p.done(f(p.req.url));
+    answer_all(*fetches, f);
     run();
   }
 
