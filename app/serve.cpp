@@ -4,6 +4,7 @@
 #include "actors/sessions/intent_session.hpp"
 #include "actors/sessions/monitor_session.hpp"
 #include "actors/status.hpp"
+#include "app/actor_config.hpp"
 #include "app/components.hpp"
 #include "app/router.hpp"
 #include "common/log.hpp"
@@ -21,7 +22,6 @@
 #include "io/tmux.hpp"
 #include "io/webhook_routes.hpp"
 #include "protocol/error.hpp"
-#include "protocol/register.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -80,7 +80,7 @@ int run_services(const run_options& opts) {
       cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR} : cfg.webui_dir;
   init_http_client(); // before any thread starts
   caf::actor_system_config acfg;
-  register_types(acfg);
+  configure_actor_system(acfg);
   caf::actor_system sys{acfg};
   int exit_code = 0;
   {
