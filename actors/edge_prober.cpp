@@ -93,9 +93,9 @@ void evaluate(self_ptr self) {
                              r.error});
   }
   if (st.opts.service)
-    caf::anon_send(st.opts.monitor, atom::service_v, st.opts.site, std::move(report));
+    caf::anon_send(st.opts.sink, atom::service_v, st.opts.site, std::move(report));
   else
-    caf::anon_send(st.opts.monitor, atom::edge_v, st.opts.site, std::move(report));
+    caf::anon_send(st.opts.sink, atom::edge_v, st.opts.site, std::move(report));
 }
 
 /// One check's result: counted once, and only for the current round.
@@ -127,8 +127,8 @@ prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_st
       [self](atom::tick) {
         auto& st = self->state;
         self->delayed_send(self, st.opts.interval, atom::tick_v);
-        if (st.pending > 0)
-          return; // the previous round is still running: skip this one
+        if (st.paused || st.pending > 0)
+          return; // paused, or the previous round is still running
         ++st.round;
         st.results.assign(st.opts.checks.size(), {});
         st.pending = st.opts.checks.size();
@@ -153,6 +153,18 @@ prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_st
                     record(self, round, i, 0, 0, render(err));
                   });
         }
+      },
+      [self](atom::pause, bool paused) {
+        auto& st = self->state;
+        if (paused == st.paused)
+          return;
+        st.paused = paused;
+        // Answers of the round in flight are dropped; after a pause, the
+        // first verdict is reported even if it equals the one before.
+        ++st.round;
+        st.pending = 0;
+        st.status = "unknown";
+        st.consecutive_down = 0;
       },
       [self](atom::checked, uint64_t round, uint32_t check, int32_t status,
              double latency, std::string& error) {

@@ -1,7 +1,7 @@
 // One actor per edge site: every interval it checks the site's O2 IMS,
 // Prometheus and Kubernetes endpoints through the HTTP client actor and
 // reports status changes (healthy / degraded / unreachable, with
-// hysteresis) to the monitor.
+// hysteresis) to its sink.
 #pragma once
 
 #include "protocol/actors.hpp"
@@ -26,7 +26,8 @@ struct prober_options {
   std::chrono::milliseconds interval{15000};
   /// Rounds with every check down before the site is unreachable.
   int failures_before_unreachable = 3;
-  monitor_actor monitor;
+  /// Gets the reports (the monitor, the agent hub, an edge agent).
+  probe_sink_actor sink;
   /// Runs the checks' requests.
   http_client_actor http;
   /// True: `site` names a service (intent, bridge, gitops), not an edge.
@@ -54,6 +55,7 @@ struct prober_state {
   size_t pending = 0;
   int consecutive_down = 0;
   std::string status = "unknown";
+  bool paused = false;
 };
 
 prober_actor::behavior_type edge_prober(prober_actor::stateful_pointer<prober_state> self,

@@ -34,7 +34,8 @@ struct intent_options {
   /// The time of day of intent ids and processedAt (tests: virtual time).
   wall_clock now = system_wall_clock();
   /// Starts a pipeline for every intent not asked as a dry run; null: none.
-  pipeline_manager_actor pipelines;
+  /// The manager here, or the hub's node actor (`o2hub intent --hub`).
+  pipeline_starter_actor pipelines;
 };
 
 struct intent_state {

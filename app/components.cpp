@@ -1,5 +1,6 @@
 #include "app/components.hpp"
 
+#include "actors/agent_hub.hpp"
 #include "actors/bridge.hpp"
 #include "actors/edge_prober.hpp"
 #include "actors/intent.hpp"
@@ -12,6 +13,7 @@
 #include "io/http_client.hpp"
 #include "io/http_client_actor.hpp"
 #include "io/llm_backends.hpp"
+#include "io/node_identity.hpp"
 #include "io/record_store.hpp"
 #include "io/records_actor.hpp"
 #include "io/store.hpp"
@@ -33,6 +35,16 @@ std::string local_url(const config& cfg, uint16_t port) {
   auto host =
       cfg.bind == "0.0.0.0" || cfg.bind == "::" ? std::string{"127.0.0.1"} : cfg.bind;
   return std::string{service_scheme(cfg)} + "://" + host + ":" + std::to_string(port);
+}
+
+prober_options site_prober(const config& cfg, const edge_site& site) {
+  prober_options popts;
+  popts.site = site.name;
+  popts.checks = checks_for(site, cfg.probing);
+  popts.interval =
+      std::chrono::seconds(site.scrape_interval_s.value_or(cfg.probing.interval_s));
+  popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
+  return popts;
 }
 
 caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config& cfg,
@@ -65,19 +77,29 @@ caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config&
   r.http = std::make_shared<http_client>();
   out.http = r.own(spawn_http_client_actor(sys, r.http));
   auto start_prober = [&](prober_options popts) {
-    popts.monitor = out.monitor;
+    popts.sink = out.monitor;
     popts.http = out.http;
     r.probers.push_back(r.own(sys.spawn(edge_prober, std::move(popts))));
   };
-  for (const auto& site : cfg.sites) {
-    prober_options popts;
-    popts.site = site.name;
-    popts.checks = checks_for(site, cfg.probing);
-    popts.interval =
-        std::chrono::seconds(site.scrape_interval_s.value_or(cfg.probing.interval_s));
-    popts.failures_before_unreachable = cfg.probing.failures_before_unreachable;
-    start_prober(std::move(popts));
+  // Edge sites: probed by the agent hub's probers, or by their agents.
+  agent_hub_options hopts;
+  hopts.cfg = std::make_shared<const config>(cfg);
+  hopts.http = out.http;
+  hopts.monitor = out.monitor;
+  for (const auto& site : cfg.sites)
+    hopts.probers.push_back(site_prober(cfg, site));
+  out.pipelines = std::make_shared<pipeline_starter_actor>();
+  hopts.pipelines = out.pipelines;
+  hopts.heartbeat_s = static_cast<uint32_t>(cfg.nodes.heartbeat_s);
+  if (cfg.nodes.tls.enabled()) {
+    hopts.verify =
+        [ca = cfg.nodes.tls.ca](const std::string& cert, const std::string& site,
+                                const std::string& nonce, const std::string& signature) {
+          return verify_agent_proof(ca, cert, site, nonce, signature);
+        };
   }
+  out.hub = r.own(sys.spawn(agent_hub, std::move(hopts)));
+  r.hub = out.hub;
   for (auto& [name, url] : service_checks) {
     prober_options popts;
     popts.site = name;
@@ -128,7 +150,7 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
   env.monitor = m.monitor;
   env.git = r.own(sys.spawn<caf::detached>(gitops, std::move(gopts)));
   env.runs = r.own(*runs);
-  env.http = m.http;
+  env.edges = m.hub;
   env.monitor_url = local_url(cfg, cfg.monitor_port);
   auto pipelines = r.own(sys.spawn(pipeline_manager, std::move(env)));
   log::info("pipelines enabled",
@@ -137,7 +159,7 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
 }
 
 intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
-                          pipeline_manager_actor pipelines, running& r) {
+                          pipeline_starter_actor pipelines, running& r) {
   intent_options iopts;
   for (const auto& s : cfg.sites)
     iopts.sites.push_back(s.name);

@@ -4,6 +4,7 @@
 // components and the routes use.
 #pragma once
 
+#include "actors/edge_prober.hpp"
 #include "config/config.hpp"
 #include "protocol/actors.hpp"
 
@@ -25,6 +26,8 @@ struct running {
   std::vector<caf::actor> actors;
   /// Probers get their first tick once every service listens.
   std::vector<prober_actor> probers;
+  /// The agent hub starts its probers and heartbeat checks on its first tick.
+  agent_hub_actor hub;
   std::shared_ptr<http_client> http;
   std::shared_ptr<tmux_link> tmux;
 
@@ -35,6 +38,9 @@ struct running {
   }
 };
 
+/// The prober of an edge site (sink and client set by who spawns it).
+prober_options site_prober(const config& cfg, const edge_site& site);
+
 /// The base URL other local components use for a service on `port`.
 std::string local_url(const config& cfg, uint16_t port);
 
@@ -43,6 +49,10 @@ std::string local_url(const config& cfg, uint16_t port);
 struct monitor_parts {
   monitor_actor monitor;
   http_client_actor http;
+  /// The edge agents' registry and the edges' access for the pipelines.
+  agent_hub_actor hub;
+  /// Where the hub passes `start` on (set once the pipelines run).
+  std::shared_ptr<pipeline_starter_actor> pipelines;
   /// The SQLite file the pipelines share.
   std::string db;
 };
@@ -56,7 +66,7 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
 
 /// The intent actor, with the configured LLM backend.
 intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
-                          pipeline_manager_actor pipelines, running& r);
+                          pipeline_starter_actor pipelines, running& r);
 
 /// The bridge, its tmux control connection (started later, by start()) and
 /// the tmux actor in front of it.

@@ -1,11 +1,13 @@
 #include "app/serve.hpp"
 
+#include "actors/hub_client.hpp"
 #include "actors/sessions/bridge_session.hpp"
 #include "actors/sessions/intent_session.hpp"
 #include "actors/sessions/monitor_session.hpp"
 #include "actors/status.hpp"
 #include "app/actor_config.hpp"
 #include "app/components.hpp"
+#include "app/nodes.hpp"
 #include "app/router.hpp"
 #include "common/log.hpp"
 #include "io/bridge_routes.hpp"
@@ -79,8 +81,27 @@ int run_services(const run_options& opts) {
   auto webui =
       cfg.webui_dir.empty() ? std::string{O2HUB_SOURCE_WEBUI_DIR} : cfg.webui_dir;
   init_http_client(); // before any thread starts
+  // Other nodes: this process is a hub (it runs the monitor and publishes
+  // the agent hub) or an intent service that starts pipelines on a hub.
+  bool hub_here = opts.monitor && cfg.nodes.port != 0;
+  bool to_hub = opts.intent && !opts.monitor && !opts.hub.empty();
+  std::string hub_host;
+  uint16_t hub_port = 0;
+  if (to_hub) {
+    if (!parse_host_port(opts.hub, hub_host, hub_port)) {
+      std::cerr << "o2hub: --hub must be HOST:PORT, got '" << opts.hub << "'\n";
+      return 2;
+    }
+    if (!cfg.nodes.tls.enabled() && hub_host != "localhost" && !is_loopback(hub_host)) {
+      std::cerr << "o2hub: the hub at " << opts.hub
+                << " is not on loopback; connect with TLS (nodes.tls: cert, key, ca)\n";
+      return 2;
+    }
+  }
   caf::actor_system_config acfg;
   configure_actor_system(acfg);
+  if (hub_here || to_hub)
+    enable_nodes(acfg, cfg);
   caf::actor_system sys{acfg};
   int exit_code = 0;
   {
@@ -138,7 +159,17 @@ int run_services(const run_options& opts) {
       // Sessions are spawned hidden: one whose connection never reported its
       // close (the io_context stopped first) must not hold up the shutdown.
       if (spec.name == std::string_view{"intent"}) {
-        auto intent = spawn_intent(sys, cfg, pipelines, run);
+        pipeline_starter_actor starter = pipelines;
+        if (to_hub) {
+          hub_client_options hc;
+          hc.host = hub_host;
+          hc.port = hub_port;
+          hc.connector = node_connector(sys, cfg);
+          hc.hub_interface = hub_interface(sys);
+          starter = run.own(sys.spawn(hub_client, std::move(hc)));
+          log::info("pipelines run on the hub", {{"hub", opts.hub}});
+        }
+        auto intent = spawn_intent(sys, cfg, starter, run);
         router = make_router(ctx, opts, security, false);
         intent_session_options so;
         so.intent = intent;
@@ -170,6 +201,7 @@ int run_services(const run_options& opts) {
             break;
           }
           pipelines = *p;
+          *m->pipelines = pipelines;
         }
       } else {
         auto b = spawn_bridge(sys, cfg, ctx.status, run);
@@ -209,11 +241,25 @@ int run_services(const run_options& opts) {
       grace.expires_after(std::chrono::milliseconds(500));
       grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });
     };
+    if (exit_code == 0 && hub_here && run.hub) {
+      // The services work without other nodes: a port in use is reported,
+      // not fatal.
+      if (auto why = publish_hub(sys, cfg, run.hub); !why.empty()) {
+        log::error("cannot publish the hub for other nodes; agents and intent "
+                   "services on other nodes cannot connect",
+                   {{"address", cfg.nodes.bind + ":" + std::to_string(cfg.nodes.port)},
+                    {"reason", why}});
+        std::cerr << "o2hub: nodes endpoint " << cfg.nodes.bind << ":" << cfg.nodes.port
+                  << ": " << why << "\n";
+      }
+    }
     if (exit_code != 0) {
       stop_all();
     } else {
       for (auto& p : run.probers)
         caf::anon_send(p, atom::tick_v);
+      if (run.hub)
+        caf::anon_send(run.hub, atom::tick_v);
       if (run.tmux)
         run.tmux->start();
       signals.async_wait([&](boost::system::error_code ec, int sig) {

@@ -13,6 +13,8 @@ struct run_options {
   bool intent = true;
   bool monitor = true;
   bool bridge = true;
+  /// "HOST:PORT" of a hub: the intent service starts pipelines there.
+  std::string hub;
 };
 
 /// Runs until SIGINT/SIGTERM. Returns the process exit code: 0 after a clean

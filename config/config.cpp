@@ -74,7 +74,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   r.check_keys(root, "",
                {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
                 "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
-                "edge_sites", "monitoring", "slo_targets"});
+                "edge_sites", "monitoring", "slo_targets", "nodes"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
   r.read(root, "webui_dir", "", cfg.webui_dir);
@@ -209,6 +209,21 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(p, "k8s_skip_verify", "probing", cfg.probing.k8s_skip_verify);
     r.read(p, "k8s_scheme", "probing", cfg.probing.k8s_scheme);
   }
+  if (auto n = root["nodes"]; n && r.expect_map(n, "nodes")) {
+    r.check_keys(n, "nodes", {"port", "bind", "heartbeat_s", "tls"});
+    if (n["port"] && n["port"].IsScalar() && n["port"].Scalar() == "0")
+      cfg.nodes.port = 0;
+    else
+      r.read_port(n, "port", "nodes", cfg.nodes.port);
+    r.read(n, "bind", "nodes", cfg.nodes.bind);
+    r.read(n, "heartbeat_s", "nodes", cfg.nodes.heartbeat_s, 1, 3600);
+    if (auto t = n["tls"]; t && r.expect_map(t, "nodes.tls")) {
+      r.check_keys(t, "nodes.tls", {"cert", "key", "ca"});
+      r.read(t, "cert", "nodes.tls", cfg.nodes.tls.cert);
+      r.read(t, "key", "nodes.tls", cfg.nodes.tls.key);
+      r.read(t, "ca", "nodes.tls", cfg.nodes.tls.ca);
+    }
+  }
   if (r.error())
     return r.error();
   // Edge sites: a seed-format file, then inline sections on top.
@@ -278,6 +293,24 @@ caf::error validate(const config& cfg) {
       if (!path.empty() && ::access(path.c_str(), R_OK) != 0)
         return fail(std::string{"http.tls."} + what + ": cannot read '" + path + "'");
   }
+  if (cfg.nodes.tls.enabled() || !cfg.nodes.tls.key.empty()
+      || !cfg.nodes.tls.ca.empty()) {
+    if (cfg.nodes.tls.cert.empty() || cfg.nodes.tls.key.empty()
+        || cfg.nodes.tls.ca.empty())
+      return fail("nodes.tls: cert, key and ca are all needed (file paths)");
+    for (const auto& [what, path] :
+         {std::pair<const char*, std::string>{"cert", cfg.nodes.tls.cert},
+          {"key", cfg.nodes.tls.key},
+          {"ca", cfg.nodes.tls.ca}})
+      if (::access(path.c_str(), R_OK) != 0)
+        return fail(std::string{"nodes.tls."} + what + ": cannot read '" + path + "'");
+  }
+  if (cfg.nodes.port != 0 && !cfg.nodes.tls.enabled()
+      && !(cfg.nodes.bind == "localhost" || cfg.nodes.bind == "::1"
+           || cfg.nodes.bind.rfind("127.", 0) == 0))
+    return fail("nodes.bind: '" + cfg.nodes.bind
+                + "' is not loopback; other nodes connect only with TLS there (set "
+                  "nodes.tls: cert, key, ca)");
   if (!tmux::valid_session_name(cfg.tmux_session))
     return fail("services.bridge.tmux_session: letters, digits, '_' and '-' "
                 "only (1-64), got '"
@@ -318,6 +351,10 @@ caf::error validate(const config& cfg) {
   for (const auto& s : cfg.sites)
     if (!s.k8s_scheme.empty() && s.k8s_scheme != "http" && s.k8s_scheme != "https")
       return fail("edge_sites." + s.name + ".k8s_scheme: must be https or http");
+  for (const auto& s : cfg.sites)
+    if (!s.agent.empty() && s.agent != "preferred" && s.agent != "required"
+        && s.agent != "off")
+      return fail("edge_sites." + s.name + ".agent: must be required, preferred or off");
   for (const auto& s : cfg.sites)
     if (s.ip.empty())
       return fail("edge_sites." + s.name + ".ip: must not be empty");

@@ -29,6 +29,10 @@ struct edge_site {
   /// "http" or "https" for this site's Kubernetes API; empty: probing.k8s_scheme.
   /// The simulated sites (edge-sim) serve plain HTTP.
   std::string k8s_scheme;
+  /// Edge agents (issue 11): "preferred" (through the site's agent while one
+  /// is registered, else probed over HTTP from the hub), "required" (only
+  /// through an agent) or "off" (never an agent); empty: preferred.
+  std::string agent;
 };
 
 /// HTTPS/WSS for all three services (file paths; the key file is a secret
@@ -128,6 +132,22 @@ struct probing_config {
   std::string k8s_scheme = "https";
 };
 
+/// Other o2hub nodes (issue 11): where the hub publishes its node actor for
+/// edge agents and intent services (CAF's middleman; TLS through
+/// caf_openssl off loopback).
+struct nodes_config {
+  /// 0: publish nothing.
+  uint16_t port = 4242;
+  /// Loopback unless `tls` is set (validate() refuses otherwise).
+  std::string bind = "127.0.0.1";
+  /// How often agents send a heartbeat; three missed ones lose the agent.
+  int heartbeat_s = 2;
+  /// cert + key of this node, ca that signs every node's certificate (file
+  /// paths). Set: peers must present a certificate signed by `ca`, and an
+  /// agent's certificate must name its site (CN or a DNS SAN).
+  tls_config tls;
+};
+
 struct config {
   std::string bind;
   std::string data_dir;
@@ -156,6 +176,7 @@ struct config {
   pipeline_config pipeline;
   edge_sim_config edge_sim;
   probing_config probing;
+  nodes_config nodes;
   std::vector<edge_site> sites;
   /// The seed's slo_targets: name -> value as written.
   std::map<std::string, std::string> slo_targets;

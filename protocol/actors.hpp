@@ -7,6 +7,7 @@
 #include "protocol/io_messages.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/monitor_values.hpp"
+#include "protocol/nodes.hpp"
 #include "protocol/pipeline.hpp"
 #include "protocol/pipeline_run.hpp"
 
@@ -97,11 +98,23 @@ using monitor_actor = caf::typed_actor<
     // A new WebSocket client: gets initial_state, then every event.
     caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 
+/// Where probers report: the monitor, the agent hub (which passes a site's
+/// reports on while no agent serves it) or an edge agent (which sends them
+/// to its hub).
+using probe_sink_actor = caf::typed_actor<
+    // A site's status changed: site name, the report.
+    caf::reacts_to<atom::edge, std::string, probe_report>,
+    // A service's status changed: service name, the report.
+    caf::reacts_to<atom::service, std::string, probe_report>>;
+
 /// Probes one edge site (O2 IMS, Prometheus, Kubernetes) on a timer and
-/// tells the monitor when the site's status changes.
+/// tells its sink when the site's status changes.
 using prober_actor = caf::typed_actor<
     // Probes now; the actor sends itself the next tick after the interval.
     caf::reacts_to<atom::tick>,
+    // Paused (true): rounds are skipped, no report is sent (an agent probes
+    // the site); resumed (false): the next round reports whatever it finds.
+    caf::reacts_to<atom::pause, bool>,
     // One check's result: round, check index, HTTP status (0: no answer),
     // latency in ms, error text.
     caf::reacts_to<atom::checked, uint64_t, uint32_t, int32_t, double, std::string>>;
@@ -198,13 +211,66 @@ using gitops_actor = caf::typed_actor<
 using pipeline_actor = caf::typed_actor<
     // Runs (or resumes) from the recorded step.
     caf::reacts_to<atom::run>,
-    // An edge request's answer: request key, HTTP status (0: none), body,
-    // error text.
-    caf::reacts_to<atom::fetched, uint64_t, int32_t, std::string, std::string>,
+    // An edge question's answer: question key, the answer.
+    caf::reacts_to<atom::fetched, uint64_t, edge_answer>,
     // The next O2 IMS poll round.
     caf::reacts_to<atom::tick>,
     // Roll back now (an alert): reason.
     caf::reacts_to<atom::rollback, std::string>>;
+
+/// The pipeline's questions to edge sites (O2 IMS provisioning status, the
+/// SLO gate's PromQL), answered as values. The hub's agent hub answers
+/// through a site's agent when one is registered, else over HTTP; an agent
+/// answers for its own site.
+using edge_access_actor = caf::typed_actor<
+    // Asks a site: site name, the question. Never an error: a site that
+    // cannot be asked answers with the reason (phase "unreachable" or value
+    // "error: ...").
+    caf::replies_to<atom::query, std::string, edge_query>::with<edge_answer>>;
+
+/// Starts the pipeline of a new intent (the manager, or the hub's node actor
+/// for an intent service on another node).
+using pipeline_starter_actor = caf::typed_actor<
+    // A new intent and its sentence; returns the started pipeline.
+    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>>;
+
+/// What a hub publishes to other nodes (CAF middleman, TLS off loopback):
+/// edge agents register and report; intent services start pipelines.
+using hub_node_actor = caf::typed_actor<
+    // An agent introduces itself; returns a nonce it signs with its
+    // certificate's key (any text without TLS).
+    caf::replies_to<atom::hello, agent_hello>::with<std::string>,
+    // The agent proves it: instance, signature of the nonce (base64; empty
+    // without TLS). The sender is the agent's actor (edge_agent_actor).
+    caf::replies_to<atom::join, std::string, std::string>::with<agent_welcome>,
+    // A heartbeat of a registration: session. An error tells the agent to
+    // register again.
+    caf::replies_to<atom::heartbeat, uint64_t>::with<atom::ok>,
+    // A status change: session, the change; returns the last applied seq.
+    caf::replies_to<atom::edge, uint64_t, agent_change>::with<uint64_t>,
+    // A new intent and its sentence; returns the started pipeline.
+    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>>;
+
+/// The hub's registry of edge agents: the published node interface, the
+/// edge access of the pipelines and the sink of the hub's own probers.
+using agent_hub_actor = hub_node_actor::extend<
+    caf::replies_to<atom::query, std::string, edge_query>::with<edge_answer>,
+    caf::reacts_to<atom::edge, std::string, probe_report>,
+    caf::reacts_to<atom::service, std::string, probe_report>,
+    // Checks the heartbeats (its own timer).
+    caf::reacts_to<atom::tick>>;
+
+/// An edge agent (`o2hub agent`): probes its site, answers its hub's
+/// questions about it, reports changes over a link it keeps up.
+using edge_agent_actor = caf::typed_actor<
+    // The hub's question about this agent's site.
+    caf::replies_to<atom::query, edge_query>::with<edge_answer>,
+    // The local prober's report (the site or a service).
+    caf::reacts_to<atom::edge, std::string, probe_report>,
+    caf::reacts_to<atom::service, std::string, probe_report>,
+    // Connects, sends a heartbeat, retries (its own timers): the timer's
+    // generation (older ones are ignored).
+    caf::reacts_to<atom::tick, uint64_t>>;
 
 /// Starts pipelines for new intents, resumes unfinished ones after a
 /// restart, and routes alerts to the pipelines they concern.

@@ -1,6 +1,7 @@
 #include "protocol/error.hpp"
 
 #include <caf/atom.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/message.hpp>
 #include <caf/sec.hpp>
 
@@ -34,6 +35,10 @@ const char* to_string(ec x) {
     return "invalid_stage";
   case ec::unspecified:
     return "unspecified";
+  case ec::unauthorized:
+    return "unauthorized";
+  case ec::unavailable:
+    return "unavailable";
   }
   return "unknown";
 }
@@ -65,6 +70,14 @@ std::string render(const caf::error& err) {
   return result;
 }
 
+std::string describe_down(const caf::error& reason) {
+  if (reason == caf::exit_reason::remote_link_unreachable)
+    return "the connection to its node was lost";
+  if (reason == caf::exit_reason::user_shutdown || reason == caf::exit_reason::normal)
+    return "it shut down";
+  return "it went down (" + render(reason) + ")";
+}
+
 std::string error_detail(const caf::error& err) {
   const auto& ctx = err.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0))
@@ -87,8 +100,11 @@ http_answer http_answer_of(const caf::error& err) {
       return {409, "conflict"};
     case ec::timeout:
       return {504, "timeout"};
+    case ec::unauthorized:
+      return {403, "forbidden"};
     case ec::filesystem_error:
     case ec::network_error:
+    case ec::unavailable:
       return {503, "unavailable"};
     default:
       return {500, "internal_error"};

@@ -37,7 +37,15 @@ enum class ec : uint8_t {
   invalid_stage,
   /// Anything else.
   unspecified,
+  /// A peer is not allowed to do this (an agent that cannot prove its site).
+  unauthorized,
+  /// What the request needs is not running here (no pipelines on this node).
+  unavailable,
 };
+
+/// Why a remote actor went down, in words ("the connection to its node was
+/// lost" for CAF's remote_link_unreachable).
+std::string describe_down(const caf::error& reason);
 
 /// The stable name of an error code ("invalid_configuration").
 const char* to_string(ec x);

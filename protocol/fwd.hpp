@@ -32,6 +32,11 @@ struct pipeline_run;
 struct pipeline_ref;
 struct rollback_target;
 struct stage_entry;
+struct agent_hello;
+struct agent_welcome;
+struct agent_change;
+struct edge_query;
+struct edge_answer;
 
 } // namespace o2hub
 
@@ -68,6 +73,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_outcome))
   CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_request>))
   CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_outcome>))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::agent_hello))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::agent_welcome))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::agent_change))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_query))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_answer))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
@@ -100,6 +110,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, all, "o2_all")
   CAF_ADD_ATOM(o2hub, o2hub::atom, command, "o2_command")
   CAF_ADD_ATOM(o2hub, o2hub::atom, frame, "o2_frame")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, hello, "o2_hello")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, heartbeat, "o2_beat")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, query, "o2_query")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, pause, "o2_pause")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, connect, "o2_connect")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

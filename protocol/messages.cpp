@@ -4,6 +4,7 @@
 #include "protocol/intent.hpp"
 #include "protocol/io_messages.hpp"
 #include "protocol/monitor_values.hpp"
+#include "protocol/nodes.hpp"
 #include "protocol/pipeline.hpp"
 #include "protocol/pipeline_run.hpp"
 #include "protocol/register.hpp"

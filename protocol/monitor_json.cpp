@@ -94,7 +94,12 @@ void write_edge(json::writer& w, const edge_status& e) {
     w.kv("latency_ms", nullptr);
   else
     w.kv("latency_ms", e.latency_ms);
-  w.key("checks").raw(e.checks_json).kv("edge", e.name).end_object();
+  w.key("checks").raw(e.checks_json).kv("edge", e.name);
+  if (!e.via.empty())
+    w.kv("via", e.via);
+  if (!e.agent_version.empty())
+    w.kv("agent_version", e.agent_version);
+  w.end_object();
 }
 
 std::string edge_json(const edge_status& e) {
@@ -266,6 +271,10 @@ caf::expected<edge_status> read_edge(std::string_view json_text) {
     e.last_sync = std::string{v};
   if (!doc["edge"].get(v))
     e.name = std::string{v};
+  if (!doc["via"].get(v))
+    e.via = std::string{v};
+  if (!doc["agent_version"].get(v))
+    e.agent_version = std::string{v};
   int64_t n = 0;
   if (!doc["deployments"].get(n))
     e.deployments = n;

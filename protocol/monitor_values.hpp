@@ -45,15 +45,21 @@ struct probe_report {
   /// Mean latency of the checks that answered; -1: none answered.
   double latency_ms = -1;
   std::vector<check_outcome> checks;
+  /// Who probed: "probe" (this node, over HTTP) or "agent" (the site's edge
+  /// agent, locally); empty: "probe".
+  std::string via;
+  /// The agent's o2hub version when `via` is "agent".
+  std::string agent_version;
 
   friend bool operator==(const probe_report& x, const probe_report& y) {
-    return x.status == y.status && x.latency_ms == y.latency_ms && x.checks == y.checks;
+    return x.status == y.status && x.latency_ms == y.latency_ms && x.checks == y.checks
+           && x.via == y.via && x.agent_version == y.agent_version;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, probe_report& x) {
-    return f(caf::meta::type_name("o2hub.probe_report"), x.status, x.latency_ms,
-             x.checks);
+    return f(caf::meta::type_name("o2hub.probe_report"), x.status, x.latency_ms, x.checks,
+             x.via, x.agent_version);
   }
 };
 
@@ -70,17 +76,23 @@ struct edge_status {
   /// A JSON object: the probe's checks, or the metadata of a manual update
   /// (free-form by contract, validated before it gets here).
   std::string checks_json = "{}";
+  /// Where the status came from: "probe" (HTTP from the hub), "agent" (the
+  /// site's edge agent), "manual" (edge/update); empty: not yet known.
+  std::string via;
+  /// The agent's o2hub version when `via` is "agent".
+  std::string agent_version;
 
   friend bool operator==(const edge_status& x, const edge_status& y) {
     return x.name == y.name && x.status == y.status && x.last_sync == y.last_sync
            && x.deployments == y.deployments && x.latency_ms == y.latency_ms
-           && x.checks_json == y.checks_json;
+           && x.checks_json == y.checks_json && x.via == y.via
+           && x.agent_version == y.agent_version;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, edge_status& x) {
     return f(caf::meta::type_name("o2hub.edge_status"), x.name, x.status, x.last_sync,
-             x.deployments, x.latency_ms, x.checks_json);
+             x.deployments, x.latency_ms, x.checks_json, x.via, x.agent_version);
   }
 };
 

@@ -162,6 +162,7 @@ caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
   e.name = name;
   e.status = status;
   e.last_sync = rfc3339(st.opts.now());
+  e.via = "manual";
   if (!metadata.empty()) {
     e.checks_json = metadata;
     // The original clients put deployments (and latency) in the metadata.
@@ -182,6 +183,8 @@ void probed(self_ptr self, const std::string& name, const probe_report& report) 
   e.checks_json = wire::probe_checks_json(report);
   if (report.latency_ms >= 0)
     e.latency_ms = report.latency_ms;
+  e.via = report.via.empty() ? "probe" : report.via;
+  e.agent_version = report.agent_version;
   set_edge(self, std::move(e));
 }
 

@@ -29,11 +29,7 @@ void poll_deploy(self_ptr self) {
       st.phases[site] = "unknown site";
       continue;
     }
-    ask(self,
-        "http://" + s->ip + ":" + std::to_string(s->o2ims_port)
-            + "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
-            + provisioning_request_id(id_of(self), site),
-        site, "o2ims");
+    ask(self, site, "o2ims", {"o2ims", provisioning_request_id(id_of(self), site)});
   }
 }
 
@@ -80,7 +76,8 @@ void deploy_round_done(self_ptr self) {
                          + " s; not fulfilled:";
     for (auto& site : st.run.value.target_sites)
       if (st.phases[site] != "fulfilled")
-        reason += " " + site + " (" + st.phases[site] + ")";
+        reason += " " + site + " (" + st.phases[site]
+                  + (st.messages[site].empty() ? "" : ": " + st.messages[site]) + ")";
     return begin_rollback(self, reason, sites_json(self));
   }
   self->delayed_send(self,
@@ -88,16 +85,15 @@ void deploy_round_done(self_ptr self) {
                      atom::tick_v);
 }
 
-void on_o2ims(self_ptr self, const std::string& site, int32_t status,
-              const std::string& body, const std::string& error) {
+void on_o2ims(self_ptr self, const std::string& site, edge_answer& answer) {
   auto& st = self->state;
   log::debug("o2ims answer", {{"intent_id", id_of(self)},
                               {"site", site},
-                              {"status", std::to_string(status)},
-                              {"error", error}});
-  auto answer = read_o2ims_answer(status, body, error);
-  st.phases[site] = std::move(answer.phase);
-  if (!answer.message.empty() || status != 200)
+                              {"status", std::to_string(answer.status)},
+                              {"phase", answer.value},
+                              {"message", answer.message}});
+  st.phases[site] = std::move(answer.value);
+  if (!answer.message.empty() || answer.status != 200)
     st.messages[site] = std::move(answer.message);
 }
 
@@ -118,20 +114,16 @@ void query_slo(self_ptr self) {
                              {"{site}", site}})
         for (auto pos = q.find(ph); pos != std::string::npos; pos = q.find(ph))
           q.replace(pos, ph.size(), val);
-      ask(self,
-          "http://" + s->ip + ":" + std::to_string(s->prometheus_port)
-              + "/api/v1/query?query=" + url_encode(q),
-          site, metric);
+      ask(self, site, metric, {"promql", q});
     }
   }
   if (st.answers_left == 0)
-    self->send(self, atom::fetched_v, uint64_t{0}, int32_t{0}, std::string{},
-               std::string{});
+    self->send(self, atom::fetched_v, uint64_t{0}, edge_answer{});
 }
 
 void on_prometheus(self_ptr self, const std::string& site, const std::string& metric,
-                   int32_t status, const std::string& body, const std::string& error) {
-  self->state.metrics[site][metric] = read_prometheus_answer(status, body, error);
+                   edge_answer& answer) {
+  self->state.metrics[site][metric] = std::move(answer.value);
 }
 
 void slo_round_done(self_ptr self) {

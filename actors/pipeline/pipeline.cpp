@@ -163,8 +163,7 @@ pipeline_fsm(pipeline_actor::stateful_pointer<pipeline_state> self, pipeline_env
   st.rolling_back = st.run.step == "rollback";
   return {
       [self](atom::run) { run_step(self); },
-      [self](atom::fetched, uint64_t key, int32_t status, std::string& body,
-             std::string& error) {
+      [self](atom::fetched, uint64_t key, edge_answer& answer) {
         auto& st = self->state;
         auto i = st.asked.find(key);
         if (key != 0) {
@@ -174,9 +173,9 @@ pipeline_fsm(pipeline_actor::stateful_pointer<pipeline_state> self, pipeline_env
           st.asked.erase(i);
           --st.answers_left;
           if (what == "o2ims")
-            on_o2ims(self, site, status, body, error);
+            on_o2ims(self, site, answer);
           else
-            on_prometheus(self, site, what, status, body, error);
+            on_prometheus(self, site, what, answer);
         }
         if (st.answers_left > 0 || st.rolling_back)
           return;

@@ -25,8 +25,8 @@ struct pipeline_env {
   std::shared_ptr<const config> cfg;
   monitor_actor monitor;
   gitops_actor git;
-  /// Edge HTTP (O2 IMS, Prometheus).
-  http_client_actor http;
+  /// The edges' answers (O2 IMS, Prometheus): the agent hub, or direct HTTP.
+  edge_access_actor edges;
   /// The runs table; invalid: memory only.
   records_actor runs;
   /// Base URL of the monitor for the intent's metadata.

@@ -1,5 +1,6 @@
 #include "actors/pipeline/steps.hpp"
 
+#include "actors/edge_access.hpp"
 #include "actors/pipeline/changes.hpp"
 #include "actors/pipeline/slo.hpp"
 #include "common/json.hpp"
@@ -107,27 +108,21 @@ void fail(self_ptr self, const std::string& reason) {
   finish(self, "failed", "failed", w.take());
 }
 
-void ask(self_ptr self, const std::string& url, const std::string& site,
-         const std::string& what) {
+void ask(self_ptr self, const std::string& site, const std::string& what, edge_query q) {
   auto& st = self->state;
   auto key = st.next_key++;
   st.asked[key] = {site, what};
   ++st.answers_left;
-  fetch_request req;
-  req.url = url;
-  req.timeout_ms = st.env.cfg->pipeline.request_timeout_ms;
-  req.max_body = 256 * 1024;
-  auto deadline = std::chrono::milliseconds(req.timeout_ms) + std::chrono::seconds(5);
-  self->request(st.env.http, deadline, atom::fetch_v, std::move(req))
-      .then(
-          [self, key](fetch_result& r) {
-            self->send(self, atom::fetched_v, key, r.status, std::move(r.body),
-                       std::move(r.error));
-          },
-          [self, key](const caf::error& err) {
-            self->send(self, atom::fetched_v, key, int32_t{0}, std::string{},
-                       render(err));
-          });
+  // The edge access answers within the request timeout (an agent's answer
+  // included); this deadline only covers an access actor that is gone.
+  auto deadline = std::chrono::milliseconds(st.env.cfg->pipeline.request_timeout_ms)
+                  + std::chrono::seconds(10);
+  self->request(st.env.edges, deadline, atom::query_v, site, q)
+      .then([self, key](
+                edge_answer& a) { self->send(self, atom::fetched_v, key, std::move(a)); },
+            [self, key, q](const caf::error& err) {
+              self->send(self, atom::fetched_v, key, unanswered(q, render(err)));
+            });
 }
 
 } // namespace o2hub::pipeline_steps

@@ -45,10 +45,9 @@ void begin_rollback(self_ptr self, std::string reason, std::string results = "{}
 /// Reports `failed` and ends.
 void fail(self_ptr self, const std::string& reason);
 
-/// Asks an edge (the HTTP client actor); the answer comes back as
+/// Asks an edge site (the edge access actor); the answer comes back as
 /// `fetched` with a key that maps to (site, what).
-void ask(self_ptr self, const std::string& url, const std::string& site,
-         const std::string& what);
+void ask(self_ptr self, const std::string& site, const std::string& what, edge_query q);
 
 // -- the rounds against the edges (edge_rounds.cpp) ---------------------------
 
@@ -58,14 +57,13 @@ void poll_deploy(self_ptr self);
 /// All deployment answers are in: on, done, rolled back or timed out.
 void deploy_round_done(self_ptr self);
 
-void on_o2ims(self_ptr self, const std::string& site, int32_t status,
-              const std::string& body, const std::string& error);
+void on_o2ims(self_ptr self, const std::string& site, edge_answer& answer);
 
 /// Queries every site's Prometheus for the SLO metrics.
 void query_slo(self_ptr self);
 
 void on_prometheus(self_ptr self, const std::string& site, const std::string& metric,
-                   int32_t status, const std::string& body, const std::string& error);
+                   edge_answer& answer);
 
 /// All SLO answers are in: the gate's verdict.
 void slo_round_done(self_ptr self);

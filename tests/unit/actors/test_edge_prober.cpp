@@ -44,7 +44,7 @@ struct fixture : test::actor_fixture {
     po.checks = checks_for(site, pc);
     po.interval = 5s;
     po.failures_before_unreachable = 3;
-    po.monitor = m;
+    po.sink = m;
     po.http = spawn(test::scripted_http, log);
     p = spawn(edge_prober, po);
   }
@@ -141,6 +141,35 @@ BOOST_AUTO_TEST_CASE(late_answers_of_an_old_round_are_ignored) {
   old[1].done(fetch_result{200, 1, false, "", ""}); // round 1, again
   run();
   BOOST_TEST(edge() == "degraded");
+}
+
+BOOST_AUTO_TEST_CASE(a_paused_prober_asks_nothing_and_reports_afresh_when_resumed) {
+  round(200, 200, 200);
+  BOOST_TEST(edge() == "healthy");
+  // An agent took over: no requests, and answers still in flight are dropped.
+  fetches.clear();
+  self->send(p, atom::tick_v);
+  run();
+  auto in_flight = fetches;
+  BOOST_REQUIRE_EQUAL(in_flight.size(), 3u);
+  self->send(p, atom::pause_v, true);
+  run();
+  for (auto& f : in_flight)
+    f.done(fetch_result{0, 0, false, "Couldn't connect to server", ""});
+  run();
+  fetches.clear();
+  self->send(p, atom::tick_v);
+  run();
+  BOOST_TEST(fetches.empty());
+  // Meanwhile someone else set the status; resumed, the first verdict is
+  // reported although it equals the prober's last one.
+  self->send(m, atom::edge_v, std::string{"edge1"},
+             probe_report{"unreachable", -1, {}, "agent", "0.1"});
+  self->send(p, atom::pause_v, false);
+  run();
+  BOOST_TEST(edge() == "unreachable");
+  round(200, 200, 200);
+  BOOST_TEST(edge() == "healthy");
 }
 
 BOOST_AUTO_TEST_CASE(a_client_that_never_answers_counts_as_down) {
@@ -288,7 +317,7 @@ struct real_fixture : test::actor_fixture {
     }
     po.interval = 1s;
     po.failures_before_unreachable = failures;
-    po.monitor = m;
+    po.sink = m;
     po.http = http;
     return spawn(edge_prober, po);
   }

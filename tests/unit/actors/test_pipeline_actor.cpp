@@ -3,6 +3,7 @@
 // test; then with every I/O actor mocked (git, runs table, edge HTTP). Virtual
 // time drives the timeouts and the timestamps.
 #define BOOST_TEST_MODULE pipeline_actor
+#include "actors/edge_access.hpp"
 #include "actors/monitor/monitor.hpp"
 #include "actors/pipeline/manager.hpp"
 #include "io/git.hpp"
@@ -74,7 +75,9 @@ struct fixture : o2hub::test::actor_fixture {
     env.cfg = cfg;
     env.monitor = mon;
     env.git = git;
-    env.http = spawn(o2hub::test::scripted_http, fetches);
+    env.edges =
+        spawn(direct_edges,
+              direct_edges_options{cfg, spawn(o2hub::test::scripted_http, fetches)});
     env.monitor_url = "http://monitor";
     mgr = spawn(pipeline_manager, std::move(env));
   }
@@ -170,7 +173,7 @@ BOOST_FIXTURE_TEST_CASE(a_deployment_that_never_finishes_times_out, fixture) {
   answer([](const std::string&) { return phase("PENDING"); });
   auto p = pipeline_json("intent-c");
   BOOST_TEST(json_at(p, {"status"}) == "failed", p);
-  BOOST_TEST(p.find("deployment timed out after 10 s; not fulfilled: edge2 (pending)")
+  BOOST_TEST(p.find("deployment timed out after 10 s; not fulfilled: edge2 (pending: m)")
                  != std::string::npos,
              p);
 }
@@ -202,7 +205,9 @@ struct mocked_fixture : o2hub::test::actor_fixture {
     env.cfg = cfg;
     env.monitor = mon;
     env.git = spawn(o2hub::test::scripted_git, git);
-    env.http = spawn(o2hub::test::scripted_http, fetches);
+    env.edges =
+        spawn(direct_edges,
+              direct_edges_options{cfg, spawn(o2hub::test::scripted_http, fetches)});
     env.runs = spawn(o2hub::test::memory_records, runs);
     env.monitor_url = "http://monitor";
     env.now = virtual_wall_clock();

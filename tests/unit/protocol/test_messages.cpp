@@ -6,6 +6,7 @@
 #include "protocol/io_messages.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/monitor_values.hpp"
+#include "protocol/nodes.hpp"
 #include "protocol/pipeline_run.hpp"
 #include "support/actor_fixture.hpp"
 
@@ -162,7 +163,22 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   BOOST_TEST(render(back.error).find("edg02") != std::string::npos);
   for (auto name : {"o2hub::rollback_target", "o2hub::intent_outcome"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 29u);
+  agent_hello hello{"edge2", "0.1.0", node_protocol_version, {"probe", "o2ims"},
+                    "i1",    "PEM"};
+  BOOST_TEST((round_trip(sys, hello) == hello));
+  agent_welcome welcome{7, 2, 41, "edge2"};
+  BOOST_TEST((round_trip(sys, welcome) == welcome));
+  agent_change change{42,
+                      {"healthy", 3.5, {{"o2ims", "ok", 200, 3.5, ""}}, "agent", "0.1"}};
+  BOOST_TEST((round_trip(sys, change) == change));
+  edge_query query{"promql", "up{site=\"edge2\"}"};
+  BOOST_TEST((round_trip(sys, query) == query));
+  edge_answer answer{"fulfilled", "done", 200};
+  BOOST_TEST((round_trip(sys, answer) == answer));
+  for (auto name : {"o2hub::agent_hello", "o2hub::agent_welcome", "o2hub::agent_change",
+                    "o2hub::edge_query", "o2hub::edge_answer"})
+    BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 34u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {
