@@ -1,5 +1,6 @@
 // o2hub: the Intent-to-O2 services layer. This file only parses the command
 // line; everything else lives in o2hub_core.
+#include "app/agent.hpp"
 #include "app/console.hpp"
 #include "app/edge_sim.hpp"
 #include "app/serve.hpp"
@@ -87,10 +88,21 @@ int main(int argc, char** argv) {
   auto intent = app.add_subcommand("intent", "run the intent service alone");
   auto monitor = app.add_subcommand("monitor", "run the realtime monitor alone");
   auto bridge = app.add_subcommand("bridge", "run the tmux bridge alone");
+  std::string hub;
   for (auto* sub : {intent, monitor, bridge}) {
     add_common(sub, flags);
     sub->add_option("-p,--port", port, "port to listen on");
   }
+  intent->add_option("--hub", hub,
+                     "HOST:PORT of a hub's nodes endpoint: start pipelines there");
+
+  o2hub::agent_run_options agent_opts;
+  auto agent = app.add_subcommand(
+      "agent", "an edge agent: probes its site and answers for it to the hub");
+  add_common(agent, flags);
+  agent->add_option("--site", agent_opts.site, "the site this agent serves")->required();
+  agent->add_option("--hub", agent_opts.hub, "HOST:PORT of the hub's nodes endpoint")
+      ->required();
 
   o2hub::console_options console_opts;
   bool no_color = false;
@@ -138,7 +150,18 @@ int main(int argc, char** argv) {
   auto cfg = load(flags);
   if (!cfg)
     return 2;
+  if (agent->parsed()) {
+    if (auto err = o2hub::validate(*cfg)) {
+      std::cerr << "o2hub: " << o2hub::render(err) << "\n";
+      return 2;
+    }
+    return o2hub::run_agent(*cfg, agent_opts);
+  }
   if (edge_sim->parsed()) {
+    // --bind puts the simulated sites (and the control endpoint) there.
+    if (flags.bind)
+      for (auto& s : cfg->sites)
+        s.ip = *flags.bind;
     if (auto err = o2hub::validate(*cfg)) {
       std::cerr << "o2hub: " << o2hub::render(err) << "\n";
       return 2;
@@ -164,6 +187,7 @@ int main(int argc, char** argv) {
     opts.intent = intent->parsed();
     opts.monitor = monitor->parsed();
     opts.bridge = bridge->parsed();
+    opts.hub = hub;
     if (port) {
       auto& target = opts.intent    ? cfg->intent_port
                      : opts.monitor ? cfg->monitor_port

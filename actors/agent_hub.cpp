@@ -197,6 +197,8 @@ caf::result<uint64_t> change(self_ptr self, uint64_t session, agent_change& c) {
   auto& applied = st.applied[a.instance];
   if (c.seq <= applied) {
     ++st.changes_duplicate;
+    log::debug("agent change already applied",
+               {{"site", name}, {"seq", std::to_string(c.seq)}});
     return applied;
   }
   if (c.report.checks.size() > max_capabilities
@@ -204,6 +206,9 @@ caf::result<uint64_t> change(self_ptr self, uint64_t session, agent_change& c) {
     return caf::make_error(ec::invalid_argument, "report out of limits");
   applied = c.seq;
   ++st.changes_applied;
+  log::info(
+      "agent change applied",
+      {{"site", name}, {"seq", std::to_string(c.seq)}, {"status", c.report.status}});
   e->agent_report = c.report;
   publish(self, name, std::move(c.report), a.version);
   return applied;

@@ -46,7 +46,7 @@ void retry(self_ptr self, const std::string& what, const std::string& why) {
   st.backoff_s = std::min(st.backoff_s * 2, max_backoff_s);
 }
 
-void send_change(self_ptr self, const std::string& key, agent_change c) {
+void send_change(self_ptr self, agent_change c) {
   auto& st = self->state;
   self->request(st.hub, st.opts.request_timeout, atom::edge_v, st.session, c)
       .then(
@@ -82,7 +82,7 @@ void joined(self_ptr self, const agent_welcome& w) {
   std::sort(replay.begin(), replay.end(),
             [](auto& x, auto& y) { return x.second.seq < y.second.seq; });
   for (auto& [key, c] : replay)
-    send_change(self, key, c);
+    send_change(self, c);
   schedule(self, std::chrono::seconds(st.heartbeat_s));
 }
 
@@ -138,7 +138,7 @@ void connect(self_ptr self) {
             say_hello(self);
           },
           [self](const caf::error& err) {
-            retry(self, "cannot reach the hub", render(err));
+            retry(self, "cannot reach the hub", describe_connect_error(err));
           });
 }
 
@@ -207,7 +207,7 @@ edge_agent(edge_agent_actor::stateful_pointer<edge_agent_state> self,
                                   {"status", c.report.status},
                                   {"seq", std::to_string(c.seq)}});
         if (st.phase == "joined")
-          send_change(self, site, std::move(c));
+          send_change(self, std::move(c));
       },
       [](atom::service, const std::string&, const probe_report&) {
         // An agent probes only its site.

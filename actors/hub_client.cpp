@@ -47,9 +47,9 @@ hub_client(pipeline_starter_actor::stateful_pointer<hub_client_state> self,
                   rp.delegate(st.hub, atom::start_v, std::move(i), std::move(sentence));
                 },
                 [rp, where](const caf::error& err) mutable {
-                  rp.deliver(caf::make_error(ec::unavailable, "cannot reach the hub at "
-                                                                  + where + ": "
-                                                                  + render(err)));
+                  rp.deliver(caf::make_error(ec::unavailable,
+                                             "cannot reach the hub at " + where + ": "
+                                                 + describe_connect_error(err)));
                 });
         return rp;
       },

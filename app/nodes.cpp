@@ -1,6 +1,7 @@
 #include "app/nodes.hpp"
 
 #include "common/log.hpp"
+#include "io/openssl_errors.hpp"
 #include "protocol/error.hpp"
 
 #include <caf/actor_system.hpp>
@@ -17,6 +18,9 @@ namespace o2hub {
 void enable_nodes(caf::actor_system_config& acfg, const config& cfg) {
   acfg.load<caf::io::middleman>();
   if (cfg.nodes.tls.enabled()) {
+    if (!openssl_error_queue_guard())
+      log::warn("the OpenSSL error-queue guard is not active; a bad TLS peer may "
+                "disconnect good ones");
     acfg.load<caf::openssl::manager>();
     acfg.openssl_certificate = cfg.nodes.tls.cert;
     acfg.openssl_key = cfg.nodes.tls.key;

@@ -2,6 +2,7 @@
 
 #include "protocol/site_name.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <openssl/bio.h>
@@ -68,11 +69,15 @@ std::string message_of(const std::string& nonce) {
 /// The names a certificate gives: its CN and its DNS subjectAltNames.
 std::vector<std::string> names_of(X509* cert) {
   std::vector<std::string> out;
+  auto add = [&out](std::string name) {
+    if (std::find(out.begin(), out.end(), name) == out.end())
+      out.push_back(std::move(name));
+  };
   char cn[256];
   if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
                                 sizeof(cn))
       > 0)
-    out.emplace_back(cn);
+    add(cn);
   auto sans = static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (sans) {
@@ -81,8 +86,8 @@ std::vector<std::string> names_of(X509* cert) {
       if (name->type != GEN_DNS)
         continue;
       auto s = name->d.dNSName;
-      out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                       static_cast<size_t>(ASN1_STRING_length(s)));
+      add(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                      static_cast<size_t>(ASN1_STRING_length(s))));
     }
     GENERAL_NAMES_free(sans);
   }

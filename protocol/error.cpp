@@ -78,6 +78,18 @@ std::string describe_down(const caf::error& reason) {
   return "it went down (" + render(reason) + ")";
 }
 
+std::string describe_connect_error(const caf::error& err) {
+  if (err == caf::sec::disconnect_during_handshake)
+    return "the connection closed during the handshake (TLS: is this node's "
+           "certificate signed by the other node's CA, and do both sides use "
+           "TLS?)";
+  if (err == caf::sec::cannot_connect_to_node)
+    return "nothing answers there (" + error_detail(err) + ")";
+  if (err == caf::sec::no_actor_published_at_port)
+    return "no o2hub hub is published there";
+  return render(err);
+}
+
 std::string error_detail(const caf::error& err) {
   const auto& ctx = err.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0))

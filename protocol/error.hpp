@@ -47,6 +47,9 @@ enum class ec : uint8_t {
 /// lost" for CAF's remote_link_unreachable).
 std::string describe_down(const caf::error& reason);
 
+/// Why connecting to another node failed, in words.
+std::string describe_connect_error(const caf::error& err);
+
 /// The stable name of an error code ("invalid_configuration").
 const char* to_string(ec x);
 

@@ -136,9 +136,12 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   probe_report pr{
       "degraded",
       3.5,
-      {{"o2ims", "ok", 200, 3.5, ""}, {"k8s", "down", 0, 0, "connection refused"}}};
+      {{"o2ims", "ok", 200, 3.5, ""}, {"k8s", "down", 0, 0, "connection refused"}},
+      "agent",
+      "0.1.0"};
   BOOST_TEST((round_trip(sys, pr) == pr));
-  edge_status es{"edge01", "degraded", "t0", 2, 3.5, R"({"o2ims":{"state":"ok"}})"};
+  edge_status es{"edge01", "degraded", "t0", 2, 3.5, R"({"o2ims":{"state":"ok"}})",
+                 "agent",  "0.1.0"};
   BOOST_TEST((round_trip(sys, es) == es));
   monitor_snapshot snap{{4, 2, 1, 1.5, "completed", "t1", 1, 0.66, 1.25, 2.5},
                         {es},
