@@ -71,6 +71,9 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   init_http_client();
   caf::actor_system_config acfg;
   configure_actor_system(acfg);
+  // An agent does little (one prober, a heartbeat, a few questions): one
+  // scheduler thread is plenty, and many agents share a machine well.
+  acfg.set("scheduler.max-threads", size_t{1});
   enable_nodes(acfg, cfg);
   caf::actor_system sys{acfg};
   auto client = std::make_shared<http_client>();

@@ -70,6 +70,11 @@ function renderEdges() {
     card.append(el('strong', {}, name), el('div', { class: 'status', 'data-status': e.status }, e.status));
     card.append(el('div', { class: 'muted' }, `deployments: ${e.deployments ?? 0}`));
     if (e.latency_ms !== null && e.latency_ms !== undefined) card.append(el('div', { class: 'muted' }, `${e.latency_ms} ms`));
+    // Who reports the site: its edge agent (issue 11) or the hub's own probes.
+    if (e.via === 'agent') card.append(el('div', { class: 'muted via', 'data-via': 'agent' }, `via agent${e.agent_version ? ` (o2hub ${e.agent_version})` : ''}`));
+    else if (e.via === 'probe') card.append(el('div', { class: 'muted via', 'data-via': 'probe' }, 'probed from the hub'));
+    const lost = e.checks && e.checks.agent && e.checks.agent.error;
+    if (lost) card.append(el('div', { class: 'muted' }, lost));
     box.append(card);
   }
 }

@@ -231,3 +231,44 @@ BOOST_AUTO_TEST_CASE(a_site_may_choose_its_kubernetes_scheme) {
   cfg.sites.back().k8s_scheme = "ftp";
   BOOST_TEST(static_cast<bool>(o2hub::validate(cfg)));
 }
+
+BOOST_AUTO_TEST_CASE(nodes_are_loopback_unless_tls_and_sites_choose_agents) {
+  auto cfg = o2hub::default_config();
+  BOOST_TEST(cfg.nodes.port == 4242);
+  BOOST_TEST(cfg.nodes.bind == "127.0.0.1");
+  BOOST_TEST(cfg.nodes.heartbeat_s == 2);
+  auto err = o2hub::parse_config("nodes:\n  port: 5000\n  heartbeat_s: 3\n"
+                                 "edge_sites:\n  edge1:\n    agent: required\n",
+                                 "inline", cfg);
+  BOOST_TEST(!err, render(err));
+  BOOST_TEST(cfg.nodes.port == 5000);
+  BOOST_TEST(cfg.nodes.heartbeat_s == 3);
+  BOOST_TEST(o2hub::find_site(cfg, "edge1")->agent == "required");
+  BOOST_TEST(!o2hub::validate(cfg));
+  // Off loopback only with TLS: refused with the reason.
+  cfg.nodes.bind = "0.0.0.0";
+  BOOST_TEST(render(o2hub::validate(cfg)).find("nodes.bind: '0.0.0.0' is not loopback")
+             != std::string::npos);
+  // TLS needs all three files, readable.
+  cfg.nodes.tls.cert = "/nonexistent/hub.pem";
+  BOOST_TEST(render(o2hub::validate(cfg)).find("nodes.tls: cert, key and ca")
+             != std::string::npos);
+  cfg.nodes.tls.key = "/nonexistent/hub-key.pem";
+  cfg.nodes.tls.ca = "/nonexistent/ca.pem";
+  BOOST_TEST(render(o2hub::validate(cfg)).find("nodes.tls.cert: cannot read")
+             != std::string::npos);
+  // Port 0: no nodes endpoint at all (any bind is fine then).
+  cfg = o2hub::default_config();
+  err = o2hub::parse_config("nodes:\n  port: 0\n  bind: 0.0.0.0\n", "inline", cfg);
+  BOOST_TEST(!err, render(err));
+  BOOST_TEST(cfg.nodes.port == 0);
+  BOOST_TEST(!o2hub::validate(cfg));
+  // A site's agent mode is one of three.
+  cfg.sites[0].agent = "sometimes";
+  BOOST_TEST(
+      render(o2hub::validate(cfg)).find("agent: must be required, preferred or off")
+      != std::string::npos);
+  // Unknown keys are reported, as everywhere.
+  err = o2hub::parse_config("nodes:\n  tls:\n    password: x\n", "inline", cfg);
+  BOOST_TEST((static_cast<bool>(err) || !cfg.warnings.empty()));
+}
