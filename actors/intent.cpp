@@ -94,6 +94,16 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
     promise.deliver(std::move(res));
     return;
   }
+  if (res.value.action != "deploy") {
+    // Changing or removing a deployed intent is the intent lifecycle's
+    // (TMF921, issue 13): never a new deployment.
+    res.metadata.pipeline.status = "not_started";
+    res.metadata.pipeline.error = "a " + res.value.action
+                                  + " intent starts no deployment; changing and "
+                                    "removing deployed intents is not available yet";
+    promise.deliver(std::move(res));
+    return;
+  }
   auto value = res.value;
   self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
       .then(
@@ -117,12 +127,38 @@ caf::result<intent_response> answer(self_ptr self, intent_response res,
   return promise;
 }
 
+caf::error not_an_intent(const std::string& text) {
+  auto shown = text.size() > 80 ? text.substr(0, 80) + "..." : text;
+  return caf::make_error(ec::not_an_intent,
+                         "'" + shown
+                             + "' is not an intent: it names no service type, use, "
+                               "site, requirement or action (try \"Deploy eMBB on "
+                               "edge1 with 200 Mbps\")");
+}
+
+/// An error when the intent asks for more than the sites can offer.
+caf::error feasibility(const intent& x, const intent_limits& limits) {
+  auto reasons = infeasible_reasons(x, limits);
+  if (reasons.empty())
+    return {};
+  std::string joined;
+  for (auto& r : reasons)
+    joined += (joined.empty() ? "" : "\n") + r;
+  return caf::make_error(ec::infeasible,
+                         "the intent asks for more than the sites can offer: "
+                             + reasons.front()
+                             + (reasons.size() > 1 ? " (and more)" : ""),
+                         joined);
+}
+
 /// The rules' answer.
 intent_response by_rules(self_ptr self, const rule_reading& reading,
                          const intent_request& req) {
   intent_response res;
   res.value =
       make_intent(reading, req, self->state.opts.sites, {}, res.metadata.defaulted);
+  res.metadata.corrections = reading.corrections;
+  res.metadata.confidence = confidence_of(res.metadata.defaulted, reading.corrections);
   res.metadata.engine = "rules";
   ++self->state.stats.answered_by_rules;
   return res;
@@ -167,16 +203,35 @@ void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> a
   bool stored = false;
   for (auto& [promise, req] : node.mapped().waiters) {
     intent_response res;
+    std::string refused; // why the LLM's answer is not used
     if (answer) {
       res = by_llm(self, *answer, req);
-      if (!stored) {
+      // The LLM's answer gets the rules' safety checks: an unknown site or
+      // an infeasible value falls back to the rules, which then may refuse.
+      for (const auto& s : answer->target_sites)
+        if (std::find(st.opts.sites.begin(), st.opts.sites.end(), s)
+            == st.opts.sites.end())
+          refused = "the LLM named an unknown site '" + s + "'";
+      if (auto err = feasibility(res.value, st.opts.limits); err && refused.empty())
+        refused = "the LLM's answer is infeasible: " + error_detail(err);
+      if (refused.empty() && !stored) {
         store(self, key, res.value, res.metadata);
         stored = true;
       }
-    } else {
-      res = by_rules(self, read_intent_text(req.text, st.opts.sites), req);
+    }
+    if (!answer || !refused.empty()) {
+      auto reading = read_intent_text(req.text, st.opts.sites);
+      if (says_nothing(reading)) {
+        promise.deliver(not_an_intent(req.text));
+        continue;
+      }
+      res = by_rules(self, reading, req);
+      if (auto err = feasibility(res.value, st.opts.limits)) {
+        promise.deliver(err);
+        continue;
+      }
       res.metadata.fallback = true;
-      res.metadata.fallback_reason = reason_of(answer.error());
+      res.metadata.fallback_reason = answer ? refused : reason_of(answer.error());
       ++st.stats.fallbacks;
     }
     deliver(self, promise, finish(self, std::move(res), node.mapped().start), req);
@@ -286,7 +341,12 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
                                                   + known};
         }
         if (!st.opts.llm) {
+          // Never act on what was not understood.
+          if (says_nothing(reading))
+            return not_an_intent(req.text);
           auto res = by_rules(self, reading, req);
+          if (auto err = feasibility(res.value, st.opts.limits))
+            return err;
           store(self, std::move(key), res.value, res.metadata);
           return answer(self, finish(self, std::move(res), start), req);
         }

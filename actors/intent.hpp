@@ -3,6 +3,7 @@
 // shares one LLM call among identical concurrent requests.
 #pragma once
 
+#include "actors/intent_rules.hpp"
 #include "common/clock.hpp"
 #include "protocol/actors.hpp"
 
@@ -36,6 +37,8 @@ struct intent_options {
   /// Starts a pipeline for every intent not asked as a dry run; null: none.
   /// The manager here, or the hub's node actor (`o2hub intent --hub`).
   pipeline_starter_actor pipelines;
+  /// What the sites can offer: intents asking more are refused.
+  intent_limits limits;
 };
 
 struct intent_state {

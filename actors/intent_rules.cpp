@@ -44,6 +44,20 @@ struct site_reader {
     static constexpr std::array<std::string_view, 8> ordinals{
         "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"};
     for (size_t i = 0; i < t.size(); ++i) {
+      // A typo of "edge" right before a number ("edg02", "egde1", "edeg3"):
+      // read as that site, and say so.
+      if (t[i].k == kind::word && t[i].text != "edge" && t[i].text != "edges"
+          && t[i].text.size() >= 3 && t[i].text.size() <= 6
+          && (one_edit_apart(t[i].text, "edge") || one_edit_apart(t[i].text, "edges"))
+          && i + 1 < t.size() && t[i + 1].k == kind::number && t[i + 1].integral
+          && t[i + 1].text.size() <= 4 && !unit_follows(i + 2)) {
+        auto n = small_int(t[i + 1]);
+        if (n >= 0) {
+          add(n);
+          r.corrections.push_back(
+              {t[i].text + t[i + 1].text, "edge" + std::to_string(n)});
+        }
+      }
       // edge1, edge01, Edge-1, edge 1, site 1, edge site 1, edges 1 and 2
       if (is_any_word(t, i, {"edge", "edges", "site", "sites"})) {
         size_t j = i + 1;
@@ -247,6 +261,7 @@ rule_reading read_intent_text(std::string_view text,
   site_reader{t, configured, r}.read();
   read_quantities(t, r);
   r.intent_type = read_type(t, r);
+  read_action(t, r);
   return r;
 }
 
@@ -313,6 +328,7 @@ intent make_intent(const rule_reading& reading, const intent_request& req,
   x.priority = reading.priority > 0
                    ? reading.priority
                    : std::clamp(d.priority + reading.priority_bump, 1, 10);
+  x.action = reading.action;
   return x;
 }
 

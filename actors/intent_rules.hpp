@@ -5,6 +5,7 @@
 #include "protocol/intent.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,37 @@ struct rule_reading {
   /// Priority adjustment from words such as "urgent" or "low priority".
   int priority_bump = 0;
   std::string sd;
+  /// "deploy", "modify" or "remove" (actors/rules/safety.cpp).
+  std::string action = "deploy";
+  /// True when a verb said what to do (deploy, change, remove ...).
+  bool verb = false;
+  /// Words read as others: site-name typos ("edg02" -> "edge2").
+  std::vector<text_correction> corrections;
 };
+
+/// True when the text names no type, use, site, requirement or action:
+/// not an intent (a greeting, a question about the weather).
+bool says_nothing(const rule_reading& r);
+
+/// What the configured sites can offer (intent.limits, edge sites'
+/// capacity_mbps).
+struct intent_limits {
+  double min_latency_ms = 0.5;
+  double max_reliability_pct = 99.99999;
+  int64_t max_devices = 10'000'000;
+  /// Per canonical site; sites not listed: `default_capacity_mbps`.
+  std::map<std::string, double> capacity_mbps;
+  double default_capacity_mbps = 10'000;
+};
+
+/// Every reason why `x` asks for more than the sites can offer (empty:
+/// feasible). 0 ms latency is infeasible, not "unset".
+std::vector<std::string> infeasible_reasons(const intent& x, const intent_limits& limits);
+
+/// "high", "medium" or "low" for an intent built with these defaults and
+/// corrections.
+std::string confidence_of(const std::vector<std::string>& defaulted,
+                          const std::vector<text_correction>& corrections);
 
 /// Reads a sentence. `configured` are the canonical names of the configured
 /// sites ("edge1", ...), used for "all sites", "both" and ordinals.

@@ -177,6 +177,13 @@ intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
   if (iopts.llm)
     log::info("LLM enabled", {{"backend", cfg.llm.backend}});
   iopts.pipelines = std::move(pipelines);
+  iopts.limits.min_latency_ms = cfg.limits.min_latency_ms;
+  iopts.limits.max_reliability_pct = cfg.limits.max_reliability_pct;
+  iopts.limits.max_devices = cfg.limits.max_devices;
+  iopts.limits.default_capacity_mbps = cfg.limits.capacity_mbps;
+  for (const auto& s : cfg.sites)
+    if (s.capacity_mbps > 0)
+      iopts.limits.capacity_mbps[s.name] = s.capacity_mbps;
   return r.own(sys.spawn(intent_service, std::move(iopts)));
 }
 

@@ -117,8 +117,23 @@ private:
       return false;
     }
     if (r.status >= 300) {
+      auto code = str(root, "code", "");
+      if (code == "not_an_intent") {
+        out_ << s_("33", "? ") << "That is not something o2hub can deploy; nothing was "
+             << "deployed.\n  " << str(root, "detail", "") << "\n";
+        return false;
+      }
       out_ << s_("31", "✗ ") << what << " error (HTTP " << r.status
            << "): " << str(root, "detail", "no detail") << "\n";
+      simdjson::dom::array reasons;
+      if (root["reasons"].get_array().get(reasons) == simdjson::SUCCESS)
+        for (auto reason : reasons) {
+          std::string_view v;
+          if (reason.get_string().get(v) == simdjson::SUCCESS)
+            out_ << "  - " << v << "\n";
+        }
+      if (code == "infeasible")
+        out_ << "  Nothing was deployed.\n";
       return false;
     }
     return true;
@@ -176,8 +191,31 @@ private:
       if (meta.value()["fallback"].get_bool().get(fallback) != simdjson::SUCCESS)
         fallback = false;
       out_ << "  engine      " << str(meta.value(), "engine")
-           << (fallback ? " (fallback)" : "") << "\n";
+           << (fallback ? " (fallback)" : "") << ", confidence "
+           << str(meta.value(), "confidence", "?") << "\n";
+      // What the rules guessed or corrected, where an operator looks first.
+      simdjson::dom::array list;
+      if (meta.value()["corrections"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto c : list)
+          out_ << s_("33", "  corrected   ") << str(c, "from") << " -> " << str(c, "to")
+               << "\n";
+      if (meta.value()["defaulted"].get_array().get(list) == simdjson::SUCCESS
+          && list.size() > 0) {
+        out_ << s_("33", "  defaulted  ");
+        for (auto d : list) {
+          std::string_view v;
+          if (d.get_string().get(v) == simdjson::SUCCESS)
+            out_ << " " << v;
+        }
+        out_ << "\n";
+      }
+      auto action = str(x, "action", "deploy");
       auto pipe = meta.value()["pipeline"];
+      if (!pipe.error() && str(pipe.value(), "status", "") == "not_started") {
+        out_ << s_("33", "  not started ") << "(" << action
+             << "): " << str(pipe.value(), "error", "") << "\n";
+        return;
+      }
       if (!pipe.error()) {
         auto id = str(pipe.value(), "id");
         if (id.empty())

@@ -74,7 +74,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   r.check_keys(root, "",
                {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
                 "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
-                "edge_sites", "monitoring", "slo_targets", "nodes"});
+                "edge_sites", "monitoring", "slo_targets", "nodes", "limits"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
   r.read(root, "webui_dir", "", cfg.webui_dir);
@@ -208,6 +208,17 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(p, "k8s_ca_file", "probing", cfg.probing.k8s_ca_file);
     r.read(p, "k8s_skip_verify", "probing", cfg.probing.k8s_skip_verify);
     r.read(p, "k8s_scheme", "probing", cfg.probing.k8s_scheme);
+  }
+  if (auto l = root["limits"]; l && r.expect_map(l, "limits")) {
+    r.check_keys(
+        l, "limits",
+        {"min_latency_ms", "max_reliability_pct", "max_devices", "capacity_mbps"});
+    r.read(l, "min_latency_ms", "limits", cfg.limits.min_latency_ms, 0, 1e6);
+    r.read(l, "max_reliability_pct", "limits", cfg.limits.max_reliability_pct, 0, 100);
+    size_t devices = static_cast<size_t>(cfg.limits.max_devices);
+    r.read(l, "max_devices", "limits", devices, 1, 1L << 40);
+    cfg.limits.max_devices = static_cast<int64_t>(devices);
+    r.read(l, "capacity_mbps", "limits", cfg.limits.capacity_mbps, 0.001, 1e9);
   }
   if (auto n = root["nodes"]; n && r.expect_map(n, "nodes")) {
     r.check_keys(n, "nodes", {"port", "bind", "heartbeat_s", "tls"});

@@ -33,6 +33,19 @@ struct edge_site {
   /// is registered, else probed over HTTP from the hub), "required" (only
   /// through an agent) or "off" (never an agent); empty: preferred.
   std::string agent;
+  /// What the site can carry, Mbps (intents asking more are infeasible);
+  /// 0: limits.capacity_mbps.
+  double capacity_mbps = 0;
+};
+
+/// What the configured sites can offer: intents asking for more are refused
+/// as infeasible (issue 12).
+struct limits_config {
+  double min_latency_ms = 0.5;
+  double max_reliability_pct = 99.99999;
+  int64_t max_devices = 10'000'000;
+  /// A site's capacity unless it sets its own.
+  double capacity_mbps = 10'000;
 };
 
 /// HTTPS/WSS for all three services (file paths; the key file is a secret
@@ -177,6 +190,7 @@ struct config {
   edge_sim_config edge_sim;
   probing_config probing;
   nodes_config nodes;
+  limits_config limits;
   std::vector<edge_site> sites;
   /// The seed's slo_targets: name -> value as written.
   std::map<std::string, std::string> slo_targets;

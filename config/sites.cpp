@@ -28,7 +28,9 @@ void read_site(detail::yaml_reader& r, const YAML::Node& node,
   r.check_keys(node, path,
                {"ip", "host", "user", "key", "ssh_key", "password", "ports", "o2ims_port",
                 "prometheus_port", "k8s_api_port", "k8s_port", "scrape_interval", "name",
-                "description", "location", "enabled", "k8s_scheme", "agent"});
+                "description", "location", "enabled", "k8s_scheme", "agent",
+                "capacity_mbps"});
+  r.read(node, "capacity_mbps", path, site.capacity_mbps, 0.001, 1e9);
   r.read(node, "k8s_scheme", path, site.k8s_scheme);
   r.read(node, "agent", path, site.agent);
   r.read(node, "host", path, site.ip);

@@ -1,6 +1,8 @@
 #include "config/yaml_reader.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 
 namespace o2hub::detail {
 
@@ -118,6 +120,26 @@ void yaml_reader::read(const YAML::Node& map, const char* key, const std::string
   long value = 0;
   if (node && !node.IsNull() && integer(node, join_path(path, key), min, max, value))
     out = static_cast<size_t>(value);
+}
+
+void yaml_reader::read(const YAML::Node& map, const char* key, const std::string& path,
+                       double& out, double min, double max) {
+  auto node = map[key];
+  if (!node || node.IsNull())
+    return;
+  auto p = join_path(path, key);
+  if (!scalar(node, p))
+    return;
+  const auto& text = node.Scalar();
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v) || v < min || v > max) {
+    fail(node, p,
+         "must be a number from " + std::to_string(min) + " to " + std::to_string(max)
+             + ", got '" + text + "'");
+    return;
+  }
+  out = v;
 }
 
 void yaml_reader::read_port(const YAML::Node& map, const char* key,

@@ -41,6 +41,9 @@ public:
             long min, long max);
   void read_port(const YAML::Node& map, const char* key, const std::string& path,
                  uint16_t& out);
+  /// A finite number within [min, max].
+  void read(const YAML::Node& map, const char* key, const std::string& path, double& out,
+            double min, double max);
   void read(const YAML::Node& map, const char* key, const std::string& path,
             std::vector<std::string>& out);
   /// Seconds as 15, "15", "15s", "2m" or "1h".

@@ -5,12 +5,21 @@
 #include "common/text.hpp"
 #include "io/http.hpp"
 #include "protocol/error.hpp"
+#include "protocol/wire.hpp"
 
 namespace o2hub::http {
 
 /// `{"detail": <the error's text>, "code": ...}` with the mapped status.
 inline response from_error(const request& req, const caf::error& err) {
   auto answer = http_answer_of(err);
+  const auto& ctx = err.context();
+  if (ctx.size() == 2 && ctx.match_element<std::string>(0)
+      && ctx.match_element<std::string>(1)) {
+    // {"detail", "code", "reasons": [...]} (infeasible: every reason).
+    return make_json(req, static_cast<status>(answer.status),
+                     o2hub::wire::http_error_json(answer.code, ctx.get_as<std::string>(0),
+                                                  ctx.get_as<std::string>(1)));
+  }
   return make_error(req, static_cast<status>(answer.status), answer.code,
                     error_detail(err));
 }

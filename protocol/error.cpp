@@ -39,6 +39,10 @@ const char* to_string(ec x) {
     return "unauthorized";
   case ec::unavailable:
     return "unavailable";
+  case ec::not_an_intent:
+    return "not_an_intent";
+  case ec::infeasible:
+    return "infeasible";
   }
   return "unknown";
 }
@@ -92,7 +96,7 @@ std::string describe_connect_error(const caf::error& err) {
 
 std::string error_detail(const caf::error& err) {
   const auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+  if (ctx.size() >= 1 && ctx.match_element<std::string>(0))
     return ctx.get_as<std::string>(0);
   return render(err);
 }
@@ -114,6 +118,10 @@ http_answer http_answer_of(const caf::error& err) {
       return {504, "timeout"};
     case ec::unauthorized:
       return {403, "forbidden"};
+    case ec::not_an_intent:
+      return {422, "not_an_intent"};
+    case ec::infeasible:
+      return {422, "infeasible"};
     case ec::filesystem_error:
     case ec::network_error:
     case ec::unavailable:

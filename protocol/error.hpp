@@ -41,6 +41,11 @@ enum class ec : uint8_t {
   unauthorized,
   /// What the request needs is not running here (no pipelines on this node).
   unavailable,
+  /// The text says nothing o2hub could act on (a greeting, a question).
+  not_an_intent,
+  /// The intent asks for more than the sites can offer; the error's context
+  /// is the detail and the reasons, one per line.
+  infeasible,
 };
 
 /// Why a remote actor went down, in words ("the connection to its node was

@@ -44,6 +44,8 @@ struct intent {
   /// 1 (lowest) to 10.
   int priority = 5;
   std::string lifecycle = "draft";
+  /// What the operator asked: "deploy" (default), "modify" or "remove".
+  std::string action = "deploy";
 
   friend bool operator==(const intent& x, const intent& y) {
     return x.intent_id == y.intent_id && x.intent_type == y.intent_type
@@ -52,7 +54,8 @@ struct intent {
            && x.latency_ms == y.latency_ms && x.reliability_pct == y.reliability_pct
            && x.device_count == y.device_count && x.availability_pct == y.availability_pct
            && x.sst == y.sst && x.sd == y.sd && x.five_qi == y.five_qi
-           && x.priority == y.priority && x.lifecycle == y.lifecycle;
+           && x.priority == y.priority && x.lifecycle == y.lifecycle
+           && x.action == y.action;
   }
 
   template <class Inspector>
@@ -60,7 +63,7 @@ struct intent {
     return f(caf::meta::type_name("o2hub.intent"), x.intent_id, x.intent_type,
              x.description, x.target_sites, x.bandwidth_mbps, x.uplink_mbps, x.latency_ms,
              x.reliability_pct, x.device_count, x.availability_pct, x.sst, x.sd,
-             x.five_qi, x.priority, x.lifecycle);
+             x.five_qi, x.priority, x.lifecycle, x.action);
   }
 };
 
@@ -111,6 +114,21 @@ struct pipeline_ref {
   }
 };
 
+/// A word the rules read as another ("edg02" as "edge2").
+struct text_correction {
+  std::string from;
+  std::string to;
+
+  friend bool operator==(const text_correction& x, const text_correction& y) {
+    return x.from == y.from && x.to == y.to;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, text_correction& x) {
+    return f(caf::meta::type_name("o2hub.text_correction"), x.from, x.to);
+  }
+};
+
 /// How an intent was produced.
 struct intent_metadata {
   std::string processed_at;
@@ -124,6 +142,11 @@ struct intent_metadata {
   double duration_ms = 0;
   /// Intent fields filled from defaults.
   std::vector<std::string> defaulted;
+  /// Words read as others (site-name typos).
+  std::vector<text_correction> corrections;
+  /// "high", "medium" (some requirement defaulted) or "low" (the type or
+  /// the sites defaulted, or a word corrected).
+  std::string confidence = "high";
   /// The pipeline started for the intent (status empty: none asked for).
   pipeline_ref pipeline;
 
@@ -131,14 +154,15 @@ struct intent_metadata {
     return x.processed_at == y.processed_at && x.fallback == y.fallback
            && x.engine == y.engine && x.fallback_reason == y.fallback_reason
            && x.cached == y.cached && x.duration_ms == y.duration_ms
-           && x.defaulted == y.defaulted && x.pipeline == y.pipeline;
+           && x.defaulted == y.defaulted && x.corrections == y.corrections
+           && x.confidence == y.confidence && x.pipeline == y.pipeline;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, intent_metadata& x) {
     return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at, x.fallback,
              x.engine, x.fallback_reason, x.cached, x.duration_ms, x.defaulted,
-             x.pipeline);
+             x.corrections, x.confidence, x.pipeline);
   }
 };
 

@@ -56,6 +56,7 @@ void write_intent(json::writer& w, const intent& x) {
   w.end_object()
       .kv("fiveQI", x.five_qi)
       .kv("lifecycle", x.lifecycle)
+      .kv("action", x.action)
       .kv("priority", x.priority)
       .key("constraints")
       .begin_object()
@@ -78,7 +79,10 @@ void write_envelope_members(json::writer& w, const intent_response& r,
   w.kv("cached", m.cached).kv("durationMs", m.duration_ms).key("defaulted").begin_array();
   for (const auto& d : m.defaulted)
     w.value(d);
-  w.end_array();
+  w.end_array().key("corrections").begin_array();
+  for (const auto& c : m.corrections)
+    w.begin_object().kv("from", c.from).kv("to", c.to).end_object();
+  w.end_array().kv("confidence", m.confidence);
   if (!m.pipeline.status.empty()) {
     w.key("pipeline").begin_object();
     if (!m.pipeline.id.empty())
@@ -125,6 +129,7 @@ bool read_intent_json(std::string_view text, intent& out) {
   str("intentType", out.intent_type);
   str("description", out.description);
   str("lifecycle", out.lifecycle);
+  str("action", out.action);
   out.target_sites.clear();
   simdjson::dom::array sites;
   if (root["targetSites"].get_array().get(sites) == simdjson::SUCCESS)

@@ -56,6 +56,19 @@ std::string http_error_json(std::string_view code, std::string_view detail) {
   return w.take();
 }
 
+std::string http_error_json(std::string_view code, std::string_view detail,
+                            std::string_view reasons) {
+  json::writer w;
+  w.begin_object().kv("detail", detail).kv("code", code).key("reasons").begin_array();
+  while (!reasons.empty()) {
+    auto nl = reasons.find('\n');
+    w.value(reasons.substr(0, nl));
+    reasons = nl == std::string_view::npos ? std::string_view{} : reasons.substr(nl + 1);
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
 ws_envelope read_ws_envelope(std::string_view text) {
   ws_envelope result;
   if (text == "ping") {

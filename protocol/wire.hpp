@@ -31,6 +31,10 @@ std::string ws_error_json(std::string_view code, std::string_view message);
 /// An HTTP error body: {"detail": "<human message>", "code": "<stable code>"}.
 std::string http_error_json(std::string_view code, std::string_view detail);
 
+/// The same with "reasons": one per line of `reasons`.
+std::string http_error_json(std::string_view code, std::string_view detail,
+                            std::string_view reasons);
+
 /// The result of reading the envelope of a client's WebSocket message.
 struct ws_envelope {
   /// The message's "type", when the text was a JSON object with a string type.

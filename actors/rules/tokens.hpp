@@ -55,6 +55,14 @@ inline int small_int(const token& tk) {
 /// 0..9 for "zero".."nine"; -1 otherwise.
 int number_word(const token& tk);
 
+/// True when `a` and `b` differ by at most one edit (insert, delete,
+/// replace, or swap of two neighbours).
+bool one_edit_apart(std::string_view a, std::string_view b);
+
+/// Reads the action ("deploy", "modify", "remove") and whether a verb said
+/// it into `r`.
+void read_action(const tokens& t, rule_reading& r);
+
 /// Reads bandwidths (down/up), latency, reliability, availability, device
 /// counts and priority into `r`.
 void read_quantities(const tokens& t, rule_reading& r);

@@ -300,3 +300,85 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
              != std::string::npos);
   BOOST_TEST(http_get(port(), "/vendor/swagger-ui/swagger-ui-bundle.js").status == 200u);
 }
+
+// Issue 12, safety: understood, asked, or refused; never guessed.
+BOOST_AUTO_TEST_CASE(what_is_not_an_intent_is_refused_and_nothing_runs) {
+  for (auto text : {"what is the weather today?", "hello", "asdf qwerty"}) {
+    auto res = post("/api/v1/intent", std::string{R"({"text":")"} + text + "\"}");
+    BOOST_TEST(res.status == 422u, text << ": " << res.body);
+    BOOST_TEST(at(res.body, {"code"}) == "not_an_intent", res.body);
+    BOOST_TEST(at(res.body, {"detail"}).find("is not an intent") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_site_typo_is_corrected_and_said_an_unknown_site_refused) {
+  auto res =
+      post("/api/v1/intent", R"({"text":"Deploy eMBB on edg02", "dry_run": true})");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(at(res.body, {"intent", "targetSites"}) == R"(["edge2"])");
+  BOOST_TEST(at(res.body, {"metadata", "corrections"})
+             == R"([{"from":"edg02","to":"edge2"}])");
+  BOOST_TEST(at(res.body, {"metadata", "confidence"}) == "low");
+  res = post("/api/v1/intent",
+             R"({"text":"Deploy URLLC on egde1 and edeg3", "dry_run": true})");
+  BOOST_TEST(at(res.body, {"intent", "targetSites"}) == R"(["edge1","edge3"])", res.body);
+  // Not within one edit of a configured site: refused, never "all sites".
+  res = post("/api/v1/intent", R"({"text":"Deploy eMBB on edg9"})");
+  BOOST_TEST(res.status == 400u, res.body);
+  BOOST_TEST(at(res.body, {"code"}) == "unknown_site");
+  BOOST_TEST(at(res.body, {"detail"}).find("configured sites: edge1")
+             != std::string::npos);
+  // Nothing defaulted or corrected: high confidence.
+  res = post(
+      "/api/v1/intent",
+      R"({"text":"Deploy eMBB with 300 Mbps and 20 ms latency on edge1", "dry_run": true})");
+  BOOST_TEST(at(res.body, {"metadata", "confidence"}) == "high", res.body);
+  BOOST_TEST(at(res.body, {"metadata", "corrections"}) == "[]");
+}
+
+BOOST_AUTO_TEST_CASE(remove_and_modify_never_start_a_deployment) {
+  for (auto [text, action] : {std::pair<const char*, const char*>{
+                                  "remove the URLLC service from edge1", "remove"},
+                              {"tear down the eMBB slice on edge2", "remove"},
+                              {"increase the bandwidth to 500 Mbps on edge2", "modify"},
+                              {"刪除 edge1 的 URLLC 服務", "remove"}}) {
+    auto res = post("/api/v1/intent", std::string{R"({"text":")"} + text + "\"}");
+    BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+    BOOST_TEST(at(res.body, {"intent", "action"}) == action, text);
+    BOOST_TEST(at(res.body, {"metadata", "pipeline", "status"}) == "not_started",
+               res.body);
+    BOOST_TEST(
+        at(res.body, {"metadata", "pipeline", "error"}).find("starts no deployment")
+        != std::string::npos);
+    auto id = at(res.body, {"intent", "intentId"});
+    auto p = http_request(hub().monitor, "GET", "/api/v1/pipelines/" + id);
+    BOOST_TEST(p.status == 404u, p.body);
+  }
+  // A deploy still deploys.
+  auto res = post("/api/v1/intent", R"({"text":"Deploy eMBB on edge1"})");
+  BOOST_TEST(at(res.body, {"intent", "action"}) == "deploy");
+  BOOST_TEST(at(res.body, {"metadata", "pipeline", "status"}) == "started", res.body);
+}
+
+BOOST_AUTO_TEST_CASE(infeasible_requirements_are_refused_with_every_reason) {
+  auto res = post(
+      "/api/v1/intent",
+      R"({"text":"Deploy URLLC with 0 ms latency, 100% reliability and 50 Tbps on edge1"})");
+  BOOST_TEST_REQUIRE(res.status == 422u, res.body);
+  BOOST_TEST(at(res.body, {"code"}) == "infeasible");
+  BOOST_TEST(at(res.body, {"reasons", size_t{0}}).find("latency 0 ms")
+                 != std::string::npos,
+             res.body);
+  BOOST_TEST(at(res.body, {"reasons", size_t{1}}).find("exceeds edge1's capacity")
+                 != std::string::npos,
+             res.body);
+  BOOST_TEST(at(res.body, {"reasons", size_t{2}}).find("reliability 100%")
+                 != std::string::npos,
+             res.body);
+  BOOST_TEST(at(res.body, {"reasons", size_t{3}}) == "<missing>");
+  // Just feasible: 0.5 ms and 10 Gbps pass.
+  res = post(
+      "/api/v1/intent",
+      R"({"text":"Deploy URLLC with 0.5 ms latency and 10 Gbps on edge1", "dry_run": true})");
+  BOOST_TEST(res.status == 200u, res.body);
+}
