@@ -30,10 +30,12 @@ std::vector<slo_check> evaluate_slo(const intent& x,
     }
     out.push_back(c);
   };
+  // The intent's own latency counts as given: 0 is a target (never met),
+  // not "unset"; only `absent` (-1) leaves the configured target alone.
   auto latency = target_of("latency_p95_ms", -1);
-  if (x.latency_ms > 0)
-    latency = latency > 0 ? std::min(latency, x.latency_ms) : x.latency_ms;
-  if (latency > 0)
+  if (x.latency_ms >= 0)
+    latency = latency >= 0 ? std::min(latency, x.latency_ms) : x.latency_ms;
+  if (latency >= 0)
     add("latency_p95_ms", latency, "<=");
   auto success = std::max(target_of("success_rate", 0), x.availability_pct / 100.0);
   add("success_rate", success, ">=");

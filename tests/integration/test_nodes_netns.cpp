@@ -7,9 +7,9 @@
 // the hub), hub-e1 10.213.1.0/30, hub-e2 10.213.2.0/30, hub-intent node
 // 10.213.3.0/30. The hub's configuration names the sites at 10.213.101.1 ..
 // 10.213.103.1, which no namespace routes: it can reach a site only through
-// its agent. No namespace has a default route, so a cut link never sends a
-// packet out of the machine. Needs root (CI runs as root); skipped with a
-// message otherwise.
+// its agent. e1's simulated site listens on 10.213.11.1 (`edge-sim --bind`). No namespace
+// has a default route, so a cut link never sends a packet out of the machine. Needs root
+// (CI runs as root); skipped with a message otherwise.
 #define BOOST_TEST_MODULE nodes_netns
 #include "support/json_query.hpp"
 #include "support/paths.hpp"
@@ -106,6 +106,7 @@ struct world {
     link(hub_ns, "o2h1", "10.213.1.1/30", e1_ns, "o2e1", "10.213.1.2/30");
     link(hub_ns, "o2h2", "10.213.2.1/30", e2_ns, "o2e2", "10.213.2.2/30");
     link(hub_ns, "o2h3", "10.213.3.1/30", i_ns, "o2i3", "10.213.3.2/30");
+    ip({"-n", e1_ns, "addr", "add", "10.213.11.1/32", "dev", "lo"});
     for (auto& ns : namespaces) {
       auto [rc, routes] = run({"ip", "-n", ns, "route", "show", "default"});
       BOOST_REQUIRE_MESSAGE(rc == 0 && routes.empty(), ns << " has a default route");
@@ -186,14 +187,21 @@ struct world {
           common + "nodes:\n" + tls(certs, "intent") + "edge_sites:\n" + sites);
     // An edge: its site on its own loopback, the hub's GitOps repository
     // (a file path: the namespaces share the file system).
+    // e1's site lives on 10.213.11.1 (an address on e1's loopback): its
+    // edge-sim gets it from --bind, its agent from its configuration.
     for (int i = 1; i <= 2; ++i) {
       auto n = std::to_string(i);
-      write("e" + n + ".yaml",
-            common + "edge_sim: {provisioning_delay_ms: 300, sync_interval_ms: 100}\n"
-                + "gitops: {remote: " + dir + "/hub/gitops/o2hub-gitops.git}\n"
-                + "nodes:\n" + tls(certs, "edge" + n) + "edge_sites:\n  edge" + n
-                + ": {ip: 127.0.0.1, ports: {o2ims: 30201, prometheus: 30301, k8s_api: "
-                  "30401}, k8s_scheme: http}\n");
+      for (auto [file, ip] :
+           {std::pair<std::string, std::string>{"e" + n + ".yaml",
+                                                i == 1 ? "10.213.11.1" : "127.0.0.1"},
+            {"sim" + n + ".yaml", "127.0.0.1"}})
+        write(file,
+              common + "edge_sim: {provisioning_delay_ms: 300, sync_interval_ms: 100}\n"
+                  + "gitops: {remote: " + dir + "/hub/gitops/o2hub-gitops.git}\n"
+                  + "nodes:\n" + tls(certs, "edge" + n) + "edge_sites:\n  edge" + n
+                  + ": {ip: " + ip
+                  + ", ports: {o2ims: 30201, prometheus: 30301, k8s_api: "
+                    "30401}, k8s_scheme: http}\n");
     }
     // Refused agents: another CA; a certificate of another site (edge2's
     // certificate claiming edge3).
@@ -292,9 +300,18 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
   for (auto n : {"1", "2"}) {
     auto ns = n == std::string{"1"} ? e1_ns : e2_ns;
     auto cfg = d + "/e" + n + ".yaml";
-    w.start(std::string{"sim"} + n, ns,
-            {"edge-sim", "-c", cfg, "--data-dir", d + "/sim" + n, "--sites",
-             std::string{"edge"} + n, "--control-port", "0"});
+    std::vector<std::string> sim{"edge-sim",
+                                 "-c",
+                                 d + "/sim" + n + ".yaml",
+                                 "--data-dir",
+                                 d + "/sim" + n,
+                                 "--sites",
+                                 std::string{"edge"} + n,
+                                 "--control-port",
+                                 "0"};
+    if (n == std::string{"1"})
+      sim.insert(sim.end(), {"--bind", "10.213.11.1"});
+    w.start(std::string{"sim"} + n, ns, sim);
     w.start(std::string{"agent"} + n, ns,
             {"agent", "-c", cfg, "--site", std::string{"edge"} + n, "--hub",
              std::string{"10.213."} + n + ".1:4242"});
@@ -355,7 +372,7 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
   BOOST_TEST_REQUIRE(eventually(10s, [&] { return agent2_changes() == before + 1; }),
                      w.log_of("agent2"));
   w.start("sim2", e2_ns,
-          {"edge-sim", "-c", d + "/e2.yaml", "--data-dir", d + "/sim2", "--sites",
+          {"edge-sim", "-c", d + "/sim2.yaml", "--data-dir", d + "/sim2", "--sites",
            "edge2", "--control-port", "0"});
   BOOST_TEST_REQUIRE(eventually(10s, [&] { return agent2_changes() == before + 2; }),
                      w.log_of("agent2"));

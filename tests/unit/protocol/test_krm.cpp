@@ -92,6 +92,17 @@ BOOST_AUTO_TEST_CASE(the_slo_gate_takes_the_stricter_target) {
   BOOST_TEST(!bad[0].pass);
   BOOST_TEST(!bad[1].pass);
   BOOST_TEST(!bad[2].pass); // missing is never a pass
+  // 0 ms is a target (never met), not "unset": the configured 15 ms is not
+  // used instead (issue 12).
+  x.latency_ms = 0;
+  auto zero = evaluate_slo(x, targets, {{"latency_p95_ms", 0.8}});
+  BOOST_TEST(zero[0].target == 0.0);
+  BOOST_TEST(!zero[0].pass);
+  // Absent: the configured target.
+  x.latency_ms = absent;
+  auto unset = evaluate_slo(x, targets, {{"latency_p95_ms", 0.8}});
+  BOOST_TEST(unset[0].target == 15.0);
+  BOOST_TEST(unset[0].pass);
 }
 
 BOOST_AUTO_TEST_CASE(alertmanager_payloads_name_intents_or_sites) {
