@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace o2hub {
 
@@ -32,40 +33,62 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
 }
 
 void read_action(const tokens& t, rule_reading& r) {
-  bool remove = false;
-  bool modify = false;
-  bool deploy = false;
+  // One hash lookup per word (the rule parse stays a few microseconds).
+  enum verb : uint8_t { remove_verb, modify_verb, deploy_verb };
+  static const std::unordered_map<std::string_view, verb> words{
+      {"remove", remove_verb},      {"delete", remove_verb},
+      {"undeploy", remove_verb},    {"decommission", remove_verb},
+      {"deprovision", remove_verb}, {"terminate", remove_verb},
+      {"uninstall", remove_verb},   {"destroy", remove_verb},
+      {"teardown", remove_verb},    {"retire", remove_verb},
+      {"change", modify_verb},      {"modify", modify_verb},
+      {"increase", modify_verb},    {"decrease", modify_verb},
+      {"raise", modify_verb},       {"lower", modify_verb},
+      {"update", modify_verb},      {"adjust", modify_verb},
+      {"scale", modify_verb},       {"upgrade", modify_verb},
+      {"downgrade", modify_verb},   {"reduce", modify_verb},
+      {"boost", modify_verb},       {"bump", modify_verb},
+      {"tighten", modify_verb},     {"relax", modify_verb},
+      {"deploy", deploy_verb},      {"create", deploy_verb},
+      {"provision", deploy_verb},   {"setup", deploy_verb},
+      {"launch", deploy_verb},      {"start", deploy_verb},
+      {"add", deploy_verb},         {"enable", deploy_verb},
+      {"establish", deploy_verb},   {"activate", deploy_verb},
+      {"allocate", deploy_verb},    {"configure", deploy_verb},
+      {"build", deploy_verb},       {"rollout", deploy_verb},
+      {"instantiate", deploy_verb}, {"slice", deploy_verb},
+      {"service", deploy_verb}};
+  // Two-word verbs: the first word, then the second.
+  static const std::unordered_map<std::string_view, std::pair<std::string_view, verb>>
+      pairs{{"tear", {"down", remove_verb}}, {"take", {"down", remove_verb}},
+            {"shut", {"down", remove_verb}}, {"set", {"up", deploy_verb}},
+            {"spin", {"up", deploy_verb}},   {"bring", {"up", deploy_verb}},
+            {"roll", {"out", deploy_verb}}};
+  bool found[3] = {false, false, false};
   for (size_t i = 0; i < t.size(); ++i) {
-    if (is_any_word(t, i,
-                    {"remove", "delete", "undeploy", "decommission", "deprovision",
-                     "terminate", "uninstall", "destroy", "teardown", "retire"})
-        || phrase_at(t, i, "tear down") || phrase_at(t, i, "take down")
-        || phrase_at(t, i, "shut down")
-        || cjk_has(
-            t, i,
-            {"刪除", "删除", "移除", "停用", "下線", "下线", "拆除", "撤銷", "撤销"}))
-      remove = true;
-    if (is_any_word(t, i,
-                    {"change", "modify", "increase", "decrease", "raise", "lower",
-                     "update", "adjust", "scale", "upgrade", "downgrade", "reduce",
-                     "boost", "bump", "tighten", "relax"})
-        || cjk_has(t, i,
-                   {"修改", "調整", "调整", "提高", "降低", "增加", "減少", "减少",
-                    "變更", "变更", "更新"}))
-      modify = true;
-    if (is_any_word(t, i,
-                    {"deploy", "create", "provision", "setup", "launch", "start", "add",
-                     "enable", "establish", "activate", "allocate", "configure", "build",
-                     "rollout", "instantiate", "slice", "service"})
-        || phrase_at(t, i, "set up") || phrase_at(t, i, "spin up")
-        || phrase_at(t, i, "bring up") || phrase_at(t, i, "roll out")
-        || cjk_has(t, i,
-                   {"部署", "建立", "建置", "開通", "开通", "新增", "啟用", "启用",
-                    "配置", "需要", "提供", "切片", "服務", "服务"}))
-      deploy = true;
+    if (t[i].k == kind::word) {
+      if (auto w = words.find(t[i].text); w != words.end())
+        found[w->second] = true;
+      if (auto p = pairs.find(t[i].text);
+          p != pairs.end() && is_word(t, i + 1, p->second.first))
+        found[p->second.second] = true;
+    } else if (t[i].k == kind::cjk) {
+      if (cjk_has(
+              t, i,
+              {"刪除", "删除", "移除", "停用", "下線", "下线", "拆除", "撤銷", "撤销"}))
+        found[remove_verb] = true;
+      if (cjk_has(t, i,
+                  {"修改", "調整", "调整", "提高", "降低", "增加", "減少", "减少", "變更",
+                   "变更", "更新"}))
+        found[modify_verb] = true;
+      if (cjk_has(t, i,
+                  {"部署", "建立", "建置", "開通", "开通", "新增", "啟用", "启用", "配置",
+                   "需要", "提供", "切片", "服務", "服务"}))
+        found[deploy_verb] = true;
+    }
   }
-  r.verb = remove || modify || deploy;
-  r.action = remove ? "remove" : modify ? "modify" : "deploy";
+  r.verb = found[remove_verb] || found[modify_verb] || found[deploy_verb];
+  r.action = found[remove_verb] ? "remove" : found[modify_verb] ? "modify" : "deploy";
 }
 
 } // namespace rules
