@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -43,6 +45,141 @@ bool is_cjk(uint32_t cp) {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+} // namespace
+
+namespace {
+
+/// 0..19 and the tens as words; -1 otherwise.
+int small_number_word(std::string_view w) {
+  static const std::unordered_map<std::string_view, int> words{
+      {"zero", 0},     {"one", 1},        {"two", 2},       {"three", 3},
+      {"four", 4},     {"five", 5},       {"six", 6},       {"seven", 7},
+      {"eight", 8},    {"nine", 9},       {"ten", 10},      {"eleven", 11},
+      {"twelve", 12},  {"thirteen", 13},  {"fourteen", 14}, {"fifteen", 15},
+      {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
+      {"twenty", 20},  {"thirty", 30},    {"forty", 40},    {"fifty", 50},
+      {"sixty", 60},   {"seventy", 70},   {"eighty", 80},   {"ninety", 90}};
+  auto i = words.find(w);
+  return i == words.end() ? -1 : i->second;
+}
+
+double scale_word(std::string_view w) {
+  if (w == "hundred")
+    return 1e2;
+  if (w == "thousand")
+    return 1e3;
+  if (w == "million")
+    return 1e6;
+  if (w == "billion")
+    return 1e9;
+  return 0;
+}
+
+/// Words that make a lone "four" a quantity ("four milliseconds").
+bool unit_word(const token& tk) {
+  static const std::unordered_map<std::string_view, int> units{
+      {"ms", 0},       {"millisecond", 0}, {"milliseconds", 0}, {"mbps", 0},
+      {"gbps", 0},     {"megabit", 0},     {"megabits", 0},     {"gigabit", 0},
+      {"gigabits", 0}, {"gig", 0},         {"meg", 0},          {"percent", 0}};
+  return tk.k == kind::word && units.count(tk.text) > 0;
+}
+
+/// Numbers written in words become number tokens: "three hundred",
+/// "forty thousand", "twenty five", "two and a half million", "a million",
+/// "fifteen", and a lone "four" before a unit ("four milliseconds"); a
+/// digit number before a scale word ("40 thousand", "2.5 million") is
+/// multiplied. Lone "one".."nine" elsewhere stay words (number_word()).
+void merge_number_words(tokens& t) {
+  tokens out;
+  out.reserve(t.size());
+  for (size_t i = 0; i < t.size();) {
+    // "40 thousand", "2.5 million"
+    if (t[i].k == kind::number && i + 1 < t.size() && t[i + 1].k == kind::word
+        && scale_word(t[i + 1].text) >= 1e3) {
+      auto v = t[i].value * scale_word(t[i + 1].text);
+      char digits[32];
+      std::snprintf(digits, sizeof(digits), "%.0f", std::isfinite(v) ? v : 0.0);
+      out.push_back({kind::number, std::isfinite(v) && v < 1e15 ? digits : "0",
+                     std::isfinite(v) ? v : 0.0, std::floor(v) == v});
+      i += 2;
+      continue;
+    }
+    if (t[i].k != kind::word) {
+      out.push_back(std::move(t[i++]));
+      continue;
+    }
+    double total = 0;
+    double current = 0;
+    size_t words = 0;
+    bool teen_or_ten = false;
+    bool scaled = false;
+    // What came last: 'n' nothing, 'u' 1-9, 't' 10-19, 'd' 20-90, 'h' hundred,
+    // 's' thousand and up. "one and two" is two numbers, not three.
+    char last = 'n';
+    size_t j = i;
+    if ((t[j].text == "a" || t[j].text == "an") && j + 1 < t.size()
+        && t[j + 1].k == kind::word && scale_word(t[j + 1].text) > 0) {
+      current = 1; // "a hundred", "a million"
+      last = 'u';
+      ++j;
+    }
+    while (j < t.size() && t[j].k == kind::word) {
+      const auto& w = t[j].text;
+      int n = small_number_word(w);
+      double sc = scale_word(w);
+      if (n >= 0) {
+        char kind_of = n < 10 ? 'u' : n < 20 ? 't' : 'd';
+        bool ok =
+            last == 'n' || last == 'h' || last == 's' || (last == 'd' && kind_of == 'u');
+        if (!ok)
+          break;
+        current += n;
+        teen_or_ten = teen_or_ten || n >= 10;
+        last = kind_of;
+      } else if (sc > 0 && last != 'n' && last != 'h' && last != 's') {
+        if (sc == 1e2) {
+          current *= sc;
+          last = 'h';
+        } else {
+          total += current * sc;
+          current = 0;
+          last = 's';
+        }
+        scaled = true;
+      } else if (w == "and" && (last == 'u' || last == 'd' || last == 't')
+                 && j + 2 < t.size() && t[j + 1].text == "a" && t[j + 2].text == "half"
+                 && j + 3 < t.size() && t[j + 3].k == kind::word
+                 && scale_word(t[j + 3].text) >= 1e3) {
+        current += 0.5; // "two and a half million"
+        j += 3;
+        continue;
+      } else if (w == "and" && (last == 'h' || last == 's') && j + 1 < t.size()
+                 && small_number_word(t[j + 1].text) >= 0) {
+        ++j; // "one hundred and fifty"
+        continue;
+      } else {
+        break;
+      }
+      ++words;
+      ++j;
+    }
+    if (current == 1 && words == 0 && last == 'u')
+      words = 0; // a lone "a": not a number
+    bool merge = words > 1 || scaled || teen_or_ten
+                 || (words == 1 && j < t.size() && unit_word(t[j]));
+    if (words == 0 || !merge) {
+      out.push_back(std::move(t[i++]));
+      continue;
+    }
+    auto v = total + current;
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    out.push_back({kind::number, buf, v, std::floor(v) == v});
+    i = j;
+  }
+  t = std::move(out);
 }
 
 } // namespace
@@ -131,6 +268,7 @@ tokens tokenize(std::string_view s) {
     }
     ++i;
   }
+  merge_number_words(out);
   return out;
 }
 

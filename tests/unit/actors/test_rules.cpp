@@ -1,5 +1,6 @@
 #define BOOST_TEST_MODULE rules
 #include "actors/intent_rules.hpp"
+#include "actors/rules/tokens.hpp"
 #include "config/config.hpp"
 #include "support/paths.hpp"
 
@@ -253,4 +254,33 @@ BOOST_AUTO_TEST_CASE(huge_numbers_are_not_cast_blindly) {
   BOOST_TEST(join(sites.value.target_sites) == "edge1,edge2");
   auto devices = understand("mMTC for 1e300 million sensors on edge3");
   BOOST_TEST(devices.value.intent_type == "mMTC");
+}
+
+BOOST_AUTO_TEST_CASE(numbers_written_in_words) {
+  const std::vector<std::string> four{"edge1", "edge2", "edge3", "edge4"};
+  auto r =
+      o2hub::read_intent_text("Deploy eMBB with three hundred megabits on edge1", four);
+  BOOST_TEST(r.downlink_mbps == 300.0);
+  r = o2hub::read_intent_text("fifteen megabits eMBB on edge4", four);
+  BOOST_TEST(r.downlink_mbps == 15.0);
+  r = o2hub::read_intent_text("URLLC with four milliseconds latency on edge2", four);
+  BOOST_TEST(r.latency_ms == 4.0);
+  r = o2hub::read_intent_text("mMTC for forty thousand trackers on edge3", four);
+  BOOST_TEST(r.device_count == 40000);
+  r = o2hub::read_intent_text("mMTC for two and a half million meters on edge1", four);
+  BOOST_TEST(r.device_count == 2500000);
+  r = o2hub::read_intent_text("eMBB with one gigabit on edge1", four);
+  BOOST_TEST(r.downlink_mbps == 1000.0);
+  r = o2hub::read_intent_text("mMTC for a million sensors and 40 thousand meters", four);
+  BOOST_TEST(r.device_count > 0);
+  r = o2hub::read_intent_text("one hundred and fifty sensors on edge2", four);
+  BOOST_TEST(r.device_count == 150);
+  // "one and two" stay two numbers; lone small number words stay words.
+  auto t = o2hub::rules::tokenize("edges one and two");
+  BOOST_TEST(t.size() == 4u);
+  t = o2hub::rules::tokenize("twenty five devices");
+  BOOST_TEST_REQUIRE(t.size() == 2u);
+  BOOST_TEST(t[0].value == 25.0);
+  t = o2hub::rules::tokenize("a b c");
+  BOOST_TEST(t.size() == 3u);
 }
