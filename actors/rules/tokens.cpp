@@ -92,6 +92,14 @@ bool unit_word(const token& tk) {
 /// digit number before a scale word ("40 thousand", "2.5 million") is
 /// multiplied. Lone "one".."nine" elsewhere stay words (number_word()).
 void merge_number_words(tokens& t) {
+  // Most sentences have no number words: leave them as they are.
+  bool any = false;
+  for (const auto& tk : t)
+    any = any
+          || (tk.k == kind::word
+              && (small_number_word(tk.text) >= 0 || scale_word(tk.text) > 0));
+  if (!any)
+    return;
   tokens out;
   out.reserve(t.size());
   for (size_t i = 0; i < t.size();) {
