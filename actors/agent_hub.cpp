@@ -103,30 +103,14 @@ caf::result<std::string> hello(self_ptr self, agent_hello& h) {
     return refused("agents are off for " + site->name);
   if (st.opts.verify && h.certificate.empty())
     return refused("a certificate is required");
-  if (e.agent && e.agent->session != 0 && e.agent->instance != h.instance)
-    log::info("edge agent replacing another", {{"site", site->name},
-                                               {"old_instance", e.agent->instance},
-                                               {"instance", h.instance}});
-  if (e.agent && e.agent->session != 0 && e.agent->instance == h.instance) {
-    // A reconnect of the joined agent: it joins again below.
-  }
+  // The joined agent (if any) keeps serving until this one has joined.
   agent_hub_state::agent_link pending;
   pending.instance = h.instance;
   pending.version = h.version;
   pending.certificate = std::move(h.certificate);
   pending.nonce = st.opts.nonce ? st.opts.nonce() : random_nonce();
   auto nonce = pending.nonce;
-  if (e.agent && e.agent->session != 0) {
-    // Keep the joined one serving until the new one has joined.
-    e.agent->nonce = pending.nonce;
-    e.agent->certificate = pending.certificate;
-    if (e.agent->instance != pending.instance) {
-      e.agent->instance = pending.instance;
-      e.agent->version = pending.version;
-    }
-  } else {
-    e.agent = std::move(pending);
-  }
+  e.pending = std::move(pending);
   return nonce;
 }
 
@@ -136,33 +120,39 @@ caf::result<agent_welcome> join(self_ptr self, const std::string& instance,
   std::string name;
   site_entry* e = nullptr;
   for (auto& [n, s] : st.sites)
-    if (s.agent && s.agent->instance == instance && !s.agent->nonce.empty()) {
+    if (s.pending && s.pending->instance == instance) {
       name = n;
       e = &s;
       break;
     }
   if (!e)
     return refused("say hello first");
-  auto& a = *e->agent;
-  auto nonce = std::move(a.nonce);
-  a.nonce.clear();
+  // The nonce is good for one join, accepted or not.
+  auto next = std::move(*e->pending);
+  e->pending.reset();
   if (st.opts.verify) {
-    auto why = st.opts.verify(a.certificate, name, nonce, signature);
+    auto why = st.opts.verify(next.certificate, name, next.nonce, signature);
     if (!why.empty()) {
       log::warn("edge agent refused", {{"site", name}, {"reason", why}});
-      if (a.session == 0)
-        e->agent.reset();
       return refused(why);
     }
   }
   auto handle = caf::actor_cast<edge_agent_actor>(self->current_sender());
   if (!handle)
     return refused("no agent actor to talk to");
-  if (a.session != 0) {
-    st.sessions.erase(a.session);
-    if (a.handle != handle)
-      self->demonitor(a.handle.address());
+  if (e->agent && e->agent->session != 0) {
+    // A reconnect of the same agent, or another one replacing it.
+    if (e->agent->instance != next.instance)
+      log::info("edge agent replacing another", {{"site", name},
+                                                 {"old_instance", e->agent->instance},
+                                                 {"instance", next.instance}});
+    st.sessions.erase(e->agent->session);
+    if (e->agent->handle != handle)
+      self->demonitor(e->agent->handle.address());
   }
+  e->agent = std::move(next);
+  auto& a = *e->agent;
+  a.nonce.clear();
   a.session = st.next_session++;
   a.handle = handle;
   a.last_beat = self->clock().now();

@@ -67,8 +67,10 @@ struct agent_hub_state {
     /// "required", "preferred" or "off".
     std::string mode = "preferred";
     prober_actor prober;
-    /// The agent that said hello last (joined once session != 0).
+    /// The joined agent (session != 0), or none.
     std::optional<agent_link> agent;
+    /// The agent that said hello last and has not joined yet.
+    std::optional<agent_link> pending;
     /// Why the last joined agent is gone; empty: none lost.
     std::string lost;
     /// The last report an agent sent (re-published when it joins again).

@@ -283,4 +283,31 @@ BOOST_AUTO_TEST_CASE(site_modes_protocol_and_proof_are_enforced) {
   BOOST_TEST(a.message == "via agent: up");
 }
 
+BOOST_AUTO_TEST_CASE(a_newcomer_that_fails_its_proof_does_not_disturb_the_joined_agent) {
+  caf::actor agent;
+  auto out = join(agent, "edge1", "i1");
+  BOOST_TEST_REQUIRE(out->error.empty(), out->error);
+  auto session = out->welcome.session;
+  request<uint64_t>(hub, atom::edge_v, session, agent_change{3, report("healthy")});
+  // Another instance claims edge1 and fails: i1 keeps serving, its seqs
+  // still count as i1's.
+  refuse = "the agent's certificate names edge9, not edge1";
+  caf::actor intruder;
+  auto bad = join(intruder, "edge1", "i2");
+  BOOST_TEST(bad->error.find("names edge9") != std::string::npos, bad->error);
+  BOOST_TEST(static_cast<bool>(request<atom::ok>(hub, atom::heartbeat_v, session)));
+  auto applied =
+      request<uint64_t>(hub, atom::edge_v, session, agent_change{3, report("degraded")});
+  BOOST_TEST((applied && *applied == 3u));
+  BOOST_TEST(edge("edge1", {"status"}) == "healthy");
+  BOOST_TEST(ask("edge1", {"o2ims", "pr-1"}).message == "via agent: pr-1");
+  BOOST_TEST(out->queries == 1);
+  // A good newcomer replaces it; the old session ends.
+  refuse.clear();
+  auto good = join(intruder, "edge1", "i2");
+  BOOST_TEST_REQUIRE(good->error.empty(), good->error);
+  BOOST_TEST(good->welcome.applied_seq == 0u);
+  BOOST_TEST(!request<atom::ok>(hub, atom::heartbeat_v, session));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
