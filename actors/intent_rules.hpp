@@ -22,6 +22,8 @@ struct rule_reading {
   std::vector<std::string> unknown_sites;
   /// True when the text said "all sites" (or the like).
   bool all_sites = false;
+  /// Sites the text excludes ("all sites except edge3").
+  std::vector<std::string> excluded_sites;
   double downlink_mbps = absent;
   double uplink_mbps = absent;
   double latency_ms = absent;

@@ -1,65 +1,28 @@
+// Latency, reliability, availability, device counts, priority and the slice
+// differentiator (bandwidths: actors/rules/bandwidth.cpp).
 #include "actors/rules/tokens.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <unordered_set>
 
 namespace o2hub::rules {
 
 namespace {
 
-// -- quantities ----------------------------------------------------------------
-
-/// Mbps per unit for a bandwidth unit at token i; 0 if none. `len` gets the
-/// number of tokens the unit spans.
-double bandwidth_unit(const tokens& t, size_t i, size_t& len) {
-  len = 1;
-  if (i >= t.size() || t[i].k != kind::word)
-    return 0;
-  const auto& w = t[i].text;
-  auto per_second = [&](size_t j) {
-    // "/s", "ps", "per second"
-    if (is_symbol(t, j, '/') && is_any_word(t, j + 1, {"s", "sec", "second"})) {
-      len += 2;
-      return true;
-    }
-    if (is_word(t, j, "per") && is_any_word(t, j + 1, {"s", "sec", "second"})) {
-      len += 2;
-      return true;
-    }
-    return false;
-  };
-  if (w == "tbps")
-    return 1e6;
-  if (w == "gbps")
-    return 1000;
-  if (w == "mbps")
-    return 1;
-  if (w == "kbps")
-    return 0.001;
-  if ((w == "gb" || w == "gbit" || w == "gbits" || w == "gigabit" || w == "gigabits")
-      && per_second(i + 1))
-    return 1000;
-  if ((w == "mb" || w == "mbit" || w == "mbits" || w == "megabit" || w == "megabits")
-      && per_second(i + 1))
-    return 1;
-  if ((w == "kb" || w == "kbit" || w == "kbits" || w == "kilobit" || w == "kilobits")
-      && per_second(i + 1))
-    return 0.001;
-  if (w == "gbit" || w == "gigabit" || w == "gigabits")
-    return 1000;
-  if (w == "mbit" || w == "megabit" || w == "megabits")
-    return 1;
-  return 0;
-}
-
 /// Milliseconds per unit for a latency unit at token i; 0 if none.
 double latency_unit(const tokens& t, size_t i) {
-  if (is_any_word(t, i, {"ms", "msec", "msecs", "millisecond", "milliseconds"}))
+  if (is_any_word(t, i, {"ms", "millisecond", "milliseconds"}))
     return 1;
-  if (is_any_word(t, i, {"us", "usec", "microsecond", "microseconds"}))
+  if (is_any_word(t, i, {"us", "usec", "usecs", "microsecond", "microseconds"}))
     return 0.001;
-  if (cjk_has(t, i, {"毫秒"}) && t[i].text.rfind("毫秒", 0) == 0)
-    return 1;
+  if (i < t.size() && t[i].k == kind::cjk) {
+    if (t[i].text.rfind("毫秒", 0) == 0)
+      return 1;
+    if (t[i].text.rfind("微秒", 0) == 0)
+      return 0.001;
+  }
   return 0;
 }
 
@@ -83,37 +46,98 @@ double device_multiplier(const tokens& t, size_t i) {
   return 0;
 }
 
-bool device_noun(const tokens& t, size_t i) {
-  return is_any_word(t, i,
-                     {"devices", "device", "sensors", "sensor", "meters", "meter",
-                      "trackers", "tracker", "endpoints", "things", "connections",
-                      "terminals", "ues", "ue", "modules", "tags", "cameras"})
-         || cjk_has(t, i,
-                    {"裝置", "装置", "設備", "设备", "感測器", "感测器", "傳感器",
-                     "传感器", "終端", "终端", "連線", "连接", "用戶", "用户"});
+bool cjk_device_noun(const tokens& t, size_t i) {
+  return cjk_has(t, i, {"裝置",   "装置", "設備", "设备",   "感測器", "感测器", "傳感器",
+                        "传感器", "終端", "终端", "連線",   "连接",   "用戶",   "用户",
+                        "電表",   "电表", "水表", "追蹤器", "追踪器", "標籤",   "标签"});
 }
 
-int direction_of(const tokens& t, size_t i) {
-  if (is_any_word(t, i, {"download", "downlink", "down", "dl", "downstream", "downloads"})
-      || cjk_has(t, i, {"下載", "下载", "下行"}))
-    return 1;
-  if (is_any_word(t, i, {"upload", "uplink", "up", "ul", "upstream", "uploads"})
-      || cjk_has(t, i, {"上傳", "上传", "上行"}))
-    return 2;
-  return 0;
+/// A device noun at the start of the CJK run at i, after measure words and
+/// a few modifiers ("個感測器", "万个传感器", "個智慧電表").
+bool cjk_device_noun_near_start(const tokens& t, size_t i) {
+  if (!cjk_device_noun(t, i))
+    return false;
+  std::string_view s = t[i].text;
+  for (std::string_view n :
+       {"裝置",   "装置", "設備", "设备",   "感測器", "感测器", "傳感器",
+        "传感器", "終端", "终端", "連線",   "连接",   "用戶",   "用户",
+        "電表",   "电表", "水表", "追蹤器", "追踪器", "標籤",   "标签"})
+    if (auto at = s.find(n); at != std::string_view::npos && at <= 15)
+      return true;
+  return false;
+}
+
+/// Plural nouns that count something other than devices.
+bool not_devices(std::string_view w) {
+  static const std::unordered_set<std::string_view> words{
+      "lines",    "hours",   "minutes", "seconds",  "days",      "weeks",      "months",
+      "years",    "times",   "racks",   "nodes",    "servers",   "sites",      "edges",
+      "clusters", "slices",  "ports",   "slots",    "shifts",    "floors",     "rooms",
+      "nines",    "percent", "ms",      "us",       "mbps",      "gbps",       "kbps",
+      "tbps",     "gigs",    "megs",    "services", "instances", "replicas",   "pods",
+      "cells",    "lanes",   "gates",   "sectors",  "zones",     "regions",    "steps",
+      "phases",   "bits",    "bytes",   "levels",   "ways",      "directions", "is",
+      "has",      "was",     "its",     "this",     "thus",      "us",         "yes",
+      "plus",     "less",    "bps",     "ops",      "tops",      "as",         "mins",
+      "secs",     "hrs",     "yrs",     "needs",    "gets",      "requires",   "wants",
+      "uses",     "runs",    "does",    "goes",     "tops",      "less"};
+  return words.count(w) > 0;
+}
+
+bool device_noun(const tokens& t, size_t i) {
+  if (i >= t.size())
+    return false;
+  if (t[i].k == kind::cjk)
+    return cjk_device_noun_near_start(t, i);
+  if (t[i].k != kind::word)
+    return false;
+  const auto& w = t[i].text;
+  if (is_any_word(t, i,
+                  {"device", "sensor", "meter", "tracker", "endpoint", "ue", "ues", "iot",
+                   "unit", "node", "terminal", "tag"}))
+    return true;
+  // Any plural noun: "gas meters", "parcel trackers", "smart locks".
+  return w.size() >= 4 && w.back() == 's' && w[w.size() - 2] != 's' && !not_devices(w);
+}
+
+/// Words that end the search for a device noun after a number.
+bool ends_count(const tokens& t, size_t i) {
+  return is_any_word(t, i,
+                     {"on", "at", "for", "in", "with", "to", "across", "and", "or", "per",
+                      "from", "by", "within", "of", "over", "under", "every", "each"});
+}
+
+/// "99.999" with n nines in all ("five nines" = 99.999), exactly.
+double nines(int n) {
+  std::string s = n == 2 ? "99" : "99." + std::string(static_cast<size_t>(n - 2), '9');
+  double v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+bool reliability_word(const tokens& t, size_t i) {
+  return is_any_word(t, i, {"reliability", "reliable", "reliably"})
+         || cjk_has(t, i, {"可靠"});
 }
 
 } // namespace
 
 void read_quantities(const tokens& t, rule_reading& r) {
-  std::vector<double> unmarked;
-  size_t last_end = 0; // tokens before this belong to an earlier quantity
   for (size_t i = 0; i < t.size(); ++i) {
-    // "five nines", "5 nines"
-    if (is_word(t, i, "nines") && i > 0) {
+    // "five nines", "5 nines", "5 9s", 五个九
+    if ((is_word(t, i, "nines") && i > 0)
+        || (i > 0 && t[i].k == kind::number && t[i].text == "9"
+            && is_word(t, i + 1, "s"))) {
       int n = t[i - 1].k == kind::number ? small_int(t[i - 1]) : number_word(t[i - 1]);
-      if (n >= 2 && n <= 9)
-        r.reliability_pct = 100.0 - std::pow(10.0, 2 - n);
+      if (n >= 2 && n <= 9 && r.reliability_pct < 0)
+        r.reliability_pct = nines(n);
+      continue;
+    }
+    if (t[i].k == kind::number && i + 1 < t.size()
+        && (t[i + 1].text.rfind("个九", 0) == 0 || t[i + 1].text.rfind("個九", 0) == 0)) {
+      int n = small_int(t[i]);
+      if (n >= 2 && n <= 9 && r.reliability_pct < 0)
+        r.reliability_pct = nines(n);
       continue;
     }
     // "priority 7", "priority of 7", "priority: 7"
@@ -135,78 +159,63 @@ void read_quantities(const tokens& t, rule_reading& r) {
     if (is_word(t, i, "sd") && i + 1 < t.size() && t[i + 1].k == kind::number
         && t[i + 1].integral && t[i + 1].text.size() <= 6)
       r.sd = std::string(6 - t[i + 1].text.size(), '0') + t[i + 1].text;
-    if (t[i].k != kind::number)
+    if (t[i].k != kind::number || (i > 0 && is_word(t, i - 1, "priority")))
       continue;
     double value = t[i].value;
-    size_t len = 0;
-    if (auto f = bandwidth_unit(t, i + 1, len); f > 0) {
-      double mbps = value * f;
-      size_t end = i + 1 + len;
-      int dir = direction_of(t, end);
-      if (dir == 0) {
-        for (size_t back = 1; back <= 2 && i >= back && i - back >= last_end; ++back)
-          if ((dir = direction_of(t, i - back)) != 0)
-            break;
-      }
-      if (dir == 0 && !is_any_word(t, end, {"and", "or"}))
-        dir = direction_of(t, end + 1);
-      if (dir == 1 && r.downlink_mbps < 0)
-        r.downlink_mbps = mbps;
-      else if (dir == 2 && r.uplink_mbps < 0)
-        r.uplink_mbps = mbps;
-      else if (dir == 0)
-        unmarked.push_back(mbps);
-      last_end = end;
-      i = end - 1;
-      continue;
-    }
     if (auto f = latency_unit(t, i + 1); f > 0) {
       if (r.latency_ms < 0)
         r.latency_ms = value * f;
-      last_end = i + 2;
       ++i;
       continue;
     }
-    if (is_symbol(t, i + 1, '%') || is_any_word(t, i + 1, {"percent", "pct"})) {
+    bool percent = is_symbol(t, i + 1, '%') || is_any_word(t, i + 1, {"percent", "pct"});
+    // "reliability 99.9995", "99.999 reliable", 可靠性 99.999
+    bool near_reliability = (i > 0 && reliability_word(t, i - 1))
+                            || (i > 1 && reliability_word(t, i - 2) && !t[i].gap)
+                            || reliability_word(t, i + 1);
+    if (percent || (near_reliability && value >= 90 && value <= 100)) {
       bool availability = false;
       for (size_t back = 1; back <= 3 && i >= back; ++back)
         availability =
             availability
             || is_any_word(t, i - back, {"availability", "uptime", "available"});
+      availability = availability || is_any_word(t, i + 2, {"availability", "uptime"});
       if (value >= 90 && value <= 100) {
         if (availability)
           r.availability_pct = value;
         else if (r.reliability_pct < 0)
           r.reliability_pct = value;
       }
-      last_end = i + 2;
-      ++i;
+      i += percent ? 1 : 0;
       continue;
     }
-    // Device counts: number [multiplier] [up to two words] device-noun.
+    // Device counts: number [multiplier] [up to two words] noun, or
+    // (Chinese) a device noun before "number 個". A site's number is none
+    // ("edge2 needs").
+    if (i > 0 && is_any_word(t, i - 1, {"edge", "edges", "site", "sites"}))
+      continue;
     double mult = device_multiplier(t, i + 1);
     size_t k = i + 1 + (mult > 0 && t[i + 1].k == kind::word ? 1 : 0);
     if (mult == 0)
       mult = 1;
+    size_t len = 0;
     for (size_t step = 0; step < 3 && k < t.size(); ++step, ++k) {
+      if (t[k].gap || ends_count(t, k) || bandwidth_unit(t, k, len) > 0
+          || latency_unit(t, k) > 0 || direction_of(t, k) != 0)
+        break;
       if (device_noun(t, k)) {
         if (r.device_count < 0)
           r.device_count = std::llround(std::min(value * mult, 1e15));
-        last_end = k + 1;
         break;
       }
       if (t[k].k != kind::word && t[k].k != kind::cjk)
         break;
-      if (bandwidth_unit(t, k, len) > 0 || latency_unit(t, k) > 0)
-        break;
     }
-  }
-  // Unmarked bandwidths: the first is the downlink, the next the uplink.
-  for (double mbps : unmarked) {
-    if (r.downlink_mbps < 0)
-      r.downlink_mbps = mbps;
-    else if (r.uplink_mbps < 0 && mbps < r.downlink_mbps)
-      r.uplink_mbps = mbps;
+    // 感測器一萬個: the noun came first.
+    if (r.device_count < 0 && i + 1 < t.size() && t[i + 1].k == kind::cjk
+        && (t[i + 1].text.rfind("個", 0) == 0 || t[i + 1].text.rfind("个", 0) == 0)
+        && i > 0 && cjk_device_noun(t, i - 1))
+      r.device_count = std::llround(std::min(value, 1e15));
   }
 }
 

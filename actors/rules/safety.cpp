@@ -95,9 +95,9 @@ void read_action(const tokens& t, rule_reading& r) {
 
 bool says_nothing(const rule_reading& r) {
   return r.intent_type.empty() && r.sites.empty() && r.unknown_sites.empty()
-         && !r.all_sites && r.downlink_mbps < 0 && r.uplink_mbps < 0 && r.latency_ms < 0
-         && r.reliability_pct < 0 && r.availability_pct < 0 && r.device_count < 0
-         && !r.verb;
+         && r.excluded_sites.empty() && !r.all_sites && r.downlink_mbps < 0
+         && r.uplink_mbps < 0 && r.latency_ms < 0 && r.reliability_pct < 0
+         && r.availability_pct < 0 && r.device_count < 0 && !r.verb;
 }
 
 std::vector<std::string> infeasible_reasons(const intent& x,
@@ -110,6 +110,8 @@ std::vector<std::string> infeasible_reasons(const intent& x,
       s.pop_back();
     return s;
   };
+  if (x.target_sites.empty())
+    out.emplace_back("no site is left to deploy to (every site is excluded)");
   if (x.latency_ms < limits.min_latency_ms)
     out.push_back("latency " + num(x.latency_ms)
                   + " ms is below what the sites can offer (" + num(limits.min_latency_ms)

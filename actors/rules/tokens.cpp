@@ -49,153 +49,29 @@ bool is_digit(char c) {
 
 } // namespace
 
-namespace {
-
-/// 0..19 and the tens as words; -1 otherwise.
-int small_number_word(std::string_view w) {
-  static const std::unordered_map<std::string_view, int> words{
-      {"zero", 0},     {"one", 1},        {"two", 2},       {"three", 3},
-      {"four", 4},     {"five", 5},       {"six", 6},       {"seven", 7},
-      {"eight", 8},    {"nine", 9},       {"ten", 10},      {"eleven", 11},
-      {"twelve", 12},  {"thirteen", 13},  {"fourteen", 14}, {"fifteen", 15},
-      {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
-      {"twenty", 20},  {"thirty", 30},    {"forty", 40},    {"fifty", 50},
-      {"sixty", 60},   {"seventy", 70},   {"eighty", 80},   {"ninety", 90}};
-  auto i = words.find(w);
-  return i == words.end() ? -1 : i->second;
-}
-
-double scale_word(std::string_view w) {
-  if (w == "hundred")
-    return 1e2;
-  if (w == "thousand")
-    return 1e3;
-  if (w == "million")
-    return 1e6;
-  if (w == "billion")
-    return 1e9;
-  return 0;
-}
-
-/// Words that make a lone "four" a quantity ("four milliseconds").
-bool unit_word(const token& tk) {
-  static const std::unordered_map<std::string_view, int> units{
-      {"ms", 0},       {"millisecond", 0}, {"milliseconds", 0}, {"mbps", 0},
-      {"gbps", 0},     {"megabit", 0},     {"megabits", 0},     {"gigabit", 0},
-      {"gigabits", 0}, {"gig", 0},         {"meg", 0},          {"percent", 0}};
-  return tk.k == kind::word && units.count(tk.text) > 0;
-}
-
-/// Numbers written in words become number tokens: "three hundred",
-/// "forty thousand", "twenty five", "two and a half million", "a million",
-/// "fifteen", and a lone "four" before a unit ("four milliseconds"); a
-/// digit number before a scale word ("40 thousand", "2.5 million") is
-/// multiplied. Lone "one".."nine" elsewhere stay words (number_word()).
-void merge_number_words(tokens& t) {
-  // Most sentences have no number words: leave them as they are.
-  bool any = false;
-  for (const auto& tk : t)
-    any = any
-          || (tk.k == kind::word
-              && (small_number_word(tk.text) >= 0 || scale_word(tk.text) > 0));
-  if (!any)
-    return;
-  tokens out;
-  out.reserve(t.size());
-  for (size_t i = 0; i < t.size();) {
-    // "40 thousand", "2.5 million"
-    if (t[i].k == kind::number && i + 1 < t.size() && t[i + 1].k == kind::word
-        && scale_word(t[i + 1].text) >= 1e3) {
-      auto v = t[i].value * scale_word(t[i + 1].text);
-      char digits[32];
-      std::snprintf(digits, sizeof(digits), "%.0f", std::isfinite(v) ? v : 0.0);
-      out.push_back({kind::number, std::isfinite(v) && v < 1e15 ? digits : "0",
-                     std::isfinite(v) ? v : 0.0, std::floor(v) == v});
-      i += 2;
-      continue;
-    }
-    if (t[i].k != kind::word) {
-      out.push_back(std::move(t[i++]));
-      continue;
-    }
-    double total = 0;
-    double current = 0;
-    size_t words = 0;
-    bool teen_or_ten = false;
-    bool scaled = false;
-    // What came last: 'n' nothing, 'u' 1-9, 't' 10-19, 'd' 20-90, 'h' hundred,
-    // 's' thousand and up. "one and two" is two numbers, not three.
-    char last = 'n';
-    size_t j = i;
-    if ((t[j].text == "a" || t[j].text == "an") && j + 1 < t.size()
-        && t[j + 1].k == kind::word && scale_word(t[j + 1].text) > 0) {
-      current = 1; // "a hundred", "a million"
-      last = 'u';
-      ++j;
-    }
-    while (j < t.size() && t[j].k == kind::word) {
-      const auto& w = t[j].text;
-      int n = small_number_word(w);
-      double sc = scale_word(w);
-      if (n >= 0) {
-        char kind_of = n < 10 ? 'u' : n < 20 ? 't' : 'd';
-        bool ok =
-            last == 'n' || last == 'h' || last == 's' || (last == 'd' && kind_of == 'u');
-        if (!ok)
-          break;
-        current += n;
-        teen_or_ten = teen_or_ten || n >= 10;
-        last = kind_of;
-      } else if (sc > 0 && last != 'n' && last != 'h' && last != 's') {
-        if (sc == 1e2) {
-          current *= sc;
-          last = 'h';
-        } else {
-          total += current * sc;
-          current = 0;
-          last = 's';
-        }
-        scaled = true;
-      } else if (w == "and" && (last == 'u' || last == 'd' || last == 't')
-                 && j + 2 < t.size() && t[j + 1].text == "a" && t[j + 2].text == "half"
-                 && j + 3 < t.size() && t[j + 3].k == kind::word
-                 && scale_word(t[j + 3].text) >= 1e3) {
-        current += 0.5; // "two and a half million"
-        j += 3;
-        continue;
-      } else if (w == "and" && (last == 'h' || last == 's') && j + 1 < t.size()
-                 && small_number_word(t[j + 1].text) >= 0) {
-        ++j; // "one hundred and fifty"
-        continue;
-      } else {
-        break;
-      }
-      ++words;
-      ++j;
-    }
-    if (current == 1 && words == 0 && last == 'u')
-      words = 0; // a lone "a": not a number
-    bool merge = words > 1 || scaled || teen_or_ten
-                 || (words == 1 && j < t.size() && unit_word(t[j]));
-    if (words == 0 || !merge) {
-      out.push_back(std::move(t[i++]));
-      continue;
-    }
-    auto v = total + current;
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%g", v);
-    out.push_back({kind::number, buf, v, std::floor(v) == v});
-    i = j;
-  }
-  t = std::move(out);
-}
-
-} // namespace
-
 tokens tokenize(std::string_view s) {
   tokens out;
+  out.reserve(24);
   size_t i = 0;
-  auto symbol = [&](char c) { out.push_back({kind::symbol, std::string(1, c)}); };
+  bool gap = false;           // punctuation since the last token
+  size_t last_end = SIZE_MAX; // where the last token ended
+  auto push = [&](token tk, size_t begin, size_t end) {
+    tk.gap = gap;
+    tk.glued = begin == last_end;
+    gap = false;
+    last_end = end;
+    out.push_back(std::move(tk));
+  };
+  auto symbol = [&](char c, size_t begin, size_t end) {
+    push({kind::symbol, std::string(1, c)}, begin, end);
+  };
+  /// The next character after spaces from j: a digit or a letter.
+  auto digit_or_letter_after = [&](size_t j) {
+    while (j < s.size() && s[j] == ' ')
+      ++j;
+    return j < s.size()
+           && (is_digit(s[j]) || std::isalpha(static_cast<unsigned char>(s[j])));
+  };
   while (i < s.size()) {
     char c = s[i];
     auto uc = static_cast<unsigned char>(c);
@@ -211,18 +87,28 @@ tokens tokenize(std::string_view s) {
             break;
           j += m;
         }
-        out.push_back({kind::cjk, std::string{s.substr(i, j - i)}});
+        push({kind::cjk, std::string{s.substr(i, j - i)}}, i, j);
         i = j;
         continue;
       }
       if (cp == 0xFF1C || cp == 0x2264) // full-width '<', '≤'
-        symbol('<');
+        symbol('<', i, i + n);
       else if (cp == 0xFF05) // full-width '%'
-        symbol('%');
+        symbol('%', i, i + n);
       else if (cp == 0xFF06) // full-width '&'
-        symbol('&');
-      else if (cp == 0x00B5 || cp == 0x03BC) // micro sign, mu
-        out.push_back({kind::word, "u"});
+        symbol('&', i, i + n);
+      else if (cp == 0xFF0F) // full-width '/'
+        symbol('/', i, i + n);
+      else if (cp == 0x2013 || cp == 0x2014 || cp == 0xFF5E || cp == 0xFF0D) {
+        // en/em dash, full-width '~' and '-': a range between numbers
+        if (!out.empty() && out.back().k == kind::number && digit_or_letter_after(i + n))
+          symbol('-', i, i + n);
+      } else if (cp == 0x00B5 || cp == 0x03BC) { // micro sign, mu
+        bool s_follows = i + n < s.size() && (s[i + n] == 's' || s[i + n] == 'S');
+        push({kind::word, s_follows ? "us" : "u"}, i, i + n + (s_follows ? 1 : 0));
+        i += s_follows ? 1 : 0;
+      } else if ((cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF1F))
+        gap = true; // CJK punctuation: 、，。；：！？（）
       i += n;
       continue;
     }
@@ -233,7 +119,7 @@ tokens tokenize(std::string_view s) {
         word += static_cast<char>(std::tolower(static_cast<unsigned char>(s[j])));
         ++j;
       }
-      out.push_back({kind::word, std::move(word)});
+      push({kind::word, std::move(word)}, i, j);
       i = j;
       continue;
     }
@@ -242,6 +128,15 @@ tokens tokenize(std::string_view s) {
       size_t j = i;
       while (j < s.size() && is_digit(s[j]))
         digits += s[j++];
+      // A clock time ("22:15", "9:30"): no quantity.
+      if (j + 2 < s.size() && s[j] == ':' && is_digit(s[j + 1]) && is_digit(s[j + 2])
+          && digits.size() <= 2) {
+        digits += s.substr(j, 3);
+        j += 3;
+        push({kind::other, std::move(digits)}, i, j);
+        i = j;
+        continue;
+      }
       // Thousands separators: "50,000" (exactly three digits per group).
       while (j + 3 < s.size() && s[j] == ',' && is_digit(s[j + 1]) && is_digit(s[j + 2])
              && is_digit(s[j + 3]) && (j + 4 >= s.size() || !is_digit(s[j + 4]))) {
@@ -258,7 +153,18 @@ tokens tokenize(std::string_view s) {
       }
       double value = 0;
       std::from_chars(digits.data(), digits.data() + digits.size(), value);
-      out.push_back({kind::number, std::move(digits), value, integral});
+      // An id: digits right after "word-" or "#" ("INC-4411", "#4411"),
+      // except a site's own name ("edge-1").
+      bool id = false;
+      if (i > 0 && (s[i - 1] == '#' || s[i - 1] == '-')) {
+        id = s[i - 1] == '#';
+        if (s[i - 1] == '-' && i > 1
+            && std::isalpha(static_cast<unsigned char>(s[i - 2])))
+          id = !out.empty() && out.back().k == kind::word && out.back().text != "edge"
+               && out.back().text != "edges" && out.back().text != "site"
+               && out.back().text != "sites";
+      }
+      push({id ? kind::other : kind::number, std::move(digits), value, integral}, i, j);
       i = j;
       continue;
     }
@@ -269,14 +175,36 @@ tokens tokenize(std::string_view s) {
     case '&':
     case '/':
     case '=':
-      symbol(c);
+      symbol(c, i, i + 1);
+      break;
+    case '-':
+    case '~':
+      // "2-4", "edge1-edge3": a range after a number; else a separator
+      // ("edge-1", "e-sports", "~5 ms").
+      if (!out.empty() && out.back().k == kind::number
+          && s.find_first_not_of(' ', last_end) == i && digit_or_letter_after(i + 1))
+        symbol('-', i, i + 1);
+      break;
+    case ',':
+    case ';':
+    case ':':
+    case '(':
+    case ')':
+    case '!':
+    case '?':
+      gap = true;
+      break;
+    case '.':
+      gap = gap || i + 1 >= s.size() || s[i + 1] == ' ';
       break;
     default:
-      break; // spaces, '-', '_', ',', '.', quotes: separators
+      break; // spaces, '_', quotes: separators
     }
     ++i;
   }
+  split_cjk_numerals(out);
   merge_number_words(out);
+  mark_distractors(out);
   return out;
 }
 

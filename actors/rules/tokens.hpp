@@ -12,7 +12,9 @@
 
 namespace o2hub::rules {
 
-enum class kind : uint8_t { word, number, symbol, cjk };
+/// `other`: a number that is no requirement (a clock time, a date, a
+/// duration, an id, "5G", "rack 12", "release 4.1"); readers skip it.
+enum class kind : uint8_t { word, number, symbol, cjk, other };
 
 struct token {
   kind k;
@@ -22,13 +24,36 @@ struct token {
   double value = 0;
   /// Number without a decimal point.
   bool integral = false;
+  /// Punctuation (, ; : . ( ) 、，。) came right before this token.
+  bool gap = false;
+  /// No space came right before this token ("5G", "300M", "4h").
+  bool glued = false;
 };
 
 using tokens = std::vector<token>;
 
 /// Splits a sentence into lower-case words, numbers ("2.5", "1,000"),
-/// symbols and runs of CJK characters.
+/// symbols and runs of CJK characters, then reads numbers written in words
+/// and Chinese numerals, and marks the numbers that are no requirement
+/// (actors/rules/numbers.cpp). Typos and abbreviations are read by
+/// normalize_words().
 tokens tokenize(std::string_view s);
+
+// actors/rules/numbers.cpp
+/// Numbers written in words become number tokens ("three hundred", "two
+/// and a half million", "one point five", "a quarter of a").
+void merge_number_words(tokens& t);
+/// Chinese numerals inside CJK runs become number tokens when they count
+/// something ("五萬個", "三毫秒", "萬兆", "第三个").
+void split_cjk_numerals(tokens& t);
+/// Numbers that are no requirement become `kind::other`.
+void mark_distractors(tokens& t);
+
+// actors/rules/words.cpp
+/// Expands abbreviations ("bw", "lat", "devs", "w") and corrects one-letter
+/// typos of the engine's keywords ("latnecy", "mpbs"), reporting each
+/// correction in `corrections`.
+void normalize_words(tokens& t, std::vector<text_correction>& corrections);
 
 bool is_word(const tokens& t, size_t i, std::string_view w);
 bool is_any_word(const tokens& t, size_t i, std::initializer_list<std::string_view> ws);
@@ -63,8 +88,27 @@ bool one_edit_apart(std::string_view a, std::string_view b);
 /// it into `r`.
 void read_action(const tokens& t, rule_reading& r);
 
-/// Reads bandwidths (down/up), latency, reliability, availability, device
-/// counts and priority into `r`.
+/// Reads latency, reliability, availability, device counts and priority
+/// into `r` (actors/rules/quantities.cpp).
 void read_quantities(const tokens& t, rule_reading& r);
+
+/// Reads downlink and uplink bandwidths into `r` (actors/rules/bandwidth.cpp).
+void read_bandwidth(const tokens& t, rule_reading& r);
+
+/// Mbps per unit for a bandwidth unit at token i ("Mbps", "Gb/s", "gig",
+/// "兆"); 0 if none. `len` gets the number of tokens the unit spans.
+double bandwidth_unit(const tokens& t, size_t i, size_t& len);
+
+/// 1 downlink, 2 uplink, 0 neither, for a direction word at token i.
+int direction_of(const tokens& t, size_t i);
+
+/// Reads the sites: named, ranges, exclusions, ordinals, all, first/last
+/// N (actors/rules/sites.cpp).
+void read_sites(const tokens& t, const std::vector<std::string>& configured,
+                rule_reading& r);
+
+/// The service type the text names or suggests; empty if none
+/// (actors/rules/type.cpp).
+std::string read_type(const tokens& t, const rule_reading& r);
 
 } // namespace o2hub::rules

@@ -1,0 +1,121 @@
+// Words as operators type them: abbreviations ("bw", "lat", "devs", "w"),
+// one-letter typos of the engine's keywords ("latnecy", "mpbs"), corrected
+// against the engine's own vocabulary and reported; and the numbers that are
+// no requirement (times, durations, ids, "5G", "rack 12", "release 4.1").
+#include "actors/rules/tokens.hpp"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace o2hub::rules {
+
+void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
+  static const std::unordered_map<std::string_view, std::string_view> abbreviations{
+      {"bw", "bandwidth"},
+      {"lat", "latency"},
+      {"rel", "reliability"},
+      {"devs", "devices"},
+      {"dev", "device"},
+      {"w", "with"},
+      {"pls", "please"},
+      {"plz", "please"},
+      {"thru", "through"},
+      {"approx", "about"},
+      {"tput", "throughput"},
+      {"thx", "thanks"},
+      {"msec", "ms"},
+      {"msecs", "ms"},
+      {"reliab", "reliability"},
+      {"avail", "availability"},
+      {"sym", "symmetric"}};
+  // The keywords a typo is corrected to (one edit: insert, delete, replace,
+  // swap). Words of four letters or fewer only after a number (units).
+  static constexpr std::array<std::string_view, 31> vocabulary{
+      "latency",     "reliability",  "bandwidth",    "throughput",   "downlink",
+      "uplink",      "download",     "upload",       "devices",      "sensors",
+      "millisecond", "milliseconds", "microseconds", "availability", "deploy",
+      "megabits",    "gigabits",     "downstream",   "upstream",     "symmetric",
+      "excluding",   "everywhere",   "urllc",        "embb",         "mmtc",
+      "mbps",        "gbps",         "kbps",         "reliable",     "tbps",
+      "except"};
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].k != kind::word)
+      continue;
+    auto& w = t[i].text;
+    if (auto a = abbreviations.find(w); a != abbreviations.end()) {
+      w = std::string{a->second};
+      continue;
+    }
+    if (w.size() < 3)
+      continue;
+    if (std::find(vocabulary.begin(), vocabulary.end(), w) != vocabulary.end())
+      continue;
+    bool after_number = i > 0 && t[i - 1].k == kind::number;
+    for (auto v : vocabulary) {
+      bool unit = v.size() <= 4;
+      if ((unit && !after_number) || (!unit && w.size() < 5)
+          || (w.size() + 1 < v.size() || w.size() > v.size() + 1))
+        continue;
+      // Inflections are no typos ("sensor", "uploads").
+      if (w.compare(0, v.size(), v) == 0 || v.compare(0, w.size(), w) == 0)
+        continue;
+      if (one_edit_apart(w, v)) {
+        corrections.push_back({w, std::string{v}});
+        w = std::string{v};
+        break;
+      }
+    }
+  }
+}
+
+void mark_distractors(tokens& t) {
+  // Words after a number that make it a time, a duration or a count of
+  // something else.
+  static const std::unordered_set<std::string_view> after{
+      "am",   "pm",   "h",      "hr",      "hrs",     "hour",   "hours",
+      "min",  "mins", "minute", "minutes", "sec",     "secs",   "day",
+      "days", "week", "weeks",  "month",   "months",  "year",   "years",
+      "yr",   "yrs",  "x",      "times",   "seconds", "second", "oclock"};
+  // Words before a number that make it a name, not a quantity.
+  static const std::unordered_set<std::string_view> before{
+      "rack",    "racks",    "node",   "nodes", "slot",    "slots",  "port",    "ports",
+      "release", "version",  "ver",    "v",     "build",   "ticket", "inc",     "line",
+      "room",    "floor",    "bay",    "cell",  "lane",    "gate",   "channel", "vlan",
+      "id",      "no",       "number", "ref",   "case",    "pod",    "server",  "host",
+      "zone",    "sector",   "row",    "dock",  "pier",    "berth",  "phase",   "step",
+      "sprint",  "platform", "change", "order", "request", "chg",    "cr",      "sr",
+      "pr",      "issue",    "job",    "run",   "batch",   "window", "shift",   "tower"};
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].k != kind::number)
+      continue;
+    bool other = false;
+    if (i + 1 < t.size() && t[i + 1].k == kind::word) {
+      const auto& w = t[i + 1].text;
+      other = after.count(w) > 0;
+      // "5G", "4G": the technology, unless a direction says bandwidth ("1G down").
+      if (w == "g" && t[i + 1].glued && direction_of(t, i + 2) == 0
+          && direction_of(t, i - 1) == 0)
+        other = true;
+    }
+    if (i > 0 && t[i - 1].k == kind::word && before.count(t[i - 1].text) > 0 && !t[i].gap)
+      other = true;
+    // Dates: 2026-12-15, 2026/12/15
+    if (t[i].integral && t[i].text.size() == 4 && t[i].value >= 1900 && t[i].value <= 2199
+        && (is_symbol(t, i + 1, '-') || is_symbol(t, i + 1, '/')) && i + 2 < t.size()
+        && t[i + 2].k == kind::number) {
+      t[i].k = kind::other;
+      for (size_t j = i + 1; j < t.size() && j <= i + 4; ++j)
+        if (t[j].k == kind::number)
+          t[j].k = kind::other;
+        else if (!(is_symbol(t, j, '-') || is_symbol(t, j, '/')))
+          break;
+      continue;
+    }
+    if (other)
+      t[i].k = kind::other;
+  }
+}
+
+} // namespace o2hub::rules
