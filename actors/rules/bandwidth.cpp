@@ -5,6 +5,7 @@
 #include "actors/rules/tokens.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -25,20 +26,17 @@ double bandwidth_unit(const tokens& t, size_t i, size_t& len) {
     return false;
   };
   // A unit may carry "/s" or "per second" ("Mbit/s"): counted into len.
-  double f = 0;
-  if (w == "tbps")
-    return 1e6;
-  if (w == "gbps" || w == "gig" || w == "gigs" || w == "gbit" || w == "gigabit"
-      || w == "gigabits" || w == "gbits")
-    f = 1000;
-  if (w == "mbps" || w == "meg" || w == "megs" || w == "mbit" || w == "megabit"
-      || w == "megabits" || w == "mbits")
-    f = 1;
-  if (w == "kbps" || w == "kbit" || w == "kilobit" || w == "kilobits" || w == "kbits")
-    f = 0.001;
-  if (f > 0) {
+  static const std::unordered_map<std::string_view, double> units{
+      {"tbps", 1e6},   {"gbps", 1000},     {"gig", 1000},       {"gigs", 1000},
+      {"gbit", 1000},  {"gigabit", 1000},  {"gigabits", 1000},  {"gbits", 1000},
+      {"mbps", 1},     {"meg", 1},         {"megs", 1},         {"mbit", 1},
+      {"megabit", 1},  {"megabits", 1},    {"mbits", 1},        {"kbps", 0.001},
+      {"kbit", 0.001}, {"kilobit", 0.001}, {"kilobits", 0.001}, {"kbits", 0.001}};
+  if (w.size() < 2 || w.size() > 8)
+    return 0;
+  if (auto u = units.find(w); u != units.end()) {
     per_second(i + 1);
-    return f;
+    return u->second;
   }
   if (w == "gb" && per_second(i + 1))
     return 1000;
@@ -105,6 +103,14 @@ size_t direction_before(const tokens& t, size_t i, size_t floor) {
 size_t direction_after(const tokens& t, size_t end) {
   if (end < t.size() && t[end].gap)
     return SIZE_MAX;
+  // After a number, a CJK run says a direction only when it starts with
+  // one ("100 Mbps 下行"); "edge2 的下行带宽" speaks of what follows.
+  if (end < t.size() && t[end].k == kind::cjk) {
+    for (auto d : {"下行", "下載", "下载", "上行", "上傳", "上传"})
+      if (t[end].text.rfind(d, 0) == 0)
+        return end;
+    return SIZE_MAX;
+  }
   if (direction_of(t, end) != 0)
     return end;
   if (is_any_word(t, end, {"for", "of", "on"})

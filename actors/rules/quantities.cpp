@@ -192,7 +192,7 @@ void read_quantities(const tokens& t, rule_reading& r) {
     // Device counts: number [multiplier] [up to two words] noun, or
     // (Chinese) a device noun before "number 個". A site's number is none
     // ("edge2 needs").
-    if (i > 0 && is_any_word(t, i - 1, {"edge", "edges", "site", "sites"}))
+    if (i > 0 && !t[i].gap && is_any_word(t, i - 1, {"edge", "edges", "site", "sites"}))
       continue;
     double mult = device_multiplier(t, i + 1);
     size_t k = i + 1 + (mult > 0 && t[i + 1].k == kind::word ? 1 : 0);

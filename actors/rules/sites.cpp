@@ -52,6 +52,24 @@ bool cjk_site_noun_start(const tokens& t, size_t i) {
   return false;
 }
 
+/// 除 edge2 外, 除了 edge1 以外, 排除 edge3 (but not 刪除, 移除: remove).
+bool cjk_excludes(const tokens& t, size_t i) {
+  if (i >= t.size() || t[i].k != kind::cjk)
+    return false;
+  std::string_view s = t[i].text;
+  auto ends = [&](std::string_view e) {
+    return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends("除了") || ends("排除"))
+    return true;
+  if (!ends("除"))
+    return false;
+  for (auto verb : {"刪除", "删除", "移除", "拆除", "清除", "解除", "消除"})
+    if (ends(verb))
+      return false;
+  return true;
+}
+
 struct site_reader {
   const tokens& t;
   const std::vector<std::string>& configured;
@@ -66,7 +84,7 @@ struct site_reader {
                        {"ms", "k", "percent", "devices", "sensors", "milliseconds",
                         "thousand", "million", "m", "g"})
            || is_symbol(t, i, '%') || bandwidth_unit(t, i, len) > 0
-           || direction_of(t, i) != 0;
+           || (i < t.size() && t[i].k == kind::word && direction_of(t, i) != 0);
   }
 
   /// A site number at i: a whole number of at most four digits, or a number
@@ -82,11 +100,11 @@ struct site_reader {
   void read_named() {
     for (size_t i = 0; i < t.size(); ++i) {
       // A typo of "edge" right before a number ("edg02", "egde1", "edeg3").
-      if (t[i].k == kind::word && t[i].text != "edge" && t[i].text != "edges"
-          && t[i].text.size() >= 3 && t[i].text.size() <= 6
+      if (t[i].k == kind::word && i + 1 < t.size() && t[i + 1].k == kind::number
+          && t[i].text.size() >= 3 && t[i].text.size() <= 6 && !same(t[i].text, "edge")
+          && !same(t[i].text, "edges")
           && (one_edit_apart(t[i].text, "edge") || one_edit_apart(t[i].text, "edges"))
-          && i + 1 < t.size() && t[i + 1].k == kind::number && t[i + 1].integral
-          && t[i + 1].text.size() <= 4 && !unit_follows(i + 2)) {
+          && t[i + 1].integral && t[i + 1].text.size() <= 4 && !unit_follows(i + 2)) {
         if (auto n = small_int(t[i + 1]); n >= 0) {
           mentions.push_back({n, i, i + 2});
           r.corrections.push_back(
@@ -218,12 +236,7 @@ struct site_reader {
       bool marker =
           is_any_word(t, i, {"except", "excluding", "exclude", "besides", "but"})
           || (is_word(t, i, "apart") && is_word(t, i + 1, "from"))
-          || (is_word(t, i, "other") && is_word(t, i + 1, "than"))
-          || (t[i].k == kind::cjk
-              && (t[i].text.size() >= 3
-                  && (t[i].text.compare(t[i].text.size() - 3, 3, "除") == 0
-                      || (t[i].text.size() >= 6
-                          && t[i].text.compare(t[i].text.size() - 6, 6, "除了") == 0))));
+          || (is_word(t, i, "other") && is_word(t, i + 1, "than")) || cjk_excludes(t, i);
       // "all but edge1", "every site besides edge3"; not "edge1 but not ...".
       if (is_any_word(t, i, {"but", "besides"})) {
         bool after_all = false;

@@ -47,6 +47,14 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 } // namespace
 
 tokens tokenize(std::string_view s) {
@@ -69,8 +77,7 @@ tokens tokenize(std::string_view s) {
   auto digit_or_letter_after = [&](size_t j) {
     while (j < s.size() && s[j] == ' ')
       ++j;
-    return j < s.size()
-           && (is_digit(s[j]) || std::isalpha(static_cast<unsigned char>(s[j])));
+    return j < s.size() && (is_digit(s[j]) || is_alpha(s[j]));
   };
   while (i < s.size()) {
     char c = s[i];
@@ -112,11 +119,11 @@ tokens tokenize(std::string_view s) {
       i += n;
       continue;
     }
-    if (std::isalpha(uc)) {
+    if (is_alpha(c)) {
       size_t j = i;
       std::string word;
-      while (j < s.size() && std::isalpha(static_cast<unsigned char>(s[j]))) {
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(s[j])));
+      while (j < s.size() && is_alpha(s[j])) {
+        word += lower(s[j]);
         ++j;
       }
       push({kind::word, std::move(word)}, i, j);
@@ -158,8 +165,7 @@ tokens tokenize(std::string_view s) {
       bool id = false;
       if (i > 0 && (s[i - 1] == '#' || s[i - 1] == '-')) {
         id = s[i - 1] == '#';
-        if (s[i - 1] == '-' && i > 1
-            && std::isalpha(static_cast<unsigned char>(s[i - 2])))
+        if (s[i - 1] == '-' && i > 1 && is_alpha(s[i - 2]))
           id = !out.empty() && out.back().k == kind::word && out.back().text != "edge"
                && out.back().text != "edges" && out.back().text != "site"
                && out.back().text != "sites";
@@ -210,20 +216,6 @@ tokens tokenize(std::string_view s) {
 
 // -- helpers over tokens -------------------------------------------------------
 
-bool is_word(const tokens& t, size_t i, std::string_view w) {
-  return i < t.size() && t[i].k == kind::word && t[i].text == w;
-}
-
-bool is_any_word(const tokens& t, size_t i, std::initializer_list<std::string_view> ws) {
-  if (i >= t.size() || t[i].k != kind::word)
-    return false;
-  return std::find(ws.begin(), ws.end(), t[i].text) != ws.end();
-}
-
-bool is_symbol(const tokens& t, size_t i, char c) {
-  return i < t.size() && t[i].k == kind::symbol && t[i].text[0] == c;
-}
-
 bool cjk_has(const tokens& t, size_t i, std::initializer_list<std::string_view> parts) {
   if (i >= t.size() || t[i].k != kind::cjk)
     return false;
@@ -242,7 +234,7 @@ bool phrase_at(const tokens& t, size_t i, std::string_view phrase) {
         pos, space == std::string_view::npos ? std::string_view::npos : space - pos);
     // Digits in a phrase match number tokens: "4 k" is "4K", "v 2 x" "V2X".
     if (i >= t.size() || t[i].k == kind::symbol || t[i].k == kind::cjk
-        || t[i].text != word)
+        || !same(t[i].text, word))
       return false;
     ++i;
     if (space == std::string_view::npos)

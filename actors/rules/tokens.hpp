@@ -55,9 +55,29 @@ void mark_distractors(tokens& t);
 /// correction in `corrections`.
 void normalize_words(tokens& t, std::vector<text_correction>& corrections);
 
-bool is_word(const tokens& t, size_t i, std::string_view w);
-bool is_any_word(const tokens& t, size_t i, std::initializer_list<std::string_view> ws);
-bool is_symbol(const tokens& t, size_t i, char c);
+/// a == b, the sizes compared first (most words differ in length).
+inline bool same(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && a.compare(b) == 0;
+}
+
+inline bool is_word(const tokens& t, size_t i, std::string_view w) {
+  return i < t.size() && t[i].k == kind::word && same(t[i].text, w);
+}
+
+inline bool is_any_word(const tokens& t, size_t i,
+                        std::initializer_list<std::string_view> ws) {
+  if (i >= t.size() || t[i].k != kind::word)
+    return false;
+  std::string_view w = t[i].text;
+  for (auto x : ws)
+    if (same(w, x))
+      return true;
+  return false;
+}
+
+inline bool is_symbol(const tokens& t, size_t i, char c) {
+  return i < t.size() && t[i].k == kind::symbol && t[i].text[0] == c;
+}
 /// True when the CJK run at token i contains any of `parts`.
 bool cjk_has(const tokens& t, size_t i, std::initializer_list<std::string_view> parts);
 /// True when the words of `phrase` (space-separated) start at token i.

@@ -50,13 +50,17 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
     }
     if (w.size() < 3)
       continue;
-    if (std::find(vocabulary.begin(), vocabulary.end(), w) != vocabulary.end())
+    if (std::any_of(vocabulary.begin(), vocabulary.end(),
+                    [&](std::string_view v) { return same(w, v); }))
       continue;
     bool after_number = i > 0 && t[i - 1].k == kind::number;
     for (auto v : vocabulary) {
-      bool unit = v.size() <= 4;
-      if ((unit && !after_number) || (!unit && w.size() < 5)
+      bool unit = v.size() == 4 && v.substr(1) == "bps";
+      if ((unit && !after_number) || (!unit && w.size() < 4)
           || (w.size() + 1 < v.size() || w.size() > v.size() + 1))
+        continue;
+      // One edit keeps the first letter, or the second, or swaps them.
+      if (w[0] != v[0] && w[1] != v[1] && w[1] != v[0] && w[0] != v[1])
         continue;
       // Inflections are no typos ("sensor", "uploads").
       if (w.compare(0, v.size(), v) == 0 || v.compare(0, w.size(), w) == 0)

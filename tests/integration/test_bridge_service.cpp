@@ -332,6 +332,21 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   read_output_times(*a, "stopped following", 1);
   a->send_text(R"({"type":"command","content":"status"})");
   read_output_with(*a, "Edge sites");
+  // Issue 12: what is not an intent is said so in plain words; corrections
+  // and defaults are shown before anything else happens.
+  BOOST_TEST_CHECKPOINT("not an intent");
+  a->send_text(R"({"type":"command","content":"what is the weather today?"})");
+  auto refused = read_output_times(*a, "nothing was deployed", 1);
+  BOOST_TEST(refused.find("not something o2hub can deploy") != std::string::npos,
+             refused);
+  BOOST_TEST(refused.find("intent created") == std::string::npos, refused);
+  BOOST_TEST_CHECKPOINT("corrections and defaults");
+  a->send_text(R"({"type":"command","content":"remove urllc from egde2"})");
+  auto shown2 = read_output_times(*a, "not started", 1);
+  BOOST_TEST(shown2.find("egde2 -> edge2") != std::string::npos, shown2);
+  BOOST_TEST(shown2.find("confidence low") != std::string::npos, shown2);
+  BOOST_TEST(shown2.find("defaulted") != std::string::npos, shown2);
+  BOOST_TEST(shown2.find("(remove)") != std::string::npos, shown2);
 }
 
 namespace {
