@@ -39,12 +39,16 @@ struct rule_reading {
   std::string action = "deploy";
   /// True when a verb said what to do (deploy, change, remove ...).
   bool verb = false;
+  /// True when the text is a question ("who deployed edge2?", "is edge1
+  /// healthy?"), not a request ("how about URLLC on edge2?", "can you ...").
+  bool question = false;
   /// Words read as others: site-name typos ("edg02" -> "edge2").
   std::vector<text_correction> corrections;
 };
 
-/// True when the text names no type, use, site, requirement or action:
-/// not an intent (a greeting, a question about the weather).
+/// True when the text names no type, use, site, requirement or action, or
+/// is a question that names no type or requirement: not an intent (a
+/// greeting, a question about the weather, "who deployed edge2?").
 bool says_nothing(const rule_reading& r);
 
 /// What the configured sites can offer (intent.limits, edge sites'

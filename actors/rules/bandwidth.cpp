@@ -174,7 +174,7 @@ void read_bandwidth(const tokens& t, rule_reading& r) {
         continue;
     }
     found.push_back(m);
-    last_end = std::max(m.end, m.after == SIZE_MAX ? 0 : m.after + 1);
+    last_end = m.end;
     i = last_end - 1;
   }
   // A unit said once for several numbers ("dl 400 ul 40 mbps", "600 down /

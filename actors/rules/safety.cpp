@@ -88,18 +88,31 @@ void read_action(const tokens& t, rule_reading& r) {
     }
   }
   r.verb = found[remove_verb] || found[modify_verb] || found[deploy_verb];
+  // A question: it starts with a question word ("who deployed edge2?"),
+  // unless it asks for something ("how about", "what about", "can you").
+  size_t first = 0;
+  while (first < t.size() && t[first].k == kind::word
+         && is_any_word(t, first, {"hey", "hi", "so", "ok", "and", "but", "um", "yo"}))
+    ++first;
+  r.question =
+      is_any_word(t, first,
+                  {"who", "when", "where", "why", "what", "which", "how", "whose", "did",
+                   "was", "were", "is", "are", "has", "have", "does", "do"})
+      && !is_any_word(t, first + 1, {"about", "you", "we"});
   r.action = found[remove_verb] ? "remove" : found[modify_verb] ? "modify" : "deploy";
 }
 
 } // namespace rules
 
 bool says_nothing(const rule_reading& r) {
-  return r.intent_type.empty() && r.sites.empty() && r.unknown_sites.empty()
-         && r.excluded_sites.empty() && !r.all_sites && r.downlink_mbps < 0
-         && r.uplink_mbps < 0 && r.latency_ms < 0 && r.reliability_pct < 0
-         && r.availability_pct < 0 && r.device_count < 0 && !r.verb;
+  bool no_requirement = r.intent_type.empty() && r.downlink_mbps < 0 && r.uplink_mbps < 0
+                        && r.latency_ms < 0 && r.reliability_pct < 0
+                        && r.availability_pct < 0 && r.device_count < 0;
+  if (r.question && no_requirement)
+    return true;
+  return no_requirement && r.sites.empty() && r.unknown_sites.empty()
+         && r.excluded_sites.empty() && !r.all_sites && !r.verb;
 }
-
 std::vector<std::string> infeasible_reasons(const intent& x,
                                             const intent_limits& limits) {
   std::vector<std::string> out;

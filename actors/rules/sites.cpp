@@ -60,12 +60,15 @@ bool cjk_excludes(const tokens& t, size_t i) {
   auto ends = [&](std::string_view e) {
     return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
   };
-  if (ends("除了") || ends("排除"))
+  if (s.find("除了") != std::string_view::npos || ends("排除"))
     return true;
-  if (!ends("除"))
+  // 除 edge2 外, 除第三個站點外; not the verbs 刪除, 移除 (remove)
+  auto at = s.rfind("除");
+  if (at == std::string_view::npos || (at + 3 != s.size() && !ends("第")))
     return false;
-  for (auto verb : {"刪除", "删除", "移除", "拆除", "清除", "解除", "消除"})
-    if (ends(verb))
+  auto before = s.substr(0, at);
+  for (auto verb : {"刪", "删", "移", "拆", "清", "解", "消", "去"})
+    if (before.size() >= 3 && before.compare(before.size() - 3, 3, verb) == 0)
       return false;
   return true;
 }
@@ -80,6 +83,8 @@ struct site_reader {
   /// True when a quantity follows (so "edge 5 ms" is no site).
   bool unit_follows(size_t i) const {
     size_t len = 0;
+    if (i < t.size() && t[i].gap) // "edge3, DL 750 Mbps": the comma separates
+      return false;
     return is_any_word(t, i,
                        {"ms", "k", "percent", "devices", "sensors", "milliseconds",
                         "thousand", "million", "m", "g"})
@@ -123,6 +128,15 @@ struct site_reader {
           continue;
         mentions.push_back({n, i, j + 1});
         bool plural = t[j - 1].text.back() == 's';
+        // "edge 2 to 4", "site 1-3"
+        if (!plural
+            && (is_symbol(t, j + 1, '-')
+                || is_any_word(t, j + 1, {"to", "through", "till"}))
+            && t[j + 2 < t.size() ? j + 2 : j].k == kind::number
+            && site_number(j + 2) >= 0) {
+          mentions.push_back({site_number(j + 2), j + 2, j + 3, true});
+          continue;
+        }
         for (size_t k = j + 1; plural && k < t.size(); ++k) {
           if (is_any_word(t, k, {"and", "or"}) || is_symbol(t, k, '&'))
             continue;
@@ -147,11 +161,20 @@ struct site_reader {
       // first/second/... edge (site); 2nd site
       if (int n = ordinal_of(t, i); n > 0) {
         size_t after = i + (t[i].k == kind::number ? 2 : 1);
+        // "except the first", "but the second": an ordinal after an
+        // exclusion names a site too.
+        bool after_exclusion = false;
+        for (size_t back = 1; back <= 2 && i >= back; ++back)
+          after_exclusion = after_exclusion
+                            || is_any_word(t, i - back,
+                                           {"except", "excluding", "but", "than", "from",
+                                            "not", "without"});
         if (site_noun(t, after) || (site_noun(t, after + 1) && !t[after + 1].gap)
-            || is_word(t, after, "one")) {
+            || is_word(t, after, "one") || after_exclusion) {
           // "the first two sites" is a count, not an ordinal.
-          if (t[after].k == kind::number
-              || (number_word(t[after]) >= 1 && !is_word(t, after, "one")))
+          if (after < t.size()
+              && (t[after].k == kind::number
+                  || (number_word(t[after]) >= 1 && !is_word(t, after, "one"))))
             continue;
           mentions.push_back({n, i, after + 1});
         }
@@ -166,7 +189,7 @@ struct site_reader {
       if (t[i].k != kind::number || t[i - 1].k != kind::cjk || t[i - 1].text.size() < 3
           || t[i - 1].text.compare(t[i - 1].text.size() - 3, 3, "第") != 0)
         continue;
-      pending.push_back({small_int(t[i]), i - 1, i + 1});
+      pending.push_back({small_int(t[i]), i, i + 1});
       if (cjk_site_noun_start(t, i + 1)) {
         mentions.insert(mentions.end(), pending.begin(), pending.end());
         pending.clear();
@@ -222,7 +245,8 @@ struct site_reader {
         r.all_sites = true;
       if (cjk_has(t, i,
                   {"所有站", "全部站", "所有邊緣", "所有边缘", "所有節點", "所有节点",
-                   "每個站", "每个站"}))
+                   "每個站", "每个站", "其他站", "其它站", "其餘站", "其余站", "其他邊緣",
+                   "其他边缘"}))
         r.all_sites = true;
     }
   }
@@ -234,7 +258,10 @@ struct site_reader {
     std::vector<bool> out(mentions.size(), false);
     for (size_t i = 0; i < t.size(); ++i) {
       bool marker =
-          is_any_word(t, i, {"except", "excluding", "exclude", "besides", "but"})
+          is_any_word(t, i,
+                      {"except", "excluding", "exclude", "besides", "but", "minus",
+                       "without", "skip", "skipping", "omitting"})
+          || (is_word(t, i, "not") && i > 0 && is_any_word(t, i - 1, {"but", "and"}))
           || (is_word(t, i, "apart") && is_word(t, i + 1, "from"))
           || (is_word(t, i, "other") && is_word(t, i + 1, "than")) || cjk_excludes(t, i);
       // "all but edge1", "every site besides edge3"; not "edge1 but not ...".
