@@ -133,8 +133,11 @@ void read_quantities(const tokens& t, rule_reading& r) {
         r.reliability_pct = nines(n);
       continue;
     }
+    // 五个九, 7 个 9
     if (t[i].k == kind::number && i + 1 < t.size()
-        && (t[i + 1].text.rfind("个九", 0) == 0 || t[i + 1].text.rfind("個九", 0) == 0)) {
+        && (t[i + 1].text.rfind("个九", 0) == 0 || t[i + 1].text.rfind("個九", 0) == 0
+            || ((t[i + 1].text == "个" || t[i + 1].text == "個") && i + 2 < t.size()
+                && t[i + 2].text == "9"))) {
       int n = small_int(t[i]);
       if (n >= 2 && n <= 9 && r.reliability_pct < 0)
         r.reliability_pct = nines(n);

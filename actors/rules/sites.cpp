@@ -17,6 +17,7 @@ struct mention {
   size_t begin;          // first token
   size_t end;            // after the last token
   bool range_to = false; // the end of a range "a-b": fill in between
+  std::string name;      // a configured site by position ("the last one"); n is -1
 };
 
 constexpr std::array<std::string_view, 8> ordinals{
@@ -78,7 +79,6 @@ struct site_reader {
   const std::vector<std::string>& configured;
   rule_reading& r;
   std::vector<mention> mentions;
-  std::vector<std::string> from_ends; // first/last N: configured names
 
   /// True when a quantity follows (so "edge 5 ms" is no site).
   bool unit_follows(size_t i) const {
@@ -212,15 +212,19 @@ struct site_reader {
         n = number_word(t[j]), ++j;
       if (is_word(t, j, "edge") && is_any_word(t, j + 1, {"site", "sites"}))
         ++j;
-      if (!site_noun(t, j) || (n > 1 && t[j].text.back() != 's')
-          || (n == 1 && j == i + 1 && t[i].text == "first"))
+      // "the last one" (after "except", say) is the last site.
+      bool one = n == 1 && is_word(t, i + 1, "one") && t[i].text == "last";
+      if (!one
+          && (!site_noun(t, j) || (n > 1 && t[j].text.back() != 's')
+              || (n == 1 && j == i + 1 && t[i].text == "first")))
         continue;
       n = std::min<int>(n, static_cast<int>(configured.size()));
       for (int k = 0; k < n; ++k)
-        from_ends.push_back(
-            t[i].text == "first"
-                ? configured[static_cast<size_t>(k)]
-                : configured[configured.size() - static_cast<size_t>(n - k)]);
+        mentions.push_back(
+            {-1, i, j + 1, false,
+             t[i].text == "first"
+                 ? configured[static_cast<size_t>(k)]
+                 : configured[configured.size() - static_cast<size_t>(n - k)]});
     }
   }
 
@@ -311,10 +315,10 @@ struct site_reader {
   void read() {
     read_named();
     read_chinese_ordinals();
+    read_ends();
     std::stable_sort(
         mentions.begin(), mentions.end(),
         [](const mention& a, const mention& b) { return a.begin < b.begin; });
-    read_ends();
     read_all();
     // Ranges between two mentions: "edge1 to edge3", "edge1-edge3",
     // "edge1 thru edge2", "edge1 到 edge3", and "edges 2-4" (marked).
@@ -334,11 +338,11 @@ struct site_reader {
       if (x.range_to && m > 0 && x.n > mentions[m - 1].n && x.n - mentions[m - 1].n <= 64)
         for (int k = mentions[m - 1].n + 1; k < x.n; ++k)
           add("edge" + std::to_string(k), out[m]);
-      if (x.n >= 0)
+      if (!x.name.empty())
+        add(x.name, out[m]);
+      else if (x.n >= 0)
         add("edge" + std::to_string(x.n), out[m]);
     }
-    for (const auto& name : from_ends)
-      add(name, false);
     // "both edges", "both sites", 兩個站: the first two, without two named.
     bool both = false;
     for (size_t i = 0; i < t.size(); ++i)
@@ -367,7 +371,7 @@ struct site_reader {
 
 void read_sites(const tokens& t, const std::vector<std::string>& configured,
                 rule_reading& r) {
-  site_reader{t, configured, r, {}, {}}.read();
+  site_reader{t, configured, r, {}}.read();
 }
 
 } // namespace o2hub::rules

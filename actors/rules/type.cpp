@@ -259,6 +259,8 @@ std::string read_type(const tokens& t, const rule_reading& r) {
                  {"self driving", urllc},
                  {"emergency stop", urllc},
                  {"fault isolation", urllc},
+                 {"remote operation", urllc},
+                 {"remote operations", urllc},
                  {"power grid", urllc},
                  {"smart city", mmtc},
                  {"smart cities", mmtc},

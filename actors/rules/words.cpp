@@ -103,6 +103,12 @@ void mark_distractors(tokens& t) {
           && direction_of(t, i - 1) == 0)
         other = true;
     }
+    // "4K", "8K" video: a resolution, unless things are counted ("8k sensors").
+    if ((t[i].text == "4" || t[i].text == "8") && is_word(t, i + 1, "k") && t[i + 1].glued
+        && !is_any_word(t, i + 2,
+                        {"sensors", "devices", "meters", "trackers", "endpoints", "tags",
+                         "nodes", "things", "connections", "terminals", "ues"}))
+      other = true;
     if (i > 0 && t[i - 1].k == kind::word && before.count(t[i - 1].text) > 0 && !t[i].gap)
       other = true;
     // Dates: 2026-12-15, 2026/12/15
