@@ -89,7 +89,12 @@ struct site_reader {
                        {"ms", "k", "percent", "devices", "sensors", "milliseconds",
                         "thousand", "million", "m", "g"})
            || is_symbol(t, i, '%') || bandwidth_unit(t, i, len) > 0
-           || (i < t.size() && t[i].k == kind::word && direction_of(t, i) != 0);
+           || (i < t.size() && t[i].k == kind::word
+               && direction_of(t, i) != 0
+               // "edge4 up w/ mmtc": a bare up/down is a direction only
+               // beside numbers ("600 down", "600 down 150 up")
+               && !(is_any_word(t, i, {"up", "down"}) && i + 1 < t.size()
+                    && t[i + 1].k == kind::word));
   }
 
   /// A site number at i: a whole number of at most four digits, or a number

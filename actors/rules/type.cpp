@@ -194,6 +194,32 @@ const std::unordered_map<std::string_view, slice>& cue_words() {
   return words;
 }
 
+/// A use cue by the start of a word ("signalling", "excavators",
+/// "lighting"): -1 when none. Checked only for words the table lacks.
+int stem_cue(std::string_view w) {
+  struct stem {
+    std::string_view start;
+    slice type;
+  };
+  static constexpr std::array<stem, 30> stems{
+      {{"robot", urllc},     {"autonom", urllc},  {"surg", urllc},
+       {"teleop", urllc},    {"signal", urllc},   {"excavat", urllc},
+       {"forklift", urllc},  {"crane", urllc},    {"vehic", urllc},
+       {"drone", urllc},     {"haptic", urllc},   {"interlock", urllc},
+       {"platoon", urllc},   {"sensor", mmtc},    {"sensing", mmtc},
+       {"meter", mmtc},      {"monitor", mmtc},   {"lighting", mmtc},
+       {"streetl", mmtc},    {"wearable", mmtc},  {"tracker", mmtc},
+       {"thermostat", mmtc}, {"stream", embb},    {"video", embb},
+       {"broadcast", embb},  {"gamer", embb},     {"gaming", embb},
+       {"hotspot", embb},    {"spectator", embb}, {"livestream", embb}}};
+  if (w.size() < 4)
+    return -1;
+  for (const auto& s : stems)
+    if (w.size() >= s.start.size() && w.compare(0, s.start.size(), s.start) == 0)
+      return s.type;
+  return -1;
+}
+
 } // namespace
 
 std::string read_type(const tokens& t, const rule_reading& r) {
@@ -234,10 +260,25 @@ std::string read_type(const tokens& t, const rule_reading& r) {
   // 3. Use cues: one hash lookup per word, then a few phrases.
   type_votes cues;
   const auto& words = cue_words();
-  for (size_t i = 0; i < t.size(); ++i)
-    if (t[i].k == kind::word)
-      if (auto c = words.find(t[i].text); c != words.end())
-        cues.add(c->second, i);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].k != kind::word)
+      continue;
+    if (auto c = words.find(t[i].text); c != words.end()) {
+      cues.add(c->second, i);
+      continue;
+    }
+    if (auto c = stem_cue(t[i].text); c >= 0)
+      cues.add(static_cast<slice>(c), i);
+    // "remote-controlled", "remotely operated", "remote piloting"
+    if (is_any_word(t, i, {"remote", "remotely", "tele"}) && i + 1 < t.size()
+        && t[i + 1].k == kind::word) {
+      std::string_view next = t[i + 1].text;
+      for (std::string_view stem :
+           {"control", "operat", "driv", "pilot", "steer", "surg"})
+        if (next.rfind(stem, 0) == 0)
+          cues.add(urllc, i);
+    }
+  }
   count_phrases(t,
                 {{"4 k", embb},
                  {"8 k", embb},
@@ -273,18 +314,21 @@ std::string read_type(const tokens& t, const rule_reading& r) {
                  {"flood level", mmtc},
                  {"massive connectivity", mmtc}},
                 cues);
-  count_cjk(t,
-            {"影片", "視訊", "视频", "串流", "直播", "高頻寬", "高带宽", "寬頻", "宽带",
-             "寬帶", "電競", "电竞", "監控", "监控", "球場", "球场"},
+  count_cjk(t, {"影片", "視訊", "视频",   "串流",   "直播", "高頻寬", "高带宽", "寬頻",
+                "宽带", "寬帶", "電競",   "电竞",   "監控", "监控",   "球場",   "球场",
+                "遊戲", "游戏", "演唱會", "演唱会", "高清", "超高清"},
             embb, cues);
   count_cjk(t,
-            {"自駕", "自驾", "自動駕駛", "自动驾驶", "手術", "手术", "低延遲", "低延迟",
-             "即時", "实时", "工業自動化", "工业自动化", "機器人", "机器人", "車聯網",
-             "车联网", "遠程控制", "远程控制"},
+            {"自駕",     "自驾",     "自動駕駛", "自动驾驶", "手術",       "手术",
+             "低延遲",   "低延迟",   "即時",     "实时",     "工業自動化", "工业自动化",
+             "機器人",   "机器人",   "車聯網",   "车联网",   "遠程控制",   "远程控制",
+             "遠程駕駛", "远程驾驶", "遙控",     "遥控",     "吊車",       "吊车",
+             "起重機",   "起重机"},
             urllc, cues);
   count_cjk(t,
             {"感測器", "感测器", "傳感器", "传感器", "智慧城市", "電表", "电表", "水表",
-             "追蹤器", "追踪器", "項圈", "项圈", "牲畜", "抄表"},
+             "追蹤器", "追踪器", "項圈",   "项圈",   "牲畜",     "抄表", "感測", "感测",
+             "停車",   "停车",   "路燈",   "路灯",   "水表",     "煙霧", "烟雾"},
             mmtc, cues);
   if (auto w = cues.winner(); !w.empty())
     return w;
