@@ -13,11 +13,15 @@ namespace o2hub::rules {
 namespace {
 
 struct mention {
-  int n;                 // edgeN
-  size_t begin;          // first token
-  size_t end;            // after the last token
-  bool range_to = false; // the end of a range "a-b": fill in between
-  std::string name;      // a configured site by position ("the last one"); n is -1
+  int n;            // edgeN
+  size_t begin;     // first token
+  size_t end;       // after the last token
+  bool range_to;    // the end of a range "a-b": fill in between
+  std::string name; // a configured site by position ("the last one"); n is -1
+
+  mention(int n_, size_t begin_, size_t end_, bool range_to_ = false,
+          std::string name_ = {})
+      : n(n_), begin(begin_), end(end_), range_to(range_to_), name(std::move(name_)) {}
 };
 
 constexpr std::array<std::string_view, 8> ordinals{
