@@ -14,6 +14,7 @@
 #include "io/connection_gate.hpp"
 #include "io/http_client.hpp"
 #include "io/intent_routes.hpp"
+#include "io/lifecycle_routes.hpp"
 #include "io/llm_backends.hpp"
 #include "io/metrics.hpp"
 #include "io/monitor_routes.hpp"
@@ -180,6 +181,7 @@ int run_services(const run_options& opts) {
                             return sys.spawn<caf::hidden>(intent_session, sink, so);
                           });
         add_webhook_routes(*router, ctx, pipelines);
+        add_lifecycle_routes(*router, ctx, pipelines);
       } else if (spec.name == std::string_view{"monitor"}) {
         auto m = spawn_monitor(sys, cfg, run);
         if (!m) {

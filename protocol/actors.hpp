@@ -282,6 +282,11 @@ using pipeline_manager_actor = caf::typed_actor<
     caf::replies_to<atom::rollback,
                     std::vector<rollback_target>>::with<std::vector<std::string>>,
     // A pipeline finished: its final run record.
-    caf::reacts_to<atom::done, pipeline_run>>;
+    caf::reacts_to<atom::done, pipeline_run>,
+    // Removes a deployed intent from its sites: intent id, why; returns the
+    // started removal (its pipeline id is "<intent id>-remove").
+    caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    // Every intent the manager knows with its lifecycle status, newest first.
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 
 } // namespace o2hub

@@ -30,6 +30,7 @@ struct intent_outcome;
 struct pipeline;
 struct pipeline_run;
 struct pipeline_ref;
+struct intent_resource;
 struct rollback_target;
 struct stage_entry;
 struct agent_hello;
@@ -78,6 +79,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::agent_change))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_query))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_answer))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_resource))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_resource>))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")
@@ -115,6 +118,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, query, "o2_query")
   CAF_ADD_ATOM(o2hub, o2hub::atom, pause, "o2_pause")
   CAF_ADD_ATOM(o2hub, o2hub::atom, connect, "o2_connect")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, intents, "o2_intents")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, remove, "o2_remove")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

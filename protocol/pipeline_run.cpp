@@ -13,6 +13,8 @@ std::string to_json(const pipeline_run& r) {
       .key("intent")
       .raw(wire::intent_json(r.value))
       .kv("text", r.text)
+      .kv("kind", r.kind)
+      .kv("run_id", r.run_id)
       .kv("step", r.step)
       .kv("rendered_at", r.rendered_at)
       .key("commits")
@@ -41,6 +43,8 @@ bool from_json(const std::string& text, pipeline_run& r) {
       dst = std::string{v};
   };
   str("text", r.text);
+  str("kind", r.kind);
+  str("run_id", r.run_id);
   str("step", r.step);
   str("rendered_at", r.rendered_at);
   str("reason", r.reason);
@@ -56,6 +60,52 @@ bool from_json(const std::string& text, pipeline_run& r) {
         r.commits[std::string{k}] = std::string{sha};
     }
   return true;
+}
+
+std::string lifecycle_of(const pipeline_run& r, bool running) {
+  bool remove = r.kind == "remove";
+  if (running)
+    return remove ? "removing" : r.step == "start" ? "acknowledged" : "inProgress";
+  if (remove)
+    return r.result == "completed" ? "removed" : "active";
+  if (r.result == "completed")
+    return "active";
+  if (r.result == "rolled_back" || r.after_completion)
+    return "degraded";
+  return "failed";
+}
+
+std::string intent_resource_json(const intent_resource& s) {
+  const auto& r = s.run;
+  json::writer w;
+  w.begin_object()
+      .kv("intentId", r.value.intent_id)
+      .kv("intentType", r.value.intent_type)
+      .kv("description", r.value.description)
+      .key("targetSites")
+      .begin_array();
+  for (const auto& site : r.value.target_sites)
+    w.value(site);
+  w.end_array()
+      .kv("lifecycleStatus", s.lifecycle)
+      .key("intent")
+      .raw(wire::intent_json(r.value))
+      .key("lastRun")
+      .begin_object()
+      .kv("id", pipeline_id(r))
+      .kv("kind", r.kind)
+      .kv("step", r.step)
+      .kv("result", r.result)
+      .kv("reason", r.reason)
+      .key("commits")
+      .begin_object();
+  for (const auto& [repo, sha] : r.commits)
+    w.kv(repo, sha);
+  w.end_object().end_object().key("runs").begin_array();
+  for (const auto& id : s.runs)
+    w.value(id);
+  w.end_array().end_object();
+  return w.take();
 }
 
 } // namespace o2hub

@@ -16,6 +16,11 @@ namespace o2hub {
 struct pipeline_run {
   intent value;
   std::string text;
+  /// What the run does to the intent: "deploy" or "remove".
+  std::string kind = "deploy";
+  /// The pipeline's id on the monitor and in the runs table: the intent id
+  /// for its deploy run, "<intent id>-remove" for its removal.
+  std::string run_id;
   /// start, krm, git, deploy, slo, rollback, done.
   std::string step = "start";
   std::string rendered_at;
@@ -30,18 +35,54 @@ struct pipeline_run {
   bool after_completion = false;
 
   friend bool operator==(const pipeline_run& x, const pipeline_run& y) {
-    return x.value == y.value && x.text == y.text && x.step == y.step
-           && x.rendered_at == y.rendered_at && x.commits == y.commits
-           && x.reason == y.reason && x.result == y.result
+    return x.value == y.value && x.text == y.text && x.kind == y.kind
+           && x.run_id == y.run_id && x.step == y.step && x.rendered_at == y.rendered_at
+           && x.commits == y.commits && x.reason == y.reason && x.result == y.result
            && x.after_completion == y.after_completion;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pipeline_run& x) {
-    return f(caf::meta::type_name("o2hub.pipeline_run"), x.value, x.text, x.step,
-             x.rendered_at, x.commits, x.reason, x.result, x.after_completion);
+    return f(caf::meta::type_name("o2hub.pipeline_run"), x.value, x.text, x.kind,
+             x.run_id, x.step, x.rendered_at, x.commits, x.reason, x.result,
+             x.after_completion);
   }
 };
+
+/// The run's pipeline id: run_id, or the intent id when it has none.
+inline const std::string& pipeline_id(const pipeline_run& r) {
+  return r.run_id.empty() ? r.value.intent_id : r.run_id;
+}
+
+/// An intent as a resource: its latest run and its lifecycle status.
+struct intent_resource {
+  /// The intent's latest run (running or finished).
+  pipeline_run run;
+  /// acknowledged, inProgress, active, degraded, failed, removing, removed.
+  std::string lifecycle;
+  /// The pipeline ids of its runs, oldest first.
+  std::vector<std::string> runs;
+
+  friend bool operator==(const intent_resource& x, const intent_resource& y) {
+    return x.run == y.run && x.lifecycle == y.lifecycle && x.runs == y.runs;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, intent_resource& x) {
+    return f(caf::meta::type_name("o2hub.intent_resource"), x.run, x.lifecycle, x.runs);
+  }
+};
+
+/// The lifecycle status of an intent whose latest run is `r` (running or
+/// finished): a running deploy is inProgress, a running removal removing; a
+/// completed deploy active, a rolled-back one degraded, a failed one failed;
+/// a completed removal removed, a failed one leaves the intent active.
+std::string lifecycle_of(const pipeline_run& r, bool running);
+
+/// GET /api/v1/intents' item: {intentId, intentType, description,
+/// targetSites, lifecycleStatus, intent, lastRun: {id, kind, step, result,
+/// reason, commits}, runs}.
+std::string intent_resource_json(const intent_resource& s);
 
 /// The run record's JSON (the runs table).
 std::string to_json(const pipeline_run& r);

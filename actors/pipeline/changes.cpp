@@ -59,4 +59,17 @@ git_change revert_change(const config& cfg, const pipeline_run& run,
   return change;
 }
 
+git_change remove_change(const config& cfg, const pipeline_run& run,
+                         const std::string& repo) {
+  const auto& id = run.value.intent_id;
+  git_change change;
+  change.message = "remove intent " + id + " from " + site_list(run);
+  if (!run.reason.empty())
+    change.message += "\n\nReason: " + run.reason;
+  for (auto& site : run.value.target_sites)
+    if (gitops_repo(cfg, site) == repo)
+      change.remove.push_back(gitops_package_dir(cfg, site, id));
+  return change;
+}
+
 } // namespace o2hub

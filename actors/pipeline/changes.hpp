@@ -25,4 +25,9 @@ git_change deploy_change(const config& cfg, const pipeline_run& run,
 git_change revert_change(const config& cfg, const pipeline_run& run,
                          const std::string& repo);
 
+/// The commit that removes the intent's packages from `repo` (a remove
+/// run): "remove intent <id> from <sites>".
+git_change remove_change(const config& cfg, const pipeline_run& run,
+                         const std::string& repo);
+
 } // namespace o2hub

@@ -22,7 +22,7 @@ void poll_deploy(self_ptr self) {
   st.asked.clear();
   st.answers_left = 0;
   for (auto& site : st.run.value.target_sites) {
-    if (st.phases[site] == "fulfilled")
+    if (st.phases[site] == (removing(self) ? "removed" : "fulfilled"))
       continue;
     auto s = site_cfg(self, site);
     if (!s) {
@@ -47,8 +47,45 @@ std::string sites_json(self_ptr self) {
   return w.take();
 }
 
+namespace {
+
+/// A removal's round: done when no site's O2 IMS reports the request.
+void removal_round_done(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::string> left;
+  for (auto& site : st.run.value.target_sites)
+    if (st.phases[site] != "removed")
+      left.push_back(site);
+  if (left.empty()) {
+    json::writer w;
+    w.begin_object().key("sites").raw(sites_json(self)).kv("kind", "remove").end_object();
+    stage(self, "edge_deployed", w.take());
+    json::writer done;
+    done.begin_object().kv("kind", "remove").key("removed").begin_array();
+    for (auto& site : st.run.value.target_sites)
+      done.value(site);
+    done.end_array().end_object();
+    return finish(self, "completed", "completed", done.take());
+  }
+  if (self->clock().now() >= st.deploy_deadline) {
+    std::string reason = "removal timed out after "
+                         + std::to_string(st.env.cfg->pipeline.deploy_timeout_s)
+                         + " s; still reported by:";
+    for (auto& site : left)
+      reason += " " + site + " (" + st.phases[site] + ")";
+    return fail(self, reason);
+  }
+  self->delayed_send(self,
+                     std::chrono::milliseconds(st.env.cfg->pipeline.poll_interval_ms),
+                     atom::tick_v);
+}
+
+} // namespace
+
 void deploy_round_done(self_ptr self) {
   auto& st = self->state;
+  if (removing(self))
+    return removal_round_done(self);
   std::vector<std::string> failed;
   bool all = true;
   for (auto& site : st.run.value.target_sites) {
@@ -92,6 +129,11 @@ void on_o2ims(self_ptr self, const std::string& site, edge_answer& answer) {
                               {"status", std::to_string(answer.status)},
                               {"phase", answer.value},
                               {"message", answer.message}});
+  if (removing(self)) {
+    // Removed once the O2 IMS no longer knows the request.
+    st.phases[site] = answer.status == 404 ? "removed" : answer.value;
+    return;
+  }
   st.phases[site] = std::move(answer.value);
   if (!answer.message.empty() || answer.status != 200)
     st.messages[site] = std::move(answer.message);

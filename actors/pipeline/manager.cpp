@@ -16,10 +16,22 @@ namespace {
 
 using mgr_ptr = pipeline_manager_actor::stateful_pointer<manager_state>;
 
+/// Notes a run of an intent (its pipeline id, once).
+void note_run(mgr_ptr self, const pipeline_run& run) {
+  auto& st = self->state;
+  const auto& id = run.value.intent_id;
+  auto& runs = st.runs_of[id];
+  if (runs.empty())
+    st.order.push_back(id);
+  if (std::find(runs.begin(), runs.end(), pipeline_id(run)) == runs.end())
+    runs.push_back(pipeline_id(run));
+}
+
 void launch(mgr_ptr self, pipeline_run run) {
   auto& st = self->state;
-  auto id = run.value.intent_id;
+  auto id = pipeline_id(run);
   auto me = caf::actor_cast<pipeline_manager_actor>(self);
+  note_run(self, run);
   // Linked: a pipeline goes when the manager goes (shutdown).
   auto p = self->spawn<caf::linked>(pipeline_fsm, st.env, me, run);
   st.running[id] = {p, std::move(run)};
@@ -31,7 +43,7 @@ void launch(mgr_ptr self, pipeline_run run) {
 void record(mgr_ptr self, const pipeline_run& run) {
   if (!self->state.env.runs)
     return;
-  auto id = run.value.intent_id;
+  auto id = pipeline_id(run);
   self->request(self->state.env.runs, caf::infinite, atom::put_v, id, to_json(run))
       .then([](atom::ok) {},
             [id](const caf::error& err) {
@@ -53,7 +65,9 @@ void resume(mgr_ptr self, const record_list& records) {
     if (st.running.count(id) > 0)
       continue; // started again meanwhile
     if (run.step == "done") {
-      st.finished[id] = std::move(run);
+      note_run(self, run);
+      auto intent_id = run.value.intent_id;
+      st.finished[intent_id] = std::move(run);
     } else {
       log::info("resuming pipeline", {{"intent_id", id}, {"step", run.step}});
       launch(self, std::move(run));
@@ -79,13 +93,14 @@ void rollback(mgr_ptr self, const rollback_target& t,
            || std::find(sites.begin(), sites.end(), site_name) != sites.end();
   };
   for (auto& [id, running] : st.running) {
-    if (concerns(running.second)) {
+    if (running.second.kind == "deploy" && concerns(running.second)) {
       self->send(running.first, atom::rollback_v, t.reason);
       affected.push_back(id);
     }
   }
   for (auto i = st.finished.begin(); i != st.finished.end();) {
-    if (i->second.result == "completed" && concerns(i->second)) {
+    if (i->second.kind == "deploy" && i->second.result == "completed"
+        && concerns(i->second)) {
       auto run = std::move(i->second);
       i = st.finished.erase(i);
       affected.push_back(run.value.intent_id);
@@ -99,6 +114,76 @@ void rollback(mgr_ptr self, const rollback_target& t,
       ++i;
     }
   }
+}
+
+/// Starts the removal of a deployed intent.
+caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
+                                 const std::string& reason) {
+  auto& st = self->state;
+  for (auto& [pid, r] : st.running)
+    if (r.second.value.intent_id == id)
+      return caf::error{ec::conflict, "intent " + id + " has a " + r.second.kind
+                                          + " run in progress (" + pid + ")"};
+  auto i = st.finished.find(id);
+  if (i == st.finished.end())
+    return caf::error{ec::unknown_entity, "no intent " + id};
+  auto life = lifecycle_of(i->second, false);
+  if (life != "active")
+    return caf::error{ec::conflict,
+                      "intent " + id + " is " + life + ": nothing deployed to remove"};
+  pipeline_run run = i->second;
+  run.kind = "remove";
+  run.run_id = id + "-remove";
+  run.step = "start";
+  run.result.clear();
+  run.reason = reason;
+  run.commits.clear();
+  run.after_completion = false;
+  run.text = "remove intent " + id + (reason.empty() ? "" : ": " + reason);
+  auto promise = self->make_response_promise<pipeline_ref>();
+  self->request(st.env.monitor, std::chrono::seconds(10), atom::start_v, run.run_id,
+                run.text)
+      .then(
+          [self, promise, run](const pipeline&) mutable {
+            auto& st = self->state;
+            auto ref =
+                pipeline_ref{run.run_id,
+                             "started",
+                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
+                             {}};
+            log::info("removing intent", {{"intent_id", run.value.intent_id},
+                                          {"pipeline", run.run_id},
+                                          {"reason", run.reason}});
+            record(self, run);
+            launch(self, std::move(run));
+            promise.deliver(std::move(ref));
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
+/// Every intent with its lifecycle status, newest first.
+std::vector<intent_resource> intents(mgr_ptr self) {
+  auto& st = self->state;
+  std::map<std::string, const pipeline_run*> running;
+  for (auto& [pid, r] : st.running)
+    running[r.second.value.intent_id] = &r.second;
+  std::vector<intent_resource> out;
+  for (auto i = st.order.rbegin(); i != st.order.rend(); ++i) {
+    intent_resource s;
+    if (auto r = running.find(*i); r != running.end()) {
+      s.run = *r->second;
+      s.lifecycle = lifecycle_of(s.run, true);
+    } else if (auto f = st.finished.find(*i); f != st.finished.end()) {
+      s.run = f->second;
+      s.lifecycle = lifecycle_of(s.run, false);
+    } else {
+      continue;
+    }
+    s.runs = st.runs_of[*i];
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 } // namespace
@@ -153,10 +238,13 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
       },
       [self](atom::done, pipeline_run& run) {
         auto& st = self->state;
+        st.running.erase(pipeline_id(run));
         auto id = run.value.intent_id;
-        st.running.erase(id);
         st.finished[id] = std::move(run);
       },
+      [self](atom::remove, std::string& id, std::string& reason)
+          -> caf::result<pipeline_ref> { return remove(self, id, reason); },
+      [self](atom::get, atom::intents) { return intents(self); },
   };
 }
 

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace o2hub {
 
@@ -14,10 +15,15 @@ struct manager_state {
   static inline const char* name = "pipeline-manager";
 
   pipeline_env env;
-  /// Running pipelines by intent id, with the run they started from.
+  /// Running pipelines by pipeline id, with the run they started from.
   std::map<std::string, std::pair<pipeline_actor, pipeline_run>> running;
-  /// Finished runs that may still be rolled back by an alert: id -> run.
+  /// Each intent's latest finished run (a completed deploy may still be
+  /// rolled back by an alert): intent id -> run.
   std::map<std::string, pipeline_run> finished;
+  /// Each intent's runs by pipeline id, oldest first.
+  std::map<std::string, std::vector<std::string>> runs_of;
+  /// Intent ids, first seen first.
+  std::vector<std::string> order;
 };
 
 pipeline_manager_actor::behavior_type

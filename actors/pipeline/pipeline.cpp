@@ -33,9 +33,10 @@ void run_step(self_ptr self) {
         .begin_array();
     for (auto& s : run.value.target_sites)
       w.value(s);
-    w.end_array().end_object();
+    w.end_array().kv("kind", run.kind).end_object();
     stage(self, "intent_parsed", w.take());
-    return step(self, "krm");
+    // A removal renders nothing: it deletes the packages.
+    return step(self, removing(self) ? "git" : "krm");
   }
   if (run.step == "krm") {
     stage(self, "krm_generating");
@@ -59,14 +60,16 @@ void run_step(self_ptr self) {
     w.begin_object().key("repositories").begin_array();
     for (auto& r : repos(self))
       w.value(r);
-    w.end_array().end_object();
+    w.end_array().kv("kind", run.kind).end_object();
     stage(self, "gitops_pushing", w.take());
     auto left = std::make_shared<size_t>(repos(self).size());
     for (auto& repo : repos(self)) {
       size_t files = 0;
-      auto change = deploy_change(*st.env.cfg, run, repo, files);
+      auto change = removing(self) ? remove_change(*st.env.cfg, run, repo)
+                                   : deploy_change(*st.env.cfg, run, repo, files);
       self->request(st.env.git, caf::infinite, atom::push_v,
-                    id_of(self) + ":deploy:" + repo, repo, std::move(change))
+                    run_of(self) + (removing(self) ? ":remove:" : ":deploy:") + repo,
+                    repo, std::move(change))
           .then(
               [self, repo, left](const std::string& sha) {
                 self->state.run.commits[repo] = sha;
@@ -80,7 +83,7 @@ void run_step(self_ptr self) {
                 out.begin_object().key("commits").begin_object();
                 for (auto& [r, c] : self->state.run.commits)
                   out.kv(r, c);
-                out.end_object().end_object();
+                out.end_object().kv("kind", self->state.run.kind).end_object();
                 stage(self, "gitops_pushed", out.take());
                 step(self, "deploy");
               },
@@ -95,7 +98,10 @@ void run_step(self_ptr self) {
     w.begin_object().key("sites").begin_array();
     for (auto& s : run.value.target_sites)
       w.value(s);
-    w.end_array().kv("timeout_s", st.env.cfg->pipeline.deploy_timeout_s).end_object();
+    w.end_array()
+        .kv("timeout_s", st.env.cfg->pipeline.deploy_timeout_s)
+        .kv("kind", run.kind)
+        .end_object();
     stage(self, "edge_deploying", w.take());
     st.deploy_deadline =
         self->clock().now() + std::chrono::seconds(st.env.cfg->pipeline.deploy_timeout_s);
@@ -118,7 +124,7 @@ void run_step(self_ptr self) {
     auto reverts = std::make_shared<std::map<std::string, std::string>>();
     for (auto& repo : all) {
       self->request(st.env.git, caf::infinite, atom::push_v,
-                    id_of(self) + ":revert:" + repo, repo,
+                    run_of(self) + ":revert:" + repo, repo,
                     revert_change(*st.env.cfg, run, repo))
           .then(
               [self, repo, left, reverts](const std::string& sha) {
@@ -193,6 +199,9 @@ pipeline_fsm(pipeline_actor::stateful_pointer<pipeline_state> self, pipeline_env
       },
       [self](atom::rollback, const std::string& reason) {
         auto& st = self->state;
+        if (removing(self)) // an alert during a removal: it goes on
+          return log::info("rollback ignored: the intent is being removed",
+                           {{"intent_id", id_of(self)}, {"reason", reason}});
         if (st.run.step == "start" || st.run.step == "krm") {
           return fail(self, reason);
         }

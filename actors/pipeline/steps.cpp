@@ -22,6 +22,14 @@ const std::string& id_of(self_ptr self) {
   return self->state.run.value.intent_id;
 }
 
+const std::string& run_of(self_ptr self) {
+  return pipeline_id(self->state.run);
+}
+
+bool removing(self_ptr self) {
+  return self->state.run.kind == "remove";
+}
+
 /// Records the run, then calls `then` (also when the write failed: the
 /// pipeline goes on; a restart would redo the step, which is idempotent).
 template <class F>
@@ -29,7 +37,7 @@ void save(self_ptr self, F then) {
   auto& st = self->state;
   if (!st.env.runs)
     return then();
-  self->request(st.env.runs, caf::infinite, atom::put_v, id_of(self), to_json(st.run))
+  self->request(st.env.runs, caf::infinite, atom::put_v, run_of(self), to_json(st.run))
       .then([then](atom::ok) mutable { then(); },
             [self, then](const caf::error& err) mutable {
               log::error("pipeline state not saved",
@@ -45,7 +53,7 @@ void save(self_ptr self) {
 /// Reports a stage to the monitor (in order: one sender, one mailbox).
 void stage(self_ptr self, const std::string& name, std::string metadata) {
   self->request(self->state.env.monitor, std::chrono::seconds(30), atom::update_v,
-                id_of(self), name, std::move(metadata))
+                run_of(self), name, std::move(metadata))
       .then([](const pipeline&) {},
             [self, name](const caf::error& err) {
               log::warn(
@@ -71,7 +79,7 @@ void finish(self_ptr self, const std::string& result, const std::string& final_s
   };
   // Awaited: nothing else (an alert, a late answer) is handled meanwhile.
   self->request(self->state.env.monitor, std::chrono::seconds(30), atom::update_v,
-                id_of(self), final_stage, std::move(metadata))
+                run_of(self), final_stage, std::move(metadata))
       .await([done](const pipeline&) { done(); },
              [self, final_stage, done](const caf::error& err) {
                log::warn("monitor refused the final stage", {{"intent_id", id_of(self)},

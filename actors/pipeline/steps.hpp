@@ -16,7 +16,14 @@ namespace o2hub::pipeline_steps {
 
 using self_ptr = pipeline_actor::stateful_pointer<pipeline_state>;
 
+/// The intent's id (its packages, provisioning requests, SLO queries).
 const std::string& id_of(self_ptr self);
+
+/// The run's pipeline id (the monitor, the runs table, git op ids).
+const std::string& run_of(self_ptr self);
+
+/// True for a remove run.
+bool removing(self_ptr self);
 
 /// Records the run (fire and forget: the runs actor keeps the order).
 void save(self_ptr self);

@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   }
   auto wrong_method = http_get(port(), "/api/v1/intent");
   BOOST_TEST(wrong_method.status == 405u);
-  BOOST_TEST(http_get(port(), "/api/v1/intents").status == 404u);
+  BOOST_TEST(http_get(port(), "/api/v1/intentz").status == 404u);
   // Still serving.
   BOOST_TEST(post("/api/v1/intent", R"({"text":"Deploy eMBB"})").status == 200u);
 }
@@ -295,8 +295,9 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   auto spec = http_get(port(), "/openapi.json");
   BOOST_TEST(spec.status == 200u);
   BOOST_TEST(at(spec.body, {"openapi"}).rfind("3.", 0) == 0u);
-  for (auto path : {"/api/v1/intent", "/api/v1/intent/batch", "/health", "/metrics",
-                    "/docs", "/openapi.json", "/ws"})
+  for (auto path :
+       {"/api/v1/intent", "/api/v1/intent/batch", "/health", "/metrics", "/docs",
+        "/openapi.json", "/ws", "/api/v1/intents", "/api/v1/intents/{id}"})
     BOOST_TEST(at(spec.body, {"paths", path}) != "<missing>", path);
   auto docs = http_get(port(), "/docs");
   BOOST_TEST(docs.status == 200u);

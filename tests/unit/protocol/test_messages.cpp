@@ -124,6 +124,15 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   run.reason = "r";
   run.after_completion = true;
   BOOST_TEST((round_trip(sys, run) == run));
+  run.kind = "remove";
+  run.run_id = "intent-1-remove";
+  BOOST_TEST((round_trip(sys, run) == run));
+  pipeline_run back_from_json;
+  BOOST_TEST_REQUIRE(from_json(to_json(run), back_from_json));
+  BOOST_TEST((back_from_json == run));
+  intent_resource ir{run, "removing", {"intent-1", "intent-1-remove"}};
+  BOOST_TEST((round_trip(sys, ir) == ir));
+  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::intent_resource")));
   for (auto name : {"o2hub::fetch_request", "o2hub::fetch_result", "o2hub::git_change",
                     "o2hub::record_list", "o2hub::pipeline_run"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
@@ -181,7 +190,7 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   for (auto name : {"o2hub::agent_hello", "o2hub::agent_welcome", "o2hub::agent_change",
                     "o2hub::edge_query", "o2hub::edge_answer"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 34u);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 36u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {
@@ -195,4 +204,29 @@ BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixt
   BOOST_REQUIRE(!source(copy));
   BOOST_REQUIRE((copy.match_elements<atom::process, intent_request>()));
   BOOST_TEST((copy.get_as<intent_request>(1) == req));
+}
+
+// Issue 13: an intent's lifecycle status from its latest run.
+BOOST_AUTO_TEST_CASE(lifecycle_status_of_runs) {
+  pipeline_run r;
+  BOOST_TEST(lifecycle_of(r, true) == "acknowledged");
+  r.step = "deploy";
+  BOOST_TEST(lifecycle_of(r, true) == "inProgress");
+  r.step = "done";
+  r.result = "completed";
+  BOOST_TEST(lifecycle_of(r, false) == "active");
+  r.result = "rolled_back";
+  BOOST_TEST(lifecycle_of(r, false) == "degraded");
+  r.result = "failed";
+  BOOST_TEST(lifecycle_of(r, false) == "failed");
+  r.kind = "remove";
+  BOOST_TEST(lifecycle_of(r, true) == "removing");
+  BOOST_TEST(lifecycle_of(r, false) == "active"); // a failed removal
+  r.result = "completed";
+  BOOST_TEST(lifecycle_of(r, false) == "removed");
+  BOOST_TEST(pipeline_id(r).empty());
+  r.value.intent_id = "intent-9";
+  BOOST_TEST(pipeline_id(r) == "intent-9");
+  r.run_id = "intent-9-remove";
+  BOOST_TEST(pipeline_id(r) == "intent-9-remove");
 }

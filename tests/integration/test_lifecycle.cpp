@@ -1,0 +1,94 @@
+// Issue 13: the intent as a resource. With the real binary, the simulated
+// edges and the local git remote: a deployed intent is listed `active`;
+// DELETE /api/v1/intents/{id} removes it (one commit, then until no site's
+// O2 IMS reports its provisioning request) and it is listed `removed`.
+#define BOOST_TEST_MODULE lifecycle
+#include "protocol/krm.hpp"
+#include "support/pipeline_world.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The intent's item of GET /api/v1/intents, or "" when it is not listed.
+std::string listed(uint16_t intent_port, const std::string& id) {
+  auto body = http_get(intent_port, "/api/v1/intents").body;
+  for (size_t i = 0;; ++i) {
+    auto item = json_at(body, {"intents", i});
+    if (item == "<missing>")
+      return {};
+    if (json_at(item, {"intentId"}) == id)
+      return item;
+  }
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(lifecycle, hub_and_edges)
+
+BOOST_AUTO_TEST_CASE(a_deployed_intent_is_removed_from_git_and_from_the_sites) {
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge01 and edge03");
+  wait_status(hub.monitor, id, "completed");
+  auto item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "active", item);
+  BOOST_TEST(json_at(item, {"targetSites"}) == R"(["edge1","edge3"])");
+  BOOST_TEST(json_at(item, {"lastRun", "kind"}) == "deploy");
+  auto pr = o2hub::provisioning_request_id(id, "edge1");
+  auto o2ims = "/o2ims-infrastructureProvisioning/v1/provisioningRequests/" + pr;
+  BOOST_TEST_REQUIRE(http_get(ports[0], o2ims).status == 200u);
+
+  auto res = http_request(hub.intent, "DELETE", "/api/v1/intents/" + id, "");
+  BOOST_TEST_REQUIRE(res.status == 202u, res.body);
+  BOOST_TEST(json_at(res.body, {"pipeline", "id"}) == id + "-remove");
+  BOOST_TEST(json_at(res.body, {"lifecycleStatus"}) == "removing");
+  // A second removal while the first runs is a conflict.
+  auto again = http_request(hub.intent, "DELETE", "/api/v1/intents/" + id, "");
+  BOOST_TEST(again.status == 409u, again.body);
+
+  auto done = wait_status(hub.monitor, id + "-remove", "completed");
+  std::vector<std::string> expected{"input_received", "intent_parsed",  "gitops_pushing",
+                                    "gitops_pushed",  "edge_deploying", "edge_deployed",
+                                    "completed"};
+  BOOST_TEST(stages_of(done) == expected, boost::test_tools::per_element());
+  BOOST_TEST(json_at(done, {"stages", size_t{1}, "metadata", "kind"}) == "remove", done);
+  // Gone from git (one commit) and from every site's O2 IMS.
+  for (auto& [path, content] : tree())
+    BOOST_TEST(path.find(id) == std::string::npos, path);
+  BOOST_TEST(count_starting(log(), "remove intent " + id + " from edge1, edge3") == 1u);
+  BOOST_TEST(http_get(ports[0], o2ims).status == 404u);
+  BOOST_TEST(
+      http_get(ports[6], "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
+                             + o2hub::provisioning_request_id(id, "edge3"))
+          .status
+      == 404u);
+  // The original deploy pipeline keeps its history; the intent is removed.
+  BOOST_TEST(json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id).body, {"status"})
+             == "completed");
+  item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "removed", item);
+  BOOST_TEST(json_at(item, {"runs"}) == "[\"" + id + "\",\"" + id + "-remove\"]");
+  // Nothing left to remove; unknown intents are unknown.
+  res = http_request(hub.intent, "DELETE", "/api/v1/intents/" + id, "");
+  BOOST_TEST(res.status == 409u, res.body);
+  BOOST_TEST(json_at(res.body, {"detail"}).find("is removed") != std::string::npos);
+  res = http_request(hub.intent, "DELETE", "/api/v1/intents/intent-0-nothing", "");
+  BOOST_TEST(res.status == 404u, res.body);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_deployment_has_nothing_to_remove) {
+  fault(R"({"site":"edge2","degrade_slo":true})");
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge02");
+  wait_status(hub.monitor, id, "failed");
+  fault(R"({"site":"edge2","degrade_slo":false})");
+  auto item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "failed", item);
+  BOOST_TEST(json_at(item, {"lastRun", "reason"}).find("SLO not met")
+             != std::string::npos);
+  auto res = http_request(hub.intent, "DELETE", "/api/v1/intents/" + id, "");
+  BOOST_TEST(res.status == 409u, res.body);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,141 @@
+// The pipeline tests' world: a data dir, a config with three simulated sites
+// on free ports, the edge simulator (`o2hub edge-sim`) with a real local
+// bare git remote, and helpers to start intents and follow pipelines.
+// Shared by tests/integration/test_pipeline.cpp and test_lifecycle.cpp.
+#pragma once
+
+#include "io/git.hpp"
+#include "support/client.hpp"
+#include "support/json_query.hpp"
+#include "support/paths.hpp"
+#include "support/process.hpp"
+#include "support/serve.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+namespace o2hub::test {
+
+using namespace std::chrono_literals;
+
+/// A data dir, a config with three simulated sites on free ports, and the
+/// edge simulator.
+struct edges {
+  std::string data = fresh_data_dir();
+  std::vector<uint16_t> ports = free_ports(10);
+  uint16_t control = ports[9];
+  std::string cfg = data + ".yaml";
+  std::unique_ptr<process> sim;
+
+  explicit edges(const std::string& extra = {}) {
+    std::ofstream out{cfg};
+    out << extra
+        << "edge_sim:\n  provisioning_delay_ms: 300\n  sync_interval_ms: 100\n"
+           "pipeline:\n  poll_interval_ms: 100\n  deploy_timeout_s: 120\n"
+           "gitops:\n  retry_max_s: 1\n"
+           "edge_sites:\n";
+    for (int i = 0; i < 3; ++i)
+      out << "  edge" << i + 1
+          << ":\n    ip: 127.0.0.1\n    ports: {o2ims: " << ports[i * 3]
+          << ", prometheus: " << ports[i * 3 + 1] << ", k8s_api: " << ports[i * 3 + 2]
+          << "}\n    k8s_scheme: http\n";
+    out.close();
+    start_sim();
+  }
+
+  void start_sim() {
+    sim = std::make_unique<process>(std::vector<std::string>{
+        o2hub::test::binary(), "edge-sim", "-c", cfg, "--data-dir", data,
+        "--control-port", std::to_string(control)});
+    BOOST_REQUIRE_MESSAGE(wait_healthy(control, 20s), sim->output());
+  }
+
+  ~edges() {
+    sim->signal(SIGTERM);
+    sim->wait(5s);
+    std::error_code ec;
+    std::filesystem::remove(cfg, ec);
+  }
+
+  void fault(const std::string& body) {
+    auto r = http_request(control, "POST", "/sim/faults", body,
+                          {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  }
+
+  std::string remote(const std::string& repo = "o2hub-gitops") const {
+    return std::filesystem::absolute(data).string() + "/gitops/" + repo + ".git";
+  }
+
+  /// Commit messages of the remote, newest first.
+  std::vector<std::string> log(const std::string& repo = "o2hub-gitops") const {
+    std::vector<std::string> messages;
+    auto err = o2hub::git_log(data + "-mirror-" + repo, remote(repo), "main", messages);
+    BOOST_TEST(err.empty(), err);
+    return messages;
+  }
+
+  std::map<std::string, std::string>
+  tree(const std::string& repo = "o2hub-gitops") const {
+    std::map<std::string, std::string> files;
+    auto err =
+        o2hub::git_read_tree(data + "-mirror-" + repo, remote(repo), "main", "", files);
+    BOOST_TEST(err.empty(), err);
+    return files;
+  }
+};
+
+inline std::string post_intent(uint16_t port, const std::string& text) {
+  auto r = http_request(port, "POST", "/api/v1/intent", R"({"text":")" + text + "\"}",
+                        {{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto id = json_at(r.body, {"metadata", "pipeline", "id"});
+  BOOST_TEST_REQUIRE(id == json_at(r.body, {"intent", "intentId"}), r.body);
+  BOOST_TEST(json_at(r.body, {"metadata", "pipeline", "status"}) == "started");
+  return id;
+}
+
+/// Polls the monitor until the pipeline's status is `status`; returns it.
+inline std::string wait_status(uint16_t monitor, const std::string& id,
+                               const std::string& status,
+                               std::chrono::seconds timeout = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string body;
+  while (std::chrono::steady_clock::now() < deadline) {
+    body = http_get(monitor, "/api/v1/pipelines/" + id).body;
+    if (json_at(body, {"status"}) == status)
+      return body;
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_FAIL("pipeline " << id << " not " << status << ": " << body);
+  return body;
+}
+
+inline std::vector<std::string> stages_of(const std::string& pipeline_json) {
+  std::vector<std::string> out;
+  for (size_t i = 0;; ++i) {
+    auto s = json_at(pipeline_json, {"stages", i, "stage"});
+    if (s == "<missing>")
+      return out;
+    out.push_back(s);
+  }
+}
+
+inline size_t count_starting(const std::vector<std::string>& xs,
+                             const std::string& prefix) {
+  return static_cast<size_t>(
+      std::count_if(xs.begin(), xs.end(),
+                    [&](const std::string& x) { return x.rfind(prefix, 0) == 0; }));
+}
+
+struct hub_and_edges : edges {
+  serve_fixture hub{{}, {"-c", cfg}, data};
+};
+
+} // namespace o2hub::test
