@@ -309,6 +309,19 @@ agent_hub(agent_hub_actor::stateful_pointer<agent_hub_state> self,
           return caf::make_error(ec::unavailable, "this hub runs no pipelines");
         return self->delegate(*p, atom::start_v, std::move(i), std::move(sentence));
       },
+      [self](atom::remove, std::string& id,
+             std::string& reason) -> caf::result<pipeline_ref> {
+        auto& p = self->state.opts.pipelines;
+        if (!p || !*p)
+          return caf::make_error(ec::unavailable, "this hub runs no pipelines");
+        return self->delegate(*p, atom::remove_v, std::move(id), std::move(reason));
+      },
+      [self](atom::get, atom::intents) -> caf::result<std::vector<intent_resource>> {
+        auto& p = self->state.opts.pipelines;
+        if (!p || !*p)
+          return caf::make_error(ec::unavailable, "this hub runs no pipelines");
+        return self->delegate(*p, atom::get_v, atom::intents_v);
+      },
       [self](atom::query, const std::string& site, const edge_query& q) {
         return query(self, site, q);
       },

@@ -1,5 +1,6 @@
 #include "actors/intent.hpp"
 
+#include "actors/intent_removal.hpp"
 #include "actors/intent_rules.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
@@ -9,6 +10,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -94,13 +96,15 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
     promise.deliver(std::move(res));
     return;
   }
+  if (res.value.action == "remove")
+    return deliver_removal(self, std::move(promise), std::move(res), req);
   if (res.value.action != "deploy") {
-    // Changing or removing a deployed intent is the intent lifecycle's
-    // (TMF921, issue 13): never a new deployment.
+    // Changing a deployed intent is the intent lifecycle's (issue 13): never
+    // a new deployment.
     res.metadata.pipeline.status = "not_started";
     res.metadata.pipeline.error = "a " + res.value.action
-                                  + " intent starts no deployment; changing and "
-                                    "removing deployed intents is not available yet";
+                                  + " intent starts no deployment; changing deployed "
+                                    "intents is not available yet";
     promise.deliver(std::move(res));
     return;
   }

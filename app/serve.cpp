@@ -181,7 +181,7 @@ int run_services(const run_options& opts) {
                             return sys.spawn<caf::hidden>(intent_session, sink, so);
                           });
         add_webhook_routes(*router, ctx, pipelines);
-        add_lifecycle_routes(*router, ctx, pipelines);
+        add_lifecycle_routes(*router, ctx, starter);
       } else if (spec.name == std::string_view{"monitor"}) {
         auto m = spawn_monitor(sys, cfg, run);
         if (!m) {

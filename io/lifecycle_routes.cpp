@@ -20,7 +20,7 @@ http::response no_pipelines(const http::request& req) {
 } // namespace
 
 void add_lifecycle_routes(http::router& r, const service_context& ctx,
-                          pipeline_manager_actor pipelines) {
+                          pipeline_starter_actor pipelines) {
   using http::verb;
   auto& sys = *ctx.sys;
   r.add(

@@ -2,6 +2,7 @@
 // /api/v1/intents lists every intent the pipelines know with its lifecycle
 // status; DELETE /api/v1/intents/{id} removes a deployed intent from its
 // sites (a remove run: one commit, then until no site's O2 IMS reports it).
+// Through the pipelines of this process, or of the hub (`o2hub intent --hub`).
 #pragma once
 
 #include "io/http.hpp"
@@ -10,6 +11,6 @@
 namespace o2hub {
 
 void add_lifecycle_routes(http::router& r, const service_context& ctx,
-                          pipeline_manager_actor pipelines);
+                          pipeline_starter_actor pipelines);
 
 } // namespace o2hub

@@ -232,7 +232,11 @@ using edge_access_actor = caf::typed_actor<
 /// for an intent service on another node).
 using pipeline_starter_actor = caf::typed_actor<
     // A new intent and its sentence; returns the started pipeline.
-    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>>;
+    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
+    // Removes a deployed intent: intent id, why; returns the started removal.
+    caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    // Every intent with its lifecycle status, newest first.
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 
 /// What a hub publishes to other nodes (CAF middleman, TLS off loopback):
 /// edge agents register and report; intent services start pipelines.
@@ -249,7 +253,10 @@ using hub_node_actor = caf::typed_actor<
     // A status change: session, the change; returns the last applied seq.
     caf::replies_to<atom::edge, uint64_t, agent_change>::with<uint64_t>,
     // A new intent and its sentence; returns the started pipeline.
-    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>>;
+    caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
+    // The intent lifecycle, for intent services on other nodes.
+    caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 
 /// The hub's registry of edge agents: the published node interface, the
 /// edge access of the pipelines and the sink of the hub's own probers.

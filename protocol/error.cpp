@@ -43,6 +43,8 @@ const char* to_string(ec x) {
     return "not_an_intent";
   case ec::infeasible:
     return "infeasible";
+  case ec::no_matching_intent:
+    return "no_matching_intent";
   }
   return "unknown";
 }
@@ -122,6 +124,8 @@ http_answer http_answer_of(const caf::error& err) {
       return {422, "not_an_intent"};
     case ec::infeasible:
       return {422, "infeasible"};
+    case ec::no_matching_intent:
+      return {404, "no_matching_intent"};
     case ec::filesystem_error:
     case ec::network_error:
     case ec::unavailable:

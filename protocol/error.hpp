@@ -46,6 +46,8 @@ enum class ec : uint8_t {
   /// The intent asks for more than the sites can offer; the error's context
   /// is the detail and the reasons, one per line.
   infeasible,
+  /// A remove or modify names no active intent.
+  no_matching_intent,
 };
 
 /// Why a remote actor went down, in words ("the connection to its node was

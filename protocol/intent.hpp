@@ -147,6 +147,8 @@ struct intent_metadata {
   /// "high", "medium" (some requirement defaulted) or "low" (the type or
   /// the sites defaulted, or a word corrected).
   std::string confidence = "high";
+  /// The deployed intents a remove or modify acts on (their ids).
+  std::vector<std::string> affects;
   /// The pipeline started for the intent (status empty: none asked for).
   pipeline_ref pipeline;
 
@@ -155,14 +157,15 @@ struct intent_metadata {
            && x.engine == y.engine && x.fallback_reason == y.fallback_reason
            && x.cached == y.cached && x.duration_ms == y.duration_ms
            && x.defaulted == y.defaulted && x.corrections == y.corrections
-           && x.confidence == y.confidence && x.pipeline == y.pipeline;
+           && x.confidence == y.confidence && x.pipeline == y.pipeline
+           && x.affects == y.affects;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, intent_metadata& x) {
     return f(caf::meta::type_name("o2hub.intent_metadata"), x.processed_at, x.fallback,
              x.engine, x.fallback_reason, x.cached, x.duration_ms, x.defaulted,
-             x.corrections, x.confidence, x.pipeline);
+             x.corrections, x.confidence, x.pipeline, x.affects);
   }
 };
 

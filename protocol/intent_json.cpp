@@ -83,6 +83,12 @@ void write_envelope_members(json::writer& w, const intent_response& r,
   for (const auto& c : m.corrections)
     w.begin_object().kv("from", c.from).kv("to", c.to).end_object();
   w.end_array().kv("confidence", m.confidence);
+  if (!m.affects.empty()) {
+    w.key("affects").begin_array();
+    for (const auto& id : m.affects)
+      w.value(id);
+    w.end_array();
+  }
   if (!m.pipeline.status.empty()) {
     w.key("pipeline").begin_object();
     if (!m.pipeline.id.empty())

@@ -91,4 +91,34 @@ BOOST_AUTO_TEST_CASE(a_failed_deployment_has_nothing_to_remove) {
   BOOST_TEST(res.status == 409u, res.body);
 }
 
+BOOST_AUTO_TEST_CASE(a_remove_sentence_removes_the_newest_matching_active_intent) {
+  auto older = post_intent(hub.intent, "Deploy URLLC with 2ms latency on edge02");
+  wait_status(hub.monitor, older, "completed");
+  auto newer = post_intent(hub.intent, "Deploy URLLC with 3ms latency on edge02");
+  wait_status(hub.monitor, newer, "completed");
+  auto post = [&](const std::string& text) {
+    return http_request(hub.intent, "POST", "/api/v1/intent",
+                        R"({"text":")" + text + "\"}",
+                        {{"Content-Type", "application/json"}});
+  };
+  // Nothing of that type there: refused, with the active intents listed.
+  auto res = post("remove the mMTC service from edge2");
+  BOOST_TEST(res.status == 404u, res.body);
+  BOOST_TEST(json_at(res.body, {"code"}) == "no_matching_intent");
+  BOOST_TEST(json_at(res.body, {"detail"}).find(newer) != std::string::npos, res.body);
+  // The newest URLLC intent on edge2 goes.
+  res = post("remove the URLLC service from edge2");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(json_at(res.body, {"intent", "action"}) == "remove");
+  BOOST_TEST(json_at(res.body, {"metadata", "affects"}) == "[\"" + newer + "\"]",
+             res.body);
+  BOOST_TEST(json_at(res.body, {"metadata", "pipeline", "id"}) == newer + "-remove");
+  wait_status(hub.monitor, newer + "-remove", "completed");
+  BOOST_TEST(json_at(listed(hub.intent, newer), {"lifecycleStatus"}) == "removed");
+  BOOST_TEST(json_at(listed(hub.intent, older), {"lifecycleStatus"}) == "active");
+  // Removing it from a site it is not on matches nothing.
+  res = post("remove the URLLC service from edge3");
+  BOOST_TEST(res.status == 404u, res.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
