@@ -316,6 +316,12 @@ agent_hub(agent_hub_actor::stateful_pointer<agent_hub_state> self,
           return caf::make_error(ec::unavailable, "this hub runs no pipelines");
         return self->delegate(*p, atom::remove_v, std::move(id), std::move(reason));
       },
+      [self](atom::modify, intent& x, std::string& reason) -> caf::result<pipeline_ref> {
+        auto& p = self->state.opts.pipelines;
+        if (!p || !*p)
+          return caf::make_error(ec::unavailable, "this hub runs no pipelines");
+        return self->delegate(*p, atom::modify_v, std::move(x), std::move(reason));
+      },
       [self](atom::get, atom::intents) -> caf::result<std::vector<intent_resource>> {
         auto& p = self->state.opts.pipelines;
         if (!p || !*p)

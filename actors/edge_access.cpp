@@ -13,7 +13,7 @@ fetch_request edge_request(const edge_site& site, const edge_query& q, int timeo
   if (q.kind == "o2ims")
     req.url = "http://" + site.ip + ":" + std::to_string(site.o2ims_port)
               + "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
-              + url_encode(q.arg);
+              + url_encode(q.arg.substr(0, q.arg.find('@')));
   else if (q.kind == "promql")
     req.url = "http://" + site.ip + ":" + std::to_string(site.prometheus_port)
               + "/api/v1/query?query=" + url_encode(q.arg);
@@ -24,7 +24,10 @@ edge_answer read_edge_answer(const edge_query& q, const fetch_result& r) {
   edge_answer a;
   a.status = r.status;
   if (q.kind == "o2ims") {
-    auto phase = read_o2ims_answer(r.status, r.body, r.error);
+    auto at = q.arg.find('@');
+    auto phase =
+        read_o2ims_answer(r.status, r.body, r.error,
+                          at == std::string::npos ? std::string{} : q.arg.substr(at + 1));
     a.value = std::move(phase.phase);
     a.message = std::move(phase.message);
   } else {

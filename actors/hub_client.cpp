@@ -80,6 +80,16 @@ hub_client(pipeline_starter_actor::stateful_pointer<hub_client_state> self,
             [rp](caf::error err) mutable { rp.deliver(std::move(err)); });
         return rp;
       },
+      [self](atom::modify, intent& x, std::string& reason) -> caf::result<pipeline_ref> {
+        auto rp = self->make_response_promise<pipeline_ref>();
+        via_hub(
+            self,
+            [rp, x, reason](hub_node_actor& hub) mutable {
+              rp.delegate(hub, atom::modify_v, std::move(x), std::move(reason));
+            },
+            [rp](caf::error err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
       [self](atom::get, atom::intents) -> caf::result<std::vector<intent_resource>> {
         auto rp = self->make_response_promise<std::vector<intent_resource>>();
         via_hub(

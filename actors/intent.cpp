@@ -1,6 +1,6 @@
 #include "actors/intent.hpp"
 
-#include "actors/intent_removal.hpp"
+#include "actors/intent_changes.hpp"
 #include "actors/intent_rules.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
@@ -96,18 +96,8 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
     promise.deliver(std::move(res));
     return;
   }
-  if (res.value.action == "remove")
-    return deliver_removal(self, std::move(promise), std::move(res), req);
-  if (res.value.action != "deploy") {
-    // Changing a deployed intent is the intent lifecycle's (issue 13): never
-    // a new deployment.
-    res.metadata.pipeline.status = "not_started";
-    res.metadata.pipeline.error = "a " + res.value.action
-                                  + " intent starts no deployment; changing deployed "
-                                    "intents is not available yet";
-    promise.deliver(std::move(res));
-    return;
-  }
+  if (res.value.action != "deploy") // changing a deployed intent
+    return deliver_change(self, std::move(promise), std::move(res), req);
   auto value = res.value;
   self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
       .then(

@@ -235,6 +235,8 @@ using pipeline_starter_actor = caf::typed_actor<
     caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
     // Removes a deployed intent: intent id, why; returns the started removal.
     caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    // Changes an active intent: the new version, why; returns the modify run.
+    caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
     // Every intent with its lifecycle status, newest first.
     caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 
@@ -256,6 +258,7 @@ using hub_node_actor = caf::typed_actor<
     caf::replies_to<atom::start, intent, std::string>::with<pipeline_ref>,
     // The intent lifecycle, for intent services on other nodes.
     caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
     caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 
 /// The hub's registry of edge agents: the published node interface, the
@@ -293,6 +296,9 @@ using pipeline_manager_actor = caf::typed_actor<
     // Removes a deployed intent from its sites: intent id, why; returns the
     // started removal (its pipeline id is "<intent id>-remove").
     caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
+    // Changes an active intent: the new version (same intent id), what asked
+    // for it; returns the started modify run ("<intent id>-m<n>").
+    caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
     // Every intent the manager knows with its lifecycle status, newest first.
     caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
 

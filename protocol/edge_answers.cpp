@@ -7,7 +7,7 @@
 namespace o2hub {
 
 o2ims_phase read_o2ims_answer(int32_t status, const std::string& body,
-                              const std::string& error) {
+                              const std::string& error, const std::string& revision) {
   if (status == 0)
     return {"unreachable", error};
   if (status == 404)
@@ -35,6 +35,19 @@ o2ims_phase read_o2ims_answer(int32_t status, const std::string& body,
   std::string_view msg;
   if (status_obj["message"].get_string().get(msg) == simdjson::SUCCESS)
     out.message = std::string{msg};
+  if (!revision.empty()) {
+    // A changed intent: the phase counts once the site runs this revision.
+    std::string_view seen;
+    if (root["provisioningRequestData"]["templateParameters"]["revision"]
+            .get_string()
+            .get(seen)
+        != simdjson::SUCCESS)
+      seen = {};
+    if (seen != revision)
+      return {"progressing", "the site still runs "
+                                 + (seen.empty() ? std::string{"the first revision"}
+                                                 : "revision " + std::string{seen})};
+  }
   return out;
 }
 

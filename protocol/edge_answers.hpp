@@ -17,9 +17,17 @@ struct o2ims_phase {
 };
 
 /// Reads `GET .../provisioningRequests/{id}`: HTTP status (0: no answer),
-/// body, the client's error. 404 is "pending" (not synced yet).
+/// body, the client's error. 404 is "pending" (not synced yet). With a
+/// `revision` (a changed intent), a request whose
+/// templateParameters.revision differs is still "progressing".
 o2ims_phase read_o2ims_answer(int32_t status, const std::string& body,
-                              const std::string& error);
+                              const std::string& error, const std::string& revision = {});
+
+/// The o2ims query's argument: "<provisioning request id>" or, for a
+/// changed intent, "<id>@<revision>".
+inline std::string o2ims_query_arg(const std::string& id, const std::string& revision) {
+  return revision.empty() ? id : id + "@" + revision;
+}
 
 /// Reads a Prometheus `/api/v1/query` answer: the first sample's value as
 /// text, or "error: <why>" (unreachable, HTTP error, unreadable, no data).

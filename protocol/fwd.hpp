@@ -120,6 +120,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, connect, "o2_connect")
   CAF_ADD_ATOM(o2hub, o2hub::atom, intents, "o2_intents")
   CAF_ADD_ATOM(o2hub, o2hub::atom, remove, "o2_remove")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, modify, "o2_modify")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

@@ -89,6 +89,8 @@ std::vector<krm_file> render_krm(const intent& x, const std::string& site,
     out << YAML::Key << "templateVersion" << YAML::Value << opts.template_version;
     out << YAML::Key << "templateParameters" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "intentId" << YAML::Value << x.intent_id;
+    if (!opts.revision.empty())
+      out << YAML::Key << "revision" << YAML::Value << opts.revision;
     out << YAML::Key << "site" << YAML::Value << site;
     out << YAML::Key << "sliceType" << YAML::Value << x.intent_type;
     out << YAML::Key << "sst" << YAML::Value << x.sst;

@@ -19,6 +19,9 @@ struct krm_options {
   std::string template_version = "v1";
   /// Namespace of the ConfigMap.
   std::string config_namespace = "o2hub";
+  /// The run that rendered a changed intent (a modify's pipeline id), as
+  /// templateParameters.revision; empty (a first deployment): none.
+  std::string revision;
 };
 
 struct krm_file {

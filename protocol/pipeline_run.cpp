@@ -14,11 +14,13 @@ std::string to_json(const pipeline_run& r) {
       .raw(wire::intent_json(r.value))
       .kv("text", r.text)
       .kv("kind", r.kind)
-      .kv("run_id", r.run_id)
-      .kv("step", r.step)
-      .kv("rendered_at", r.rendered_at)
-      .key("commits")
-      .begin_object();
+      .kv("run_id", r.run_id);
+  if (!r.previous.intent_id.empty())
+    w.key("previous")
+        .raw(wire::intent_json(r.previous))
+        .kv("previous_revision", r.previous_revision)
+        .kv("previous_rendered_at", r.previous_rendered_at);
+  w.kv("step", r.step).kv("rendered_at", r.rendered_at).key("commits").begin_object();
   for (auto& [repo, sha] : r.commits)
     w.kv(repo, sha);
   w.end_object()
@@ -45,6 +47,12 @@ bool from_json(const std::string& text, pipeline_run& r) {
   str("text", r.text);
   str("kind", r.kind);
   str("run_id", r.run_id);
+  simdjson::dom::element prev;
+  if (!root["previous"].get(prev)
+      && !wire::read_intent_json(simdjson::minify(prev), r.previous))
+    return false;
+  str("previous_revision", r.previous_revision);
+  str("previous_rendered_at", r.previous_rendered_at);
   str("step", r.step);
   str("rendered_at", r.rendered_at);
   str("reason", r.reason);
@@ -72,24 +80,25 @@ std::string lifecycle_of(const pipeline_run& r, bool running) {
     return "active";
   if (r.result == "rolled_back" || r.after_completion)
     return "degraded";
-  return "failed";
+  return r.kind == "modify" ? "active" : "failed";
 }
 
 std::string intent_resource_json(const intent_resource& s) {
   const auto& r = s.run;
+  const auto& x = effective_intent(r);
   json::writer w;
   w.begin_object()
-      .kv("intentId", r.value.intent_id)
-      .kv("intentType", r.value.intent_type)
-      .kv("description", r.value.description)
+      .kv("intentId", x.intent_id)
+      .kv("intentType", x.intent_type)
+      .kv("description", x.description)
       .key("targetSites")
       .begin_array();
-  for (const auto& site : r.value.target_sites)
+  for (const auto& site : x.target_sites)
     w.value(site);
   w.end_array()
       .kv("lifecycleStatus", s.lifecycle)
       .key("intent")
-      .raw(wire::intent_json(r.value))
+      .raw(wire::intent_json(x))
       .key("lastRun")
       .begin_object()
       .kv("id", pipeline_id(r))

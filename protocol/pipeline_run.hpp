@@ -19,8 +19,14 @@ struct pipeline_run {
   /// What the run does to the intent: "deploy" or "remove".
   std::string kind = "deploy";
   /// The pipeline's id on the monitor and in the runs table: the intent id
-  /// for its deploy run, "<intent id>-remove" for its removal.
+  /// for its deploy run, "<intent id>-m<n>" for its n-th modify,
+  /// "<intent id>-remove" for its removal.
   std::string run_id;
+  /// A modify's intent before the change (restored when its gate fails),
+  /// with the revision and render time its packages carry.
+  intent previous;
+  std::string previous_revision;
+  std::string previous_rendered_at;
   /// start, krm, git, deploy, slo, rollback, done.
   std::string step = "start";
   std::string rendered_at;
@@ -36,22 +42,40 @@ struct pipeline_run {
 
   friend bool operator==(const pipeline_run& x, const pipeline_run& y) {
     return x.value == y.value && x.text == y.text && x.kind == y.kind
-           && x.run_id == y.run_id && x.step == y.step && x.rendered_at == y.rendered_at
-           && x.commits == y.commits && x.reason == y.reason && x.result == y.result
+           && x.run_id == y.run_id && x.previous == y.previous
+           && x.previous_revision == y.previous_revision
+           && x.previous_rendered_at == y.previous_rendered_at && x.step == y.step
+           && x.rendered_at == y.rendered_at && x.commits == y.commits
+           && x.reason == y.reason && x.result == y.result
            && x.after_completion == y.after_completion;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pipeline_run& x) {
     return f(caf::meta::type_name("o2hub.pipeline_run"), x.value, x.text, x.kind,
-             x.run_id, x.step, x.rendered_at, x.commits, x.reason, x.result,
-             x.after_completion);
+             x.run_id, x.previous, x.previous_revision, x.previous_rendered_at, x.step,
+             x.rendered_at, x.commits, x.reason, x.result, x.after_completion);
   }
 };
 
 /// The run's pipeline id: run_id, or the intent id when it has none.
 inline const std::string& pipeline_id(const pipeline_run& r) {
   return r.run_id.empty() ? r.value.intent_id : r.run_id;
+}
+
+/// templateParameters.revision of the packages a run renders: a modify's
+/// pipeline id; empty for a deploy.
+inline std::string revision_of(const pipeline_run& r) {
+  return r.kind == "modify" ? pipeline_id(r) : std::string{};
+}
+
+/// The intent as deployed after the run: a modify that did not complete
+/// left the previous one in place.
+inline const intent& effective_intent(const pipeline_run& r) {
+  return r.kind == "modify" && r.result != "completed" && !r.result.empty()
+                 && !r.previous.intent_id.empty()
+             ? r.previous
+             : r.value;
 }
 
 /// An intent as a resource: its latest run and its lifecycle status.
@@ -74,9 +98,11 @@ struct intent_resource {
 };
 
 /// The lifecycle status of an intent whose latest run is `r` (running or
-/// finished): a running deploy is inProgress, a running removal removing; a
-/// completed deploy active, a rolled-back one degraded, a failed one failed;
-/// a completed removal removed, a failed one leaves the intent active.
+/// finished): a running deploy or modify is inProgress, a running removal
+/// removing; a completed deploy or modify active, one rolled back after
+/// completion (an alert) degraded, a failed deploy failed; a failed modify
+/// (restored) and a failed removal leave the intent active; a completed
+/// removal removed.
 std::string lifecycle_of(const pipeline_run& r, bool running);
 
 /// GET /api/v1/intents' item: {intentId, intentType, description,

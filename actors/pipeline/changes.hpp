@@ -25,6 +25,21 @@ git_change deploy_change(const config& cfg, const pipeline_run& run,
 git_change revert_change(const config& cfg, const pipeline_run& run,
                          const std::string& repo);
 
+/// "bandwidth 200 Mbps -> 500 Mbps, latency 30 ms -> 20 ms": what a modify
+/// changes, in words.
+std::string describe_change(const intent& before, const intent& after);
+
+/// A modify's commit: the intent's packages rendered anew (revision: the
+/// run's pipeline id) and the packages of sites it leaves removed:
+/// "modify intent <id>: <what changed>".
+git_change modify_change(const config& cfg, const pipeline_run& run,
+                         const std::string& repo, size_t& files);
+
+/// The commit that restores the previous version after a modify's gate
+/// failed: "Revert "modify intent <id>: ..."".
+git_change restore_change(const config& cfg, const pipeline_run& run,
+                          const std::string& repo);
+
 /// The commit that removes the intent's packages from `repo` (a remove
 /// run): "remove intent <id> from <sites>".
 git_change remove_change(const config& cfg, const pipeline_run& run,

@@ -29,7 +29,9 @@ void poll_deploy(self_ptr self) {
       st.phases[site] = "unknown site";
       continue;
     }
-    ask(self, site, "o2ims", {"o2ims", provisioning_request_id(id_of(self), site)});
+    ask(self, site, "o2ims",
+        {"o2ims", o2ims_query_arg(provisioning_request_id(id_of(self), site),
+                                  revision_of(st.run))});
   }
 }
 

@@ -1,5 +1,6 @@
 #include "actors/pipeline/manager.hpp"
 
+#include "actors/pipeline/changes.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
 #include "protocol/error.hpp"
@@ -93,13 +94,13 @@ void rollback(mgr_ptr self, const rollback_target& t,
            || std::find(sites.begin(), sites.end(), site_name) != sites.end();
   };
   for (auto& [id, running] : st.running) {
-    if (running.second.kind == "deploy" && concerns(running.second)) {
+    if (running.second.kind != "remove" && concerns(running.second)) {
       self->send(running.first, atom::rollback_v, t.reason);
       affected.push_back(id);
     }
   }
   for (auto i = st.finished.begin(); i != st.finished.end();) {
-    if (i->second.kind == "deploy" && i->second.result == "completed"
+    if (i->second.kind != "remove" && i->second.result == "completed"
         && concerns(i->second)) {
       auto run = std::move(i->second);
       i = st.finished.erase(i);
@@ -132,6 +133,10 @@ caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
     return caf::error{ec::conflict,
                       "intent " + id + " is " + life + ": nothing deployed to remove"};
   pipeline_run run = i->second;
+  run.value = effective_intent(i->second); // a failed modify left the previous one
+  run.previous = {};
+  run.previous_revision.clear();
+  run.previous_rendered_at.clear();
   run.kind = "remove";
   run.run_id = id + "-remove";
   run.step = "start";
@@ -154,6 +159,61 @@ caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
             log::info("removing intent", {{"intent_id", run.value.intent_id},
                                           {"pipeline", run.run_id},
                                           {"reason", run.reason}});
+            record(self, run);
+            launch(self, std::move(run));
+            promise.deliver(std::move(ref));
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
+/// Starts a modify run: the intent's new version, deployed and gated like a
+/// first deployment; restored when its gate fails.
+caf::result<pipeline_ref> modify(mgr_ptr self, intent x, const std::string& reason) {
+  auto& st = self->state;
+  const auto id = x.intent_id;
+  for (auto& [pid, r] : st.running)
+    if (r.second.value.intent_id == id)
+      return caf::error{ec::conflict, "intent " + id + " has a " + r.second.kind
+                                          + " run in progress (" + pid + ")"};
+  auto i = st.finished.find(id);
+  if (i == st.finished.end())
+    return caf::error{ec::unknown_entity, "no intent " + id};
+  const auto& prev = i->second;
+  auto life = lifecycle_of(prev, false);
+  if (life != "active")
+    return caf::error{ec::conflict, "intent " + id + " is " + life
+                                        + ": only an active "
+                                          "intent can change"};
+  if (x.target_sites.empty())
+    return caf::error{ec::invalid_argument, "the changed intent names no site"};
+  pipeline_run run;
+  run.kind = "modify";
+  run.value = std::move(x);
+  run.previous = effective_intent(prev);
+  bool restored = prev.kind == "modify" && prev.result != "completed";
+  run.previous_revision = restored ? prev.previous_revision : revision_of(prev);
+  run.previous_rendered_at = restored ? prev.previous_rendered_at : prev.rendered_at;
+  size_t n = 1;
+  for (auto& pid : st.runs_of[id])
+    n += pid.find("-m", id.size()) == id.size() ? 1 : 0;
+  run.run_id = id + "-m" + std::to_string(n);
+  run.text = "modify intent " + id + ": " + describe_change(run.previous, run.value)
+             + (reason.empty() ? "" : " (" + reason + ")");
+  auto promise = self->make_response_promise<pipeline_ref>();
+  self->request(st.env.monitor, std::chrono::seconds(10), atom::start_v, run.run_id,
+                run.text)
+      .then(
+          [self, promise, run](const pipeline&) mutable {
+            auto& st = self->state;
+            auto ref =
+                pipeline_ref{run.run_id,
+                             "started",
+                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
+                             {}};
+            log::info("modifying intent", {{"intent_id", run.value.intent_id},
+                                           {"pipeline", run.run_id},
+                                           {"change", run.text}});
             record(self, run);
             launch(self, std::move(run));
             promise.deliver(std::move(ref));
@@ -244,6 +304,9 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
       },
       [self](atom::remove, std::string& id, std::string& reason)
           -> caf::result<pipeline_ref> { return remove(self, id, reason); },
+      [self](atom::modify, intent& x, std::string& reason) -> caf::result<pipeline_ref> {
+        return modify(self, std::move(x), reason);
+      },
       [self](atom::get, atom::intents) { return intents(self); },
   };
 }

@@ -22,6 +22,17 @@ namespace pipeline_steps {
 
 namespace {
 
+/// The run's commit for `repo`: its packages written (deploy), rendered
+/// anew (modify) or deleted (remove).
+git_change change_of(self_ptr self, const std::string& repo, size_t& files) {
+  auto& st = self->state;
+  if (st.run.kind == "remove")
+    return remove_change(*st.env.cfg, st.run, repo);
+  if (st.run.kind == "modify")
+    return modify_change(*st.env.cfg, st.run, repo, files);
+  return deploy_change(*st.env.cfg, st.run, repo, files);
+}
+
 void run_step(self_ptr self) {
   auto& st = self->state;
   auto& run = st.run;
@@ -50,8 +61,8 @@ void run_step(self_ptr self) {
               + gitops_package_dir(*st.env.cfg, site, id_of(self)));
     w.end_array();
     for (auto& repo : repos(self))
-      deploy_change(*st.env.cfg, run, repo, files);
-    w.kv("files_created", files).end_object();
+      change_of(self, repo, files);
+    w.kv("files_created", files).kv("kind", run.kind).end_object();
     stage(self, "krm_generated", w.take());
     return step(self, "git");
   }
@@ -65,11 +76,9 @@ void run_step(self_ptr self) {
     auto left = std::make_shared<size_t>(repos(self).size());
     for (auto& repo : repos(self)) {
       size_t files = 0;
-      auto change = removing(self) ? remove_change(*st.env.cfg, run, repo)
-                                   : deploy_change(*st.env.cfg, run, repo, files);
+      auto change = change_of(self, repo, files);
       self->request(st.env.git, caf::infinite, atom::push_v,
-                    run_of(self) + (removing(self) ? ":remove:" : ":deploy:") + repo,
-                    repo, std::move(change))
+                    run_of(self) + ":" + run.kind + ":" + repo, repo, std::move(change))
           .then(
               [self, repo, left](const std::string& sha) {
                 self->state.run.commits[repo] = sha;
@@ -123,9 +132,13 @@ void run_step(self_ptr self) {
     auto left = std::make_shared<size_t>(all.size());
     auto reverts = std::make_shared<std::map<std::string, std::string>>();
     for (auto& repo : all) {
+      // A modify that failed its own gate restores the previous version;
+      // anything else (an alert after completion, a deploy) is reverted.
+      auto undo = run.kind == "modify" && !run.after_completion
+                      ? restore_change(*st.env.cfg, run, repo)
+                      : revert_change(*st.env.cfg, run, repo);
       self->request(st.env.git, caf::infinite, atom::push_v,
-                    run_of(self) + ":revert:" + repo, repo,
-                    revert_change(*st.env.cfg, run, repo))
+                    run_of(self) + ":revert:" + repo, repo, std::move(undo))
           .then(
               [self, repo, left, reverts](const std::string& sha) {
                 (*reverts)[repo] = sha;

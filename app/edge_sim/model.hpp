@@ -33,6 +33,8 @@ struct sim_request {
   std::string template_name;
   std::string template_version;
   std::string params_json = "{}";
+  /// The ProvisioningRequest file as last synced (a change re-provisions).
+  std::string content;
   double latency_ms = 10;
   double bandwidth_mbps = 100;
   double availability_pct = 99.9;

@@ -50,10 +50,13 @@ void sync_once(sim& S, const std::string& mirror_root) {
           if (id.empty())
             continue;
           seen.insert(id);
-          if (s.requests.count(id))
+          auto known = s.requests.find(id);
+          if (known != s.requests.end() && known->second.content == content)
             continue;
+          // New, or changed (a modified intent): provisioned (again) from now.
           sim_request r;
           r.id = id;
+          r.content = content;
           auto spec = doc["spec"];
           auto params = spec["templateParameters"];
           r.intent_id = params["intentId"].as<std::string>("");
@@ -79,9 +82,10 @@ void sync_once(sim& S, const std::string& mirror_root) {
           r.params_json = w.take();
           r.first_seen = clock_type::now();
           r.first_seen_wall = rfc3339_now();
-          log::info("edge-sim: provisioning request seen",
+          log::info(known == s.requests.end() ? "edge-sim: provisioning request seen"
+                                              : "edge-sim: provisioning request changed",
                     {{"site", site}, {"id", id}, {"intent_id", r.intent_id}});
-          s.requests.emplace(id, std::move(r));
+          s.requests[id] = std::move(r);
         } catch (const YAML::Exception& e) {
           log::warn("edge-sim: unreadable file", {{"path", path}, {"error", e.what()}});
         }

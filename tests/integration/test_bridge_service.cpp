@@ -341,13 +341,13 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
              refused);
   BOOST_TEST(refused.find("intent created") == std::string::npos, refused);
   BOOST_TEST_CHECKPOINT("corrections and defaults");
-  a->send_text(
-      R"({"type":"command","content":"change the urllc latency on egde2 to 3 ms"})");
-  auto shown2 = read_output_times(*a, "not started", 1);
+  a->send_text(R"({"type":"command","content":"deploy urllc on egde2"})");
+  auto shown2 = read_output_times(*a, "pipeline ", 1);
   BOOST_TEST(shown2.find("egde2 -> edge2") != std::string::npos, shown2);
   BOOST_TEST(shown2.find("confidence low") != std::string::npos, shown2);
   BOOST_TEST(shown2.find("defaulted") != std::string::npos, shown2);
-  BOOST_TEST(shown2.find("(modify)") != std::string::npos, shown2);
+  a->send_text(R"({"type":"key","key":"C-c"})");
+  read_output_times(*a, "stopped following", 1);
 }
 
 namespace {

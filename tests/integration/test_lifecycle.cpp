@@ -121,4 +121,78 @@ BOOST_AUTO_TEST_CASE(a_remove_sentence_removes_the_newest_matching_active_intent
   BOOST_TEST(res.status == 404u, res.body);
 }
 
+BOOST_AUTO_TEST_CASE(a_modify_redeploys_and_a_failed_one_restores_the_previous_version) {
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge03");
+  wait_status(hub.monitor, id, "completed");
+  auto post = [&](const std::string& text) {
+    return http_request(hub.intent, "POST", "/api/v1/intent",
+                        R"({"text":")" + text + "\"}",
+                        {{"Content-Type", "application/json"}});
+  };
+  auto pr = "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
+            + o2hub::provisioning_request_id(id, "edge3");
+  // 1. More bandwidth: one modify commit, the site runs the new revision.
+  auto res = post("increase the eMBB bandwidth to 500 Mbps on edge3");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(json_at(res.body, {"intent", "action"}) == "modify");
+  BOOST_TEST(json_at(res.body, {"metadata", "affects"}) == "[\"" + id + "\"]", res.body);
+  BOOST_TEST_REQUIRE(json_at(res.body, {"metadata", "pipeline", "id"}) == id + "-m1");
+  auto done = wait_status(hub.monitor, id + "-m1", "completed");
+  auto stages = stages_of(done);
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "slo_validating") == 1);
+  BOOST_TEST(json_at(done, {"stages", size_t{1}, "metadata", "kind"}) == "modify");
+  BOOST_TEST(
+      count_starting(log(), "modify intent " + id + ": bandwidth 200 Mbps -> 500 Mbps")
+      == 1u);
+  auto at_site = http_get(ports[6], pr).body;
+  BOOST_TEST(
+      json_at(at_site, {"provisioningRequestData", "templateParameters", "bandwidthMbps"})
+          == "500",
+      at_site);
+  BOOST_TEST(
+      json_at(at_site, {"provisioningRequestData", "templateParameters", "revision"})
+      == id + "-m1");
+  auto item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "active");
+  BOOST_TEST(json_at(item, {"intent", "serviceProfile", "bandwidth"}) == "500Mbps", item);
+  // 2. A change whose SLO gate fails: restored by a revert, still active on
+  //    the previous requirements, the reason said.
+  fault(R"({"site":"edge3","degrade_slo":true})");
+  res = post("change the eMBB latency to 20 ms on edge3");
+  BOOST_TEST_REQUIRE(json_at(res.body, {"metadata", "pipeline", "id"}) == id + "-m2",
+                     res.body);
+  auto failed = wait_status(hub.monitor, id + "-m2", "failed");
+  fault(R"({"site":"edge3","degrade_slo":false})");
+  stages = stages_of(failed);
+  BOOST_TEST(stages[stages.size() - 2] == "rollback");
+  auto messages = log();
+  BOOST_TEST_REQUIRE(!messages.empty());
+  BOOST_TEST(messages.front().rfind(
+                 "Revert \"modify intent " + id + ": latency 30 ms -> 20 ms", 0)
+                 == 0u,
+             messages.front());
+  item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "active", item);
+  BOOST_TEST(json_at(item, {"intent", "serviceProfile", "latency"}) == "30ms", item);
+  BOOST_TEST(json_at(item, {"intent", "serviceProfile", "bandwidth"}) == "500Mbps");
+  BOOST_TEST(json_at(item, {"lastRun", "result"}) == "failed");
+  BOOST_TEST(json_at(item, {"lastRun", "reason"}).find("SLO not met")
+             != std::string::npos);
+  // The site runs the restored packages: the first modify's revision again.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::string revision;
+  while (std::chrono::steady_clock::now() < deadline) {
+    revision = json_at(http_get(ports[6], pr).body,
+                       {"provisioningRequestData", "templateParameters", "revision"});
+    if (revision == id + "-m1")
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  BOOST_TEST(revision == id + "-m1");
+  // 3. A sentence that changes nothing starts nothing.
+  res = post("change the eMBB bandwidth to 500 Mbps on edge3");
+  BOOST_TEST(json_at(res.body, {"metadata", "pipeline", "status"}) == "not_started",
+             res.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,134 @@
+#include "actors/intent_changes.hpp"
+
+#include "protocol/error.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <algorithm>
+
+namespace o2hub {
+
+namespace {
+
+std::string join(const std::vector<std::string>& xs, const char* sep) {
+  std::string out;
+  for (const auto& x : xs)
+    out += (out.empty() ? "" : sep) + x;
+  return out;
+}
+
+bool has(const std::vector<std::string>& xs, const std::string& x) {
+  return std::find(xs.begin(), xs.end(), x) != xs.end();
+}
+
+/// The intent with the requirements `said` states explicitly (not
+/// defaulted) taken over; false when none differs.
+bool apply_change(intent& x, const intent& said,
+                  const std::vector<std::string>& defaulted) {
+  auto before = x;
+  if (!has(defaulted, "bandwidth"))
+    x.bandwidth_mbps = said.bandwidth_mbps;
+  if (said.uplink_mbps >= 0)
+    x.uplink_mbps = said.uplink_mbps;
+  if (!has(defaulted, "latency"))
+    x.latency_ms = said.latency_ms;
+  if (!has(defaulted, "reliability") && said.reliability_pct >= 0) {
+    x.reliability_pct = said.reliability_pct;
+    x.availability_pct = said.availability_pct;
+  }
+  if (said.device_count >= 0)
+    x.device_count = said.device_count;
+  return !(x == before);
+}
+
+using promise_type = caf::typed_response_promise<intent_response>;
+
+void started(promise_type promise, intent_response res, const caf::error& err,
+             pipeline_ref ref) {
+  if (err) {
+    res.metadata.pipeline.status = "not_started";
+    res.metadata.pipeline.error = render(err);
+  } else {
+    res.metadata.pipeline = std::move(ref);
+  }
+  promise.deliver(std::move(res));
+}
+
+} // namespace
+
+void deliver_change(intent_actor::stateful_pointer<intent_state> self,
+                    caf::typed_response_promise<intent_response> promise,
+                    intent_response res, const intent_request& req) {
+  auto mgr = self->state.opts.pipelines;
+  self->request(mgr, std::chrono::seconds(10), atom::get_v, atom::intents_v)
+      .then(
+          [self, mgr, promise, res,
+           text = req.text](const std::vector<intent_resource>& all) mutable {
+            const auto& d = res.metadata.defaulted;
+            const auto& named = res.value.target_sites;
+            auto on_named = [&](const std::string& site) { return has(named, site); };
+            const intent* match = nullptr;
+            std::string active;
+            for (const auto& r : all) {
+              if (r.lifecycle != "active")
+                continue;
+              const auto& x = effective_intent(r.run);
+              active += (active.empty() ? "" : "; ") + x.intent_id + " (" + x.intent_type
+                        + " on " + join(x.target_sites, ", ") + ")";
+              if (match
+                  || (!has(d, "intentType") && x.intent_type != res.value.intent_type))
+                continue;
+              if (has(d, "targetSites")
+                  || std::any_of(x.target_sites.begin(), x.target_sites.end(), on_named))
+                match = &x;
+            }
+            if (!match) {
+              promise.deliver(caf::make_error(
+                  ec::no_matching_intent,
+                  "no active intent matches '" + text + "'; active intents: "
+                      + (active.empty() ? std::string{"none"} : active)));
+              return;
+            }
+            res.metadata.affects = {match->intent_id};
+            auto not_started = [&](std::string why) {
+              res.metadata.pipeline.status = "not_started";
+              res.metadata.pipeline.error = std::move(why);
+              promise.deliver(std::move(res));
+            };
+            if (res.value.action == "modify") {
+              intent changed = *match;
+              if (!apply_change(changed, res.value, d))
+                return not_started("the sentence changes no requirement of "
+                                   + match->intent_id);
+              self->request(mgr, std::chrono::seconds(15), atom::modify_v,
+                            std::move(changed), "asked: " + text)
+                  .then(
+                      [promise, res](pipeline_ref& ref) mutable {
+                        started(promise, std::move(res), {}, std::move(ref));
+                      },
+                      [promise, res](const caf::error& err) mutable {
+                        started(promise, std::move(res), err, {});
+                      });
+              return;
+            }
+            if (!has(d, "targetSites")
+                && !std::all_of(match->target_sites.begin(), match->target_sites.end(),
+                                on_named))
+              return not_started("removing " + match->intent_id
+                                 + " from some of its sites ("
+                                 + join(match->target_sites, ", ")
+                                 + ") is a change of its sites, not a removal");
+            self->request(mgr, std::chrono::seconds(15), atom::remove_v, match->intent_id,
+                          "asked: " + text)
+                .then(
+                    [promise, res](pipeline_ref& ref) mutable {
+                      started(promise, std::move(res), {}, std::move(ref));
+                    },
+                    [promise, res](const caf::error& err) mutable {
+                      started(promise, std::move(res), err, {});
+                    });
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+}
+
+} // namespace o2hub

@@ -1,0 +1,23 @@
+// The intent service's side of changing deployed intents (issue 13): which
+// active intent a "remove ..." or "change ..." sentence means, and starting
+// its removal or modify run.
+#pragma once
+
+#include "actors/intent.hpp"
+
+#include <caf/typed_response_promise.hpp>
+
+namespace o2hub {
+
+/// A remove or modify request: the newest active intent of the named type
+/// on the named sites (either may be left out of the sentence) is the one
+/// meant, its id in metadata.affects; none → 404 no_matching_intent listing
+/// the active intents. A removal from only some of its sites is not started
+/// (that is a modify of its sites); a modify takes the requirements the
+/// sentence states (bandwidth, uplink, latency, reliability, devices) over
+/// the intent's and starts a modify run.
+void deliver_change(intent_actor::stateful_pointer<intent_state> self,
+                    caf::typed_response_promise<intent_response> promise,
+                    intent_response res, const intent_request& req);
+
+} // namespace o2hub
