@@ -196,3 +196,39 @@ BOOST_AUTO_TEST_CASE(a_modify_redeploys_and_a_failed_one_restores_the_previous_v
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_CASE(kill_9_during_a_modify_resumes_it_after_restart, edges) {
+  std::string id;
+  {
+    serve_fixture hub{{}, {"-c", cfg}, data};
+    id = post_intent(hub.intent, "Deploy eMBB service on edge01");
+    wait_status(hub.monitor, id, "completed");
+    fault(R"({"site":"edge1","refuse":true})");
+    auto res =
+        http_request(hub.intent, "POST", "/api/v1/intent",
+                     R"({"text":"increase the eMBB bandwidth to 400 Mbps on edge1"})",
+                     {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(json_at(res.body, {"metadata", "pipeline", "id"}) == id + "-m1",
+                       res.body);
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline
+           && json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id + "-m1").body,
+                      {"current_stage"})
+                  != "edge_deploying")
+      std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(300ms);
+    hub.proc.signal(SIGKILL);
+    hub.proc.wait(5s);
+  } // the fixture keeps the data dir (it was given one)
+  fault(R"({"site":"edge1","refuse":false})");
+  serve_fixture again{{}, {"-c", cfg}, data};
+  auto body = wait_status(again.monitor, id + "-m1", "completed");
+  auto stages = stages_of(body);
+  // Resumed from the deployment step: the commit was not made twice.
+  BOOST_TEST(std::count(stages.begin(), stages.end(), "gitops_pushed") == 1);
+  BOOST_TEST(count_starting(log(), "modify intent " + id) == 1u);
+  auto item = listed(again.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "active", item);
+  BOOST_TEST(json_at(item, {"intent", "serviceProfile", "bandwidth"}) == "400Mbps");
+  BOOST_TEST(json_at(item, {"runs"}) == "[\"" + id + "\",\"" + id + "-m1\"]");
+}
