@@ -1,5 +1,6 @@
 #include "app/console.hpp"
 
+#include "app/console_parts.hpp"
 #include "common/json.hpp"
 #include "io/http_call.hpp"
 
@@ -26,21 +27,8 @@ extern "C" void on_sigint(int) {
   interrupted = true;
 }
 
-struct style {
-  bool on;
-  std::string operator()(const char* code, std::string_view text) const {
-    if (!on)
-      return std::string{text};
-    return std::string{"\x1b["} + code + "m" + std::string{text} + "\x1b[0m";
-  }
-};
-
-std::string str(simdjson::dom::element e, const char* key, const char* fallback = "") {
-  std::string_view v;
-  if (e[key].get_string().get(v) == simdjson::SUCCESS)
-    return std::string{v};
-  return fallback;
-}
+using console_parts::str;
+using console_parts::style;
 
 std::string body_of(const std::string& text) {
   json::writer w;
@@ -70,19 +58,34 @@ public:
     if (line == "exit" || line == "quit")
       return false;
     if (line == "help" || line == "?")
-      help();
+      console_parts::show_help(out_, s_);
     else if (line == "clear")
       out_ << "\x1b[H\x1b[2J";
     else if (line == "status")
       status();
     else if (line == "slo")
       slo();
+    else if (std::string id;
+             line == "intents" || console_parts::is_remove_by_id(line, id))
+      lifecycle(line, id);
     else
       submit(line);
     return true;
   }
 
 private:
+  void lifecycle(const std::string& line, const std::string& id) {
+    console_parts::console_io io{
+        [this](const std::string& m, const std::string& u, std::string b) {
+          return call(m, u, std::move(b));
+        },
+        out_, s_, opts_.intent_url};
+    if (line == "intents")
+      console_parts::show_intents(io);
+    else
+      console_parts::remove_intent(io, id);
+  }
+
   std::string current_token() const {
     if (opts_.token_file.empty())
       return opts_.token;
@@ -137,16 +140,6 @@ private:
       return false;
     }
     return true;
-  }
-
-  void help() {
-    out_ << s_("1", "Commands") << "\n"
-         << "  <sentence>   an intent, e.g. \"Deploy eMBB service on edge01\"\n"
-         << "  status       recent pipelines and edge sites\n"
-         << "  slo          the last SLO gate results\n"
-         << "  clear        clear the screen\n"
-         << "  help         this list\n"
-         << "  exit         leave (the session restarts the console)\n";
   }
 
   void submit(const std::string& text) {

@@ -348,6 +348,15 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST(shown2.find("defaulted") != std::string::npos, shown2);
   a->send_text(R"({"type":"key","key":"C-c"})");
   read_output_times(*a, "stopped following", 1);
+  // Issue 13: the intents and their lifecycle; removing one by id.
+  BOOST_TEST_CHECKPOINT("intents");
+  a->send_text(R"({"type":"command","content":"intents"})");
+  auto listed = read_output_times(*a, "URLLC", 2);
+  BOOST_TEST(listed.find("Intents") != std::string::npos, listed);
+  BOOST_TEST(listed.find("intent-") != std::string::npos, listed);
+  a->send_text(R"({"type":"command","content":"remove intent-0-none"})");
+  auto refused2 = read_output_times(*a, "HTTP 404", 1);
+  BOOST_TEST(refused2.find("no intent intent-0-none") != std::string::npos, refused2);
 }
 
 namespace {

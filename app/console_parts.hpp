@@ -1,0 +1,54 @@
+// What the console's files share: the colour style, reading JSON fields,
+// and the intent lifecycle commands (app/console_lifecycle.cpp).
+#pragma once
+
+#include "protocol/io_messages.hpp"
+
+#include <simdjson.h>
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace o2hub::console_parts {
+
+struct style {
+  bool on;
+  std::string operator()(const char* code, std::string_view text) const {
+    if (!on)
+      return std::string{text};
+    return std::string{"\x1b["} + code + "m" + std::string{text} + "\x1b[0m";
+  }
+};
+
+inline std::string str(simdjson::dom::element e, const char* key,
+                       const char* fallback = "") {
+  std::string_view v;
+  if (e[key].get_string().get(v) == simdjson::SUCCESS)
+    return std::string{v};
+  return fallback;
+}
+
+/// How the lifecycle commands reach the services and the screen.
+struct console_io {
+  /// method, URL, body -> the answer.
+  std::function<fetch_result(const std::string&, const std::string&, std::string)> call;
+  std::ostream& out;
+  style s;
+  std::string intent_url;
+};
+
+/// `intents`: the intents with their lifecycle status, newest first.
+void show_intents(console_io& io);
+
+/// `remove <intent id>`: removes one deployed intent.
+void remove_intent(console_io& io, const std::string& id);
+
+/// `help`: the built-ins.
+void show_help(std::ostream& out, const style& s);
+
+/// True for "remove intent-…" (an id, not a sentence).
+bool is_remove_by_id(const std::string& line, std::string& id);
+
+} // namespace o2hub::console_parts
