@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
   console->add_option("--follow-timeout", console_opts.follow_timeout_s,
                       "seconds to follow one pipeline (300)");
   console->add_flag("--no-color", no_color, "plain text output");
+  bool no_confirm = false;
+  console->add_flag("--no-confirm", no_confirm,
+                    "deploy, change or remove without asking first (console.confirm: "
+                    "false)");
   console->add_option("--ca-file", console_opts.ca_file,
                       "PEM CA to check the services' https certificate against");
   console->add_option("--token-file", console_opts.token_file,
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
     if (auto t = std::getenv("O2HUB_TOKEN"))
       console_opts.token = t;
     console_opts.color = !no_color && !std::getenv("NO_COLOR");
+    console_opts.confirm = !no_confirm;
     return o2hub::run_console(console_opts, std::cin, std::cout);
   }
 

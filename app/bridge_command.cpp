@@ -83,6 +83,8 @@ tmux_options bridge_tmux_options(const config& cfg) {
                  scheme + "://" + local + ":" + std::to_string(cfg.intent_port),
                  "--monitor-url",
                  scheme + "://" + local + ":" + std::to_string(cfg.monitor_port)};
+    if (!cfg.console_confirm)
+      t.command.push_back("--no-confirm");
     if (auto ca = service_ca_file(cfg); !ca.empty()) {
       t.command.push_back("--ca-file");
       t.command.push_back(ca);

@@ -30,16 +30,19 @@ extern "C" void on_sigint(int) {
 using console_parts::str;
 using console_parts::style;
 
-std::string body_of(const std::string& text) {
+std::string body_of(const std::string& text, bool dry_run = false) {
   json::writer w;
-  w.begin_object().kv("text", text).end_object();
+  w.begin_object().kv("text", text);
+  if (dry_run)
+    w.kv("dry_run", true);
+  w.end_object();
   return w.take();
 }
 
 class console {
 public:
-  console(const console_options& opts, std::ostream& out)
-      : opts_(opts), out_(out), s_{opts.color} {}
+  console(const console_options& opts, std::istream& in, std::ostream& out)
+      : opts_(opts), in_(in), out_(out), s_{opts.color} {}
 
   void banner() {
     out_ << s_("1;36", "o2hub console") << " — type an intent in plain language, "
@@ -142,7 +145,39 @@ private:
     return true;
   }
 
+  /// Shows how the sentence is understood (a dry run) and asks before
+  /// anything changes; true when the operator says yes.
+  bool confirmed(const std::string& text) {
+    auto r =
+        call("POST", opts_.intent_url + "/api/v1/intent", body_of(text, true), 60000);
+    simdjson::dom::element root;
+    if (!parse(r, root, "intent service") || root["intent"].error())
+      return false;
+    console_parts::show_intent(out_, s_, root, true);
+    auto action = str(root["intent"].value(), "action", "deploy");
+    out_ << s_("1", action == "remove"   ? "Remove the newest active intent that matches?"
+                    : action == "modify" ? "Change the newest active intent that matches?"
+                                         : "Deploy it?")
+         << " [y/N] " << std::flush;
+    std::string answer;
+    if (!std::getline(in_, answer)) {
+      in_.clear(); // Ctrl-C at the question: no
+      interrupted = false;
+      answer.clear();
+    }
+    for (auto& c : answer)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!answer.empty() && (answer.back() == '\r' || answer.back() == ' '))
+      answer.pop_back();
+    if (answer == "y" || answer == "yes")
+      return true;
+    out_ << "Nothing changed.\n";
+    return false;
+  }
+
   void submit(const std::string& text) {
+    if (opts_.confirm && !confirmed(text))
+      return;
     out_ << s_("33", "… processing intent") << "\n" << std::flush;
     auto r = call("POST", opts_.intent_url + "/api/v1/intent", body_of(text), 60000);
     simdjson::dom::element root;
@@ -154,54 +189,9 @@ private:
       return;
     }
     auto x = in.value();
-    out_ << s_("32", "✓ intent created ") << s_("1", str(x, "intentId")) << "\n";
-    out_ << "  type        " << str(x, "intentType") << "  " << str(x, "description")
-         << "\n";
-    out_ << "  sites      ";
-    simdjson::dom::array sites;
-    if (x["targetSites"].get_array().get(sites) == simdjson::SUCCESS)
-      for (auto site : sites) {
-        std::string_view v;
-        if (site.get_string().get(v) == simdjson::SUCCESS)
-          out_ << " " << v;
-      }
-    out_ << "\n";
-    auto profile = x["serviceProfile"];
-    if (!profile.error()) {
-      out_ << "  profile     bandwidth " << str(profile.value(), "bandwidth")
-           << ", latency " << str(profile.value(), "latency");
-      auto rel = str(profile.value(), "reliability");
-      if (!rel.empty())
-        out_ << ", reliability " << rel;
-      int64_t devices = 0;
-      if (profile.value()["deviceCount"].get_int64().get(devices) == simdjson::SUCCESS)
-        out_ << ", " << devices << " devices";
-      out_ << "\n";
-    }
+    console_parts::show_intent(out_, s_, root, false);
     auto meta = root["metadata"];
     if (!meta.error()) {
-      bool fallback = false;
-      if (meta.value()["fallback"].get_bool().get(fallback) != simdjson::SUCCESS)
-        fallback = false;
-      out_ << "  engine      " << str(meta.value(), "engine")
-           << (fallback ? " (fallback)" : "") << ", confidence "
-           << str(meta.value(), "confidence", "?") << "\n";
-      // What the rules guessed or corrected, where an operator looks first.
-      simdjson::dom::array list;
-      if (meta.value()["corrections"].get_array().get(list) == simdjson::SUCCESS)
-        for (auto c : list)
-          out_ << s_("33", "  corrected   ") << str(c, "from") << " -> " << str(c, "to")
-               << "\n";
-      if (meta.value()["defaulted"].get_array().get(list) == simdjson::SUCCESS
-          && list.size() > 0) {
-        out_ << s_("33", "  defaulted  ");
-        for (auto d : list) {
-          std::string_view v;
-          if (d.get_string().get(v) == simdjson::SUCCESS)
-            out_ << " " << v;
-        }
-        out_ << "\n";
-      }
       auto action = str(x, "action", "deploy");
       auto pipe = meta.value()["pipeline"];
       if (!pipe.error() && str(pipe.value(), "status", "") == "not_started") {
@@ -353,6 +343,7 @@ private:
   }
 
   const console_options& opts_;
+  std::istream& in_;
   std::ostream& out_;
   style s_;
   simdjson::dom::parser parser_;
@@ -368,7 +359,7 @@ int run_console(const console_options& opts, std::istream& in, std::ostream& out
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
-  console c{opts, out};
+  console c{opts, in, out};
   c.banner();
   for (;;) {
     out << (opts.color ? "\x1b[1;34mo2hub>\x1b[0m " : "o2hub> ") << std::flush;

@@ -1,7 +1,8 @@
 // `o2hub console`: the interactive program in the bridge's tmux pane. An
 // operator types an intent in plain language; the console sends it to the
 // intent service, prints the intent readably and follows its pipeline on
-// the monitor. Built-ins: status, slo, help, clear, exit.
+// the monitor; it asks before anything changes (console.confirm). Built-ins:
+// status, slo, intents, remove <id>, help, clear, exit.
 #pragma once
 
 #include <iosfwd>
@@ -23,6 +24,9 @@ struct console_options {
   std::string ca_file;
   /// Longest time to follow one pipeline, seconds.
   int follow_timeout_s = 300;
+  /// Show how a sentence is understood (a dry run) and ask "Deploy it?
+  /// [y/N]" (or Remove/Change) before anything changes.
+  bool confirm = true;
   bool color = true;
 };
 

@@ -1,5 +1,5 @@
 // What the console's files share: the colour style, reading JSON fields,
-// and the intent lifecycle commands (app/console_lifecycle.cpp).
+// and the intent lifecycle commands (app/console_parts.cpp).
 #pragma once
 
 #include "protocol/io_messages.hpp"
@@ -38,6 +38,12 @@ struct console_io {
   style s;
   std::string intent_url;
 };
+
+/// The intent service's answer, readably: type, sites, requirements (the
+/// defaulted ones marked), engine and confidence, corrections and defaults.
+/// `preview`: a dry run shown before asking; else the created intent.
+void show_intent(std::ostream& out, const style& s, simdjson::dom::element root,
+                 bool preview);
 
 /// `intents`: the intents with their lifecycle status, newest first.
 void show_intents(console_io& io);

@@ -74,7 +74,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   r.check_keys(root, "",
                {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
                 "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
-                "edge_sites", "monitoring", "slo_targets", "nodes", "limits"});
+                "edge_sites", "monitoring", "slo_targets", "nodes", "limits", "console"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
   r.read(root, "webui_dir", "", cfg.webui_dir);
@@ -219,6 +219,10 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(l, "max_devices", "limits", devices, 1, 1L << 40);
     cfg.limits.max_devices = static_cast<int64_t>(devices);
     r.read(l, "capacity_mbps", "limits", cfg.limits.capacity_mbps, 0.001, 1e9);
+  }
+  if (auto c = root["console"]; c && r.expect_map(c, "console")) {
+    r.check_keys(c, "console", {"confirm"});
+    r.read(c, "confirm", "console", cfg.console_confirm);
   }
   if (auto n = root["nodes"]; n && r.expect_map(n, "nodes")) {
     r.check_keys(n, "nodes", {"port", "bind", "heartbeat_s", "tls"});

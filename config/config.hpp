@@ -174,6 +174,9 @@ struct config {
   /// What the shared session's pane runs (argv, no shell); empty: `o2hub
   /// console`, or the LLM CLI when llm.backend is cli.
   std::vector<std::string> bridge_command;
+  /// console.confirm: `o2hub console` shows how a sentence is understood
+  /// and asks before anything is deployed, changed or removed.
+  bool console_confirm = true;
   /// Viewers at once; more are refused with close code 1013.
   size_t bridge_max_viewers;
   /// The pane's size until a browser resizes it.

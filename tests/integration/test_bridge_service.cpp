@@ -320,7 +320,13 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST_CHECKPOINT("intent");
   a->send_text(
       R"({"type":"command","content":"Deploy URLLC with 1ms latency on edge02"})");
-  auto shown = read_output_times(*a, "engine", 1);
+  // Issue 13: the console shows how it understood the sentence and asks.
+  auto asked = read_output_times(*a, "[y/N]", 1);
+  BOOST_TEST(asked.find("understood as") != std::string::npos, asked);
+  BOOST_TEST(asked.find("Deploy it?") != std::string::npos, asked);
+  BOOST_TEST(asked.find("intent created") == std::string::npos, asked);
+  a->send_text(R"({"type":"command","content":"y"})");
+  auto shown = read_output_times(*a, "pipeline ", 1);
   BOOST_TEST(shown.find("intent created") != std::string::npos, shown);
   BOOST_TEST(shown.find("edge2") != std::string::npos, shown);
   BOOST_TEST(shown.find("URLLC") != std::string::npos, shown);
@@ -342,16 +348,19 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST(refused.find("intent created") == std::string::npos, refused);
   BOOST_TEST_CHECKPOINT("corrections and defaults");
   a->send_text(R"({"type":"command","content":"deploy urllc on egde2"})");
-  auto shown2 = read_output_times(*a, "pipeline ", 1);
+  auto shown2 = read_output_times(*a, "[y/N]", 1);
   BOOST_TEST(shown2.find("egde2 -> edge2") != std::string::npos, shown2);
   BOOST_TEST(shown2.find("confidence low") != std::string::npos, shown2);
   BOOST_TEST(shown2.find("defaulted") != std::string::npos, shown2);
-  a->send_text(R"({"type":"key","key":"C-c"})");
-  read_output_times(*a, "stopped following", 1);
+  BOOST_TEST(shown2.find("(default)") != std::string::npos, shown2); // highlighted
+  // No: nothing is deployed.
+  a->send_text(R"({"type":"command","content":"n"})");
+  auto declined = read_output_times(*a, "Nothing changed", 1);
+  BOOST_TEST(declined.find("intent created") == std::string::npos, declined);
   // Issue 13: the intents and their lifecycle; removing one by id.
   BOOST_TEST_CHECKPOINT("intents");
   a->send_text(R"({"type":"command","content":"intents"})");
-  auto listed = read_output_times(*a, "URLLC", 2);
+  auto listed = read_output_times(*a, "URLLC", 1);
   BOOST_TEST(listed.find("Intents") != std::string::npos, listed);
   BOOST_TEST(listed.find("intent-") != std::string::npos, listed);
   a->send_text(R"({"type":"command","content":"remove intent-0-none"})");
@@ -489,6 +498,9 @@ BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
     auto a = viewer(ports[2], "/ws?token=op-later");
     // The same console process as before (the session outlived o2hub).
     a->send_text(R"({"type":"command","content":"Deploy eMBB with 100 Mbps on edge01"})");
+    auto asked = read_output_with(*a, "[y/N]"); // the dry run passed the token too
+    BOOST_TEST(asked.find("401") == std::string::npos, asked);
+    a->send_text(R"({"type":"command","content":"y"})");
     auto shown = read_output_with(*a, "intent created");
     BOOST_TEST(shown.find("401") == std::string::npos, shown);
     // The console's command line names the file, never the token.

@@ -1,9 +1,12 @@
-// The console's intent lifecycle commands: `intents` lists the intents with
-// their lifecycle status (GET /api/v1/intents), `remove <id>` removes one
-// (DELETE /api/v1/intents/{id}); and the help text.
+// The console's parts: how an understood intent is shown (defaulted and
+// corrected fields highlighted), the intent lifecycle commands (`intents`:
+// GET /api/v1/intents, `remove <id>`: DELETE /api/v1/intents/{id}) and the
+// help text.
 #include "app/console_parts.hpp"
 
+#include <algorithm>
 #include <iomanip>
+#include <vector>
 
 namespace o2hub::console_parts {
 
@@ -40,6 +43,72 @@ const char* colour_of(const std::string& lifecycle) {
 }
 
 } // namespace
+
+void show_intent(std::ostream& out, const style& s, simdjson::dom::element root,
+                 bool preview) {
+  auto x = root["intent"].value_unsafe();
+  auto meta = root["metadata"];
+  // Fields the rules filled in: highlighted where they are shown.
+  std::vector<std::string> defaulted;
+  simdjson::dom::array list;
+  if (!meta.error()
+      && meta.value()["defaulted"].get_array().get(list) == simdjson::SUCCESS)
+    for (auto d : list) {
+      std::string_view v;
+      if (d.get_string().get(v) == simdjson::SUCCESS)
+        defaulted.emplace_back(v);
+    }
+  auto mark = [&](const char* field, const std::string& text) {
+    return std::find(defaulted.begin(), defaulted.end(), field) != defaulted.end()
+               ? s("33", text + " (default)")
+               : text;
+  };
+  if (preview)
+    out << s("36", "? understood as ") << s("1", str(x, "action", "deploy")) << "\n";
+  else
+    out << s("32", "✓ intent created ") << s("1", str(x, "intentId")) << "\n";
+  out << "  type        " << mark("intentType", str(x, "intentType")) << "  "
+      << str(x, "description") << "\n";
+  std::string sites;
+  if (x["targetSites"].get_array().get(list) == simdjson::SUCCESS)
+    for (auto site : list) {
+      std::string_view v;
+      if (site.get_string().get(v) == simdjson::SUCCESS)
+        sites += (sites.empty() ? "" : " ") + std::string{v};
+    }
+  out << "  sites       " << mark("targetSites", sites) << "\n";
+  auto profile = x["serviceProfile"];
+  if (!profile.error()) {
+    auto p = profile.value();
+    out << "  profile     bandwidth " << mark("bandwidth", str(p, "bandwidth"))
+        << ", latency " << mark("latency", str(p, "latency"));
+    if (auto rel = str(p, "reliability"); !rel.empty())
+      out << ", reliability " << mark("reliability", rel);
+    int64_t devices = 0;
+    if (p["deviceCount"].get_int64().get(devices) == simdjson::SUCCESS)
+      out << ", " << devices << " devices";
+    out << "\n";
+  }
+  if (meta.error())
+    return;
+  bool fallback = false;
+  if (meta.value()["fallback"].get_bool().get(fallback) != simdjson::SUCCESS)
+    fallback = false;
+  out << "  engine      " << str(meta.value(), "engine")
+      << (fallback ? " (fallback)" : "") << ", confidence "
+      << str(meta.value(), "confidence", "?") << "\n";
+  // What the rules guessed or corrected, where an operator looks first.
+  if (meta.value()["corrections"].get_array().get(list) == simdjson::SUCCESS)
+    for (auto c : list)
+      out << s("33", "  corrected   ") << str(c, "from") << " -> " << str(c, "to")
+          << "\n";
+  if (!defaulted.empty()) {
+    out << s("33", "  defaulted  ");
+    for (auto& d : defaulted)
+      out << " " << d;
+    out << "\n";
+  }
+}
 
 void show_intents(console_io& io) {
   simdjson::dom::parser p;
