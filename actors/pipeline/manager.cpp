@@ -117,6 +117,31 @@ void rollback(mgr_ptr self, const rollback_target& t,
   }
 }
 
+/// Starts a run of an existing intent (modify, remove): the monitor knows
+/// its pipeline before the answer goes out; recorded before it acts.
+caf::result<pipeline_ref> start_run(mgr_ptr self, pipeline_run run, const char* what) {
+  auto promise = self->make_response_promise<pipeline_ref>();
+  self->request(self->state.env.monitor, std::chrono::seconds(10), atom::start_v,
+                run.run_id, run.text)
+      .then(
+          [self, promise, run, what](const pipeline&) mutable {
+            auto& st = self->state;
+            auto ref =
+                pipeline_ref{run.run_id,
+                             "started",
+                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
+                             {}};
+            log::info(what, {{"intent_id", run.value.intent_id},
+                             {"pipeline", run.run_id},
+                             {"why", run.text}});
+            record(self, run);
+            launch(self, std::move(run));
+            promise.deliver(std::move(ref));
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
 /// Starts the removal of a deployed intent.
 caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
                                  const std::string& reason) {
@@ -145,26 +170,7 @@ caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
   run.commits.clear();
   run.after_completion = false;
   run.text = "remove intent " + id + (reason.empty() ? "" : ": " + reason);
-  auto promise = self->make_response_promise<pipeline_ref>();
-  self->request(st.env.monitor, std::chrono::seconds(10), atom::start_v, run.run_id,
-                run.text)
-      .then(
-          [self, promise, run](const pipeline&) mutable {
-            auto& st = self->state;
-            auto ref =
-                pipeline_ref{run.run_id,
-                             "started",
-                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
-                             {}};
-            log::info("removing intent", {{"intent_id", run.value.intent_id},
-                                          {"pipeline", run.run_id},
-                                          {"reason", run.reason}});
-            record(self, run);
-            launch(self, std::move(run));
-            promise.deliver(std::move(ref));
-          },
-          [promise](const caf::error& err) mutable { promise.deliver(err); });
-  return promise;
+  return start_run(self, std::move(run), "removing intent");
 }
 
 /// Starts a modify run: the intent's new version, deployed and gated like a
@@ -200,26 +206,7 @@ caf::result<pipeline_ref> modify(mgr_ptr self, intent x, const std::string& reas
   run.run_id = id + "-m" + std::to_string(n);
   run.text = "modify intent " + id + ": " + describe_change(run.previous, run.value)
              + (reason.empty() ? "" : " (" + reason + ")");
-  auto promise = self->make_response_promise<pipeline_ref>();
-  self->request(st.env.monitor, std::chrono::seconds(10), atom::start_v, run.run_id,
-                run.text)
-      .then(
-          [self, promise, run](const pipeline&) mutable {
-            auto& st = self->state;
-            auto ref =
-                pipeline_ref{run.run_id,
-                             "started",
-                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
-                             {}};
-            log::info("modifying intent", {{"intent_id", run.value.intent_id},
-                                           {"pipeline", run.run_id},
-                                           {"change", run.text}});
-            record(self, run);
-            launch(self, std::move(run));
-            promise.deliver(std::move(ref));
-          },
-          [promise](const caf::error& err) mutable { promise.deliver(err); });
-  return promise;
+  return start_run(self, std::move(run), "modifying intent");
 }
 
 /// Every intent with its lifecycle status, newest first.

@@ -96,11 +96,7 @@ BOOST_AUTO_TEST_CASE(a_remove_sentence_removes_the_newest_matching_active_intent
   wait_status(hub.monitor, older, "completed");
   auto newer = post_intent(hub.intent, "Deploy URLLC with 3ms latency on edge02");
   wait_status(hub.monitor, newer, "completed");
-  auto post = [&](const std::string& text) {
-    return http_request(hub.intent, "POST", "/api/v1/intent",
-                        R"({"text":")" + text + "\"}",
-                        {{"Content-Type", "application/json"}});
-  };
+  auto post = [&](const std::string& text) { return post_text(hub.intent, text); };
   // Nothing of that type there: refused, with the active intents listed.
   auto res = post("remove the mMTC service from edge2");
   BOOST_TEST(res.status == 404u, res.body);
@@ -124,11 +120,7 @@ BOOST_AUTO_TEST_CASE(a_remove_sentence_removes_the_newest_matching_active_intent
 BOOST_AUTO_TEST_CASE(a_modify_redeploys_and_a_failed_one_restores_the_previous_version) {
   auto id = post_intent(hub.intent, "Deploy eMBB service on edge03");
   wait_status(hub.monitor, id, "completed");
-  auto post = [&](const std::string& text) {
-    return http_request(hub.intent, "POST", "/api/v1/intent",
-                        R"({"text":")" + text + "\"}",
-                        {{"Content-Type", "application/json"}});
-  };
+  auto post = [&](const std::string& text) { return post_text(hub.intent, text); };
   auto pr = "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
             + o2hub::provisioning_request_id(id, "edge3");
   // 1. More bandwidth: one modify commit, the site runs the new revision.
@@ -204,18 +196,10 @@ BOOST_FIXTURE_TEST_CASE(kill_9_during_a_modify_resumes_it_after_restart, edges) 
     id = post_intent(hub.intent, "Deploy eMBB service on edge01");
     wait_status(hub.monitor, id, "completed");
     fault(R"({"site":"edge1","refuse":true})");
-    auto res =
-        http_request(hub.intent, "POST", "/api/v1/intent",
-                     R"({"text":"increase the eMBB bandwidth to 400 Mbps on edge1"})",
-                     {{"Content-Type", "application/json"}});
+    auto res = post_text(hub.intent, "increase the eMBB bandwidth to 400 Mbps on edge1");
     BOOST_TEST_REQUIRE(json_at(res.body, {"metadata", "pipeline", "id"}) == id + "-m1",
                        res.body);
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline
-           && json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id + "-m1").body,
-                      {"current_stage"})
-                  != "edge_deploying")
-      std::this_thread::sleep_for(50ms);
+    wait_stage(hub.monitor, id + "-m1", "edge_deploying");
     std::this_thread::sleep_for(300ms);
     hub.proc.signal(SIGKILL);
     hub.proc.wait(5s);

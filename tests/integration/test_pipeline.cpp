@@ -166,12 +166,7 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_pipeline_resumes_after_restart, edges) {
     serve_fixture hub{{}, {"-c", cfg}, data};
     fault(R"({"site":"edge1","refuse":true})");
     id = post_intent(hub.intent, "Deploy eMBB service on edge01");
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline
-           && json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id).body,
-                      {"current_stage"})
-                  != "edge_deploying")
-      std::this_thread::sleep_for(50ms);
+    wait_stage(hub.monitor, id, "edge_deploying");
     std::this_thread::sleep_for(300ms);
     hub.proc.signal(SIGKILL);
     hub.proc.wait(5s);

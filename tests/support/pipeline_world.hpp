@@ -117,6 +117,23 @@ inline std::string wait_status(uint16_t monitor, const std::string& id,
   return body;
 }
 
+/// Polls the monitor until the pipeline is at `stage` (or 20 s passed).
+inline void wait_stage(uint16_t monitor, const std::string& id,
+                       const std::string& stage) {
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline
+         && json_at(http_get(monitor, "/api/v1/pipelines/" + id).body, {"current_stage"})
+                != stage)
+    std::this_thread::sleep_for(50ms);
+}
+
+/// POST /api/v1/intent with a sentence; the answer as it came.
+inline http_result post_text(uint16_t intent_port, const std::string& text) {
+  return http_request(intent_port, "POST", "/api/v1/intent",
+                      R"({"text":")" + text + "\"}",
+                      {{"Content-Type", "application/json"}});
+}
+
 inline std::vector<std::string> stages_of(const std::string& pipeline_json) {
   std::vector<std::string> out;
   for (size_t i = 0;; ++i) {
