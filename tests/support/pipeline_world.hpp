@@ -53,7 +53,9 @@ struct edges {
     sim = std::make_unique<process>(std::vector<std::string>{
         o2hub::test::binary(), "edge-sim", "-c", cfg, "--data-dir", data,
         "--control-port", std::to_string(control)});
-    BOOST_REQUIRE_MESSAGE(wait_healthy(control, 20s), sim->output());
+    // Under ASan with other test jobs on 2 cores a start can take a while.
+    BOOST_REQUIRE_MESSAGE(wait_healthy(control, 60s),
+                          "edge-sim not healthy: " << sim->output());
   }
 
   ~edges() {
