@@ -142,9 +142,10 @@ caf::result<pipeline_ref> start_run(mgr_ptr self, pipeline_run run, const char* 
   return promise;
 }
 
-/// Starts the removal of a deployed intent.
-caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
-                                 const std::string& reason) {
+/// The latest run of an active intent with no run in progress; else why
+/// not (404 unknown, 409 running or not active: `not_active` says so).
+caf::expected<const pipeline_run*> active_run(mgr_ptr self, const std::string& id,
+                                              const char* not_active) {
   auto& st = self->state;
   for (auto& [pid, r] : st.running)
     if (r.second.value.intent_id == id)
@@ -155,10 +156,18 @@ caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
     return caf::error{ec::unknown_entity, "no intent " + id};
   auto life = lifecycle_of(i->second, false);
   if (life != "active")
-    return caf::error{ec::conflict,
-                      "intent " + id + " is " + life + ": nothing deployed to remove"};
-  pipeline_run run = i->second;
-  run.value = effective_intent(i->second); // a failed modify left the previous one
+    return caf::error{ec::conflict, "intent " + id + " is " + life + ": " + not_active};
+  return &i->second;
+}
+
+/// Starts the removal of a deployed intent.
+caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
+                                 const std::string& reason) {
+  auto last = active_run(self, id, "nothing deployed to remove");
+  if (!last)
+    return last.error();
+  pipeline_run run = **last;
+  run.value = effective_intent(**last); // a failed modify left the previous one
   run.previous = {};
   run.previous_revision.clear();
   run.previous_rendered_at.clear();
@@ -178,19 +187,10 @@ caf::result<pipeline_ref> remove(mgr_ptr self, const std::string& id,
 caf::result<pipeline_ref> modify(mgr_ptr self, intent x, const std::string& reason) {
   auto& st = self->state;
   const auto id = x.intent_id;
-  for (auto& [pid, r] : st.running)
-    if (r.second.value.intent_id == id)
-      return caf::error{ec::conflict, "intent " + id + " has a " + r.second.kind
-                                          + " run in progress (" + pid + ")"};
-  auto i = st.finished.find(id);
-  if (i == st.finished.end())
-    return caf::error{ec::unknown_entity, "no intent " + id};
-  const auto& prev = i->second;
-  auto life = lifecycle_of(prev, false);
-  if (life != "active")
-    return caf::error{ec::conflict, "intent " + id + " is " + life
-                                        + ": only an active "
-                                          "intent can change"};
+  auto last = active_run(self, id, "only an active intent can change");
+  if (!last)
+    return last.error();
+  const auto& prev = **last;
   if (x.target_sites.empty())
     return caf::error{ec::invalid_argument, "the changed intent names no site"};
   pipeline_run run;
