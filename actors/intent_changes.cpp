@@ -95,13 +95,9 @@ void deliver_change(intent_actor::stateful_pointer<intent_state> self,
               res.metadata.pipeline.error = std::move(why);
               promise.deliver(std::move(res));
             };
-            if (res.value.action == "modify") {
-              intent changed = *match;
-              if (!apply_change(changed, res.value, d))
-                return not_started("the sentence changes no requirement of "
-                                   + match->intent_id);
-              self->request(mgr, std::chrono::seconds(15), atom::modify_v,
-                            std::move(changed), "asked: " + text)
+            auto start = [&](auto what, auto arg) {
+              self->request(mgr, std::chrono::seconds(15), what, std::move(arg),
+                            "asked: " + text)
                   .then(
                       [promise, res](pipeline_ref& ref) mutable {
                         started(promise, std::move(res), {}, std::move(ref));
@@ -109,24 +105,22 @@ void deliver_change(intent_actor::stateful_pointer<intent_state> self,
                       [promise, res](const caf::error& err) mutable {
                         started(promise, std::move(res), err, {});
                       });
-              return;
+            };
+            intent changed = *match;
+            if (res.value.action == "modify") {
+              if (!apply_change(changed, res.value, d))
+                return not_started("the sentence changes no requirement of "
+                                   + match->intent_id);
+              return start(atom::modify_v, std::move(changed));
             }
-            if (!has(d, "targetSites")
-                && !std::all_of(match->target_sites.begin(), match->target_sites.end(),
-                                on_named))
-              return not_started("removing " + match->intent_id
-                                 + " from some of its sites ("
-                                 + join(match->target_sites, ", ")
-                                 + ") is a change of its sites, not a removal");
-            self->request(mgr, std::chrono::seconds(15), atom::remove_v, match->intent_id,
-                          "asked: " + text)
-                .then(
-                    [promise, res](pipeline_ref& ref) mutable {
-                      started(promise, std::move(res), {}, std::move(ref));
-                    },
-                    [promise, res](const caf::error& err) mutable {
-                      started(promise, std::move(res), err, {});
-                    });
+            // Removing it from some of its sites only changes its sites.
+            changed.target_sites.clear();
+            for (const auto& site : match->target_sites)
+              if (!has(d, "targetSites") && !on_named(site))
+                changed.target_sites.push_back(site);
+            if (!changed.target_sites.empty())
+              return start(atom::modify_v, std::move(changed));
+            start(atom::remove_v, match->intent_id);
           },
           [promise](const caf::error& err) mutable { promise.deliver(err); });
 }

@@ -12,8 +12,8 @@ namespace o2hub {
 /// A remove or modify request: the newest active intent of the named type
 /// on the named sites (either may be left out of the sentence) is the one
 /// meant, its id in metadata.affects; none → 404 no_matching_intent listing
-/// the active intents. A removal from only some of its sites is not started
-/// (that is a modify of its sites); a modify takes the requirements the
+/// the active intents. A removal from only some of its sites is a modify of
+/// its sites (the named ones leave); a modify takes the requirements the
 /// sentence states (bandwidth, uplink, latency, reliability, devices) over
 /// the intent's and starts a modify run.
 void deliver_change(intent_actor::stateful_pointer<intent_state> self,

@@ -117,6 +117,34 @@ BOOST_AUTO_TEST_CASE(a_remove_sentence_removes_the_newest_matching_active_intent
   BOOST_TEST(res.status == 404u, res.body);
 }
 
+BOOST_AUTO_TEST_CASE(removing_an_intent_from_some_of_its_sites_changes_its_sites) {
+  auto id = post_intent(hub.intent, "Deploy mMTC for 5000 sensors on edge01 and edge03");
+  wait_status(hub.monitor, id, "completed");
+  auto res = post_text(hub.intent, "remove the mMTC service from edge3");
+  BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+  BOOST_TEST(json_at(res.body, {"metadata", "affects"}) == "[\"" + id + "\"]", res.body);
+  BOOST_TEST_REQUIRE(json_at(res.body, {"metadata", "pipeline", "id"}) == id + "-m1");
+  wait_status(hub.monitor, id + "-m1", "completed");
+  BOOST_TEST(
+      count_starting(log(), "modify intent " + id + ": sites edge1, edge3 -> edge1")
+      == 1u);
+  auto files = tree();
+  BOOST_TEST(files.count("edge1/" + id + "/Kptfile") == 1u);
+  for (auto& [path, content] : files)
+    BOOST_TEST(path.find("edge3/" + id) == std::string::npos, path);
+  auto item = listed(hub.intent, id);
+  BOOST_TEST(json_at(item, {"lifecycleStatus"}) == "active", item);
+  BOOST_TEST(json_at(item, {"targetSites"}) == R"(["edge1"])");
+  // The site it left no longer reports it.
+  auto pr = "/o2ims-infrastructureProvisioning/v1/provisioningRequests/"
+            + o2hub::provisioning_request_id(id, "edge3");
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline
+         && http_get(ports[6], pr).status != 404u)
+    std::this_thread::sleep_for(100ms);
+  BOOST_TEST(http_get(ports[6], pr).status == 404u);
+}
+
 BOOST_AUTO_TEST_CASE(a_modify_redeploys_and_a_failed_one_restores_the_previous_version) {
   auto id = post_intent(hub.intent, "Deploy eMBB service on edge03");
   wait_status(hub.monitor, id, "completed");
