@@ -328,6 +328,12 @@ agent_hub(agent_hub_actor::stateful_pointer<agent_hub_state> self,
           return caf::make_error(ec::unavailable, "this hub runs no pipelines");
         return self->delegate(*p, atom::get_v, atom::intents_v);
       },
+      [self](atom::get, atom::pipeline, std::string& id) -> caf::result<pipeline_run> {
+        auto& p = self->state.opts.pipelines;
+        if (!p || !*p)
+          return caf::make_error(ec::unavailable, "this hub runs no pipelines");
+        return self->delegate(*p, atom::get_v, atom::pipeline_v, std::move(id));
+      },
       [self](atom::query, const std::string& site, const edge_query& q) {
         return query(self, site, q);
       },

@@ -100,6 +100,16 @@ hub_client(pipeline_starter_actor::stateful_pointer<hub_client_state> self,
             [rp](caf::error err) mutable { rp.deliver(std::move(err)); });
         return rp;
       },
+      [self](atom::get, atom::pipeline, std::string& id) -> caf::result<pipeline_run> {
+        auto rp = self->make_response_promise<pipeline_run>();
+        via_hub(
+            self,
+            [rp, id](hub_node_actor& hub) mutable {
+              rp.delegate(hub, atom::get_v, atom::pipeline_v, std::move(id));
+            },
+            [rp](caf::error err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
   };
 }
 

@@ -130,21 +130,6 @@ caf::error not_an_intent(const std::string& text) {
                                "edge1 with 200 Mbps\")");
 }
 
-/// An error when the intent asks for more than the sites can offer.
-caf::error feasibility(const intent& x, const intent_limits& limits) {
-  auto reasons = infeasible_reasons(x, limits);
-  if (reasons.empty())
-    return {};
-  std::string joined;
-  for (auto& r : reasons)
-    joined += (joined.empty() ? "" : "\n") + r;
-  return caf::make_error(ec::infeasible,
-                         "the intent asks for more than the sites can offer: "
-                             + reasons.front()
-                             + (reasons.size() > 1 ? " (and more)" : ""),
-                         joined);
-}
-
 /// The rules' answer.
 intent_response by_rules(self_ptr self, const rule_reading& reading,
                          const intent_request& req) {
@@ -206,7 +191,7 @@ void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> a
         if (std::find(st.opts.sites.begin(), st.opts.sites.end(), s)
             == st.opts.sites.end())
           refused = "the LLM named an unknown site '" + s + "'";
-      if (auto err = feasibility(res.value, st.opts.limits); err && refused.empty())
+      if (auto err = feasibility_error(res.value, st.opts.limits); err && refused.empty())
         refused = "the LLM's answer is infeasible: " + error_detail(err);
       if (refused.empty() && !stored) {
         store(self, key, res.value, res.metadata);
@@ -220,7 +205,7 @@ void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> a
         continue;
       }
       res = by_rules(self, reading, req);
-      if (auto err = feasibility(res.value, st.opts.limits)) {
+      if (auto err = feasibility_error(res.value, st.opts.limits)) {
         promise.deliver(err);
         continue;
       }
@@ -339,7 +324,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
           if (says_nothing(reading))
             return not_an_intent(req.text);
           auto res = by_rules(self, reading, req);
-          if (auto err = feasibility(res.value, st.opts.limits))
+          if (auto err = feasibility_error(res.value, st.opts.limits))
             return err;
           store(self, std::move(key), res.value, res.metadata);
           return answer(self, finish(self, std::move(res), start), req);
@@ -354,6 +339,17 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
           pump(self);
         }
         return promise;
+      },
+      [self](atom::process, intent& x) -> caf::result<intent_response> {
+        auto start = self->clock().now();
+        if (auto err = check_stated(x, self->state.opts))
+          return err;
+        x.action = "deploy";
+        intent_response res{std::move(x), {}};
+        res.metadata.engine = "stated";
+        intent_request req;
+        req.text = res.value.description;
+        return answer(self, finish(self, std::move(res), start), req);
       },
       [self](atom::process, std::vector<intent_request>& requests)
           -> caf::result<std::vector<intent_outcome>> {

@@ -1,6 +1,7 @@
 #include "actors/intent_changes.hpp"
 
 #include "protocol/error.hpp"
+#include "protocol/site_name.hpp"
 
 #include <caf/event_based_actor.hpp>
 
@@ -55,6 +56,43 @@ void started(promise_type promise, intent_response res, const caf::error& err,
 }
 
 } // namespace
+
+caf::error feasibility_error(const intent& x, const intent_limits& limits) {
+  auto reasons = infeasible_reasons(x, limits);
+  if (reasons.empty())
+    return {};
+  std::string joined;
+  for (auto& r : reasons)
+    joined += (joined.empty() ? "" : "\n") + r;
+  return caf::make_error(ec::infeasible,
+                         "the intent asks for more than the sites can offer: "
+                             + reasons.front()
+                             + (reasons.size() > 1 ? " (and more)" : ""),
+                         joined);
+}
+
+caf::error check_stated(intent& x, const intent_options& opts) {
+  if (x.intent_type != "eMBB" && x.intent_type != "URLLC" && x.intent_type != "mMTC")
+    return caf::error{ec::invalid_argument,
+                      "the service type must be eMBB, URLLC or mMTC, not '"
+                          + x.intent_type.substr(0, 40) + "'"};
+  if (x.target_sites.empty())
+    return caf::error{ec::invalid_argument, "the intent names no site"};
+  std::vector<std::string> sites;
+  for (const auto& s : x.target_sites) {
+    auto name = normalize_site_name(s);
+    if (!has(opts.sites, name))
+      return caf::error{ec::unknown_site,
+                        "unknown site " + s.substr(0, 64)
+                            + "; configured sites: " + join(opts.sites, ", ")};
+    if (!has(sites, name))
+      sites.push_back(name);
+  }
+  x.target_sites = std::move(sites);
+  if (!(x.bandwidth_mbps > 0))
+    return caf::error{ec::invalid_argument, "the downlink bandwidth must be positive"};
+  return feasibility_error(x, opts.limits);
+}
 
 void deliver_change(intent_actor::stateful_pointer<intent_state> self,
                     caf::typed_response_promise<intent_response> promise,

@@ -9,6 +9,14 @@
 
 namespace o2hub {
 
+/// An error when the intent asks for more than the sites can offer.
+caf::error feasibility_error(const intent& x, const intent_limits& limits);
+
+/// Checks an intent stated with explicit requirements (TMF921
+/// characteristics), normalising its site names: a known type, known sites
+/// (each once), positive requirements within the sites' limits.
+caf::error check_stated(intent& x, const intent_options& opts);
+
 /// A remove or modify request: the newest active intent of the named type
 /// on the named sites (either may be left out of the sentence) is the one
 /// meant, its id in metadata.affects; none → 404 no_matching_intent listing

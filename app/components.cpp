@@ -6,6 +6,7 @@
 #include "actors/intent.hpp"
 #include "actors/monitor/monitor.hpp"
 #include "actors/pipeline/manager.hpp"
+#include "actors/tmf/tmf_intents.hpp"
 #include "app/bridge_command.hpp"
 #include "common/log.hpp"
 #include "io/git.hpp"
@@ -158,11 +159,28 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
   return pipelines;
 }
 
-intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
-                          pipeline_starter_actor pipelines, running& r) {
+namespace {
+
+/// The sites and limits an intent is checked against.
+intent_options intent_checks(const config& cfg) {
   intent_options iopts;
   for (const auto& s : cfg.sites)
     iopts.sites.push_back(s.name);
+  iopts.limits.min_latency_ms = cfg.limits.min_latency_ms;
+  iopts.limits.max_reliability_pct = cfg.limits.max_reliability_pct;
+  iopts.limits.max_devices = cfg.limits.max_devices;
+  iopts.limits.default_capacity_mbps = cfg.limits.capacity_mbps;
+  for (const auto& s : cfg.sites)
+    if (s.capacity_mbps > 0)
+      iopts.limits.capacity_mbps[s.name] = s.capacity_mbps;
+  return iopts;
+}
+
+} // namespace
+
+intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
+                          pipeline_starter_actor pipelines, running& r) {
+  auto iopts = intent_checks(cfg);
   iopts.cache_size = cfg.llm.cache_size;
   iopts.cache_ttl_s = cfg.llm.cache_ttl_s;
   iopts.llm_timeout_s = cfg.llm.timeout_s;
@@ -177,14 +195,35 @@ intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
   if (iopts.llm)
     log::info("LLM enabled", {{"backend", cfg.llm.backend}});
   iopts.pipelines = std::move(pipelines);
-  iopts.limits.min_latency_ms = cfg.limits.min_latency_ms;
-  iopts.limits.max_reliability_pct = cfg.limits.max_reliability_pct;
-  iopts.limits.max_devices = cfg.limits.max_devices;
-  iopts.limits.default_capacity_mbps = cfg.limits.capacity_mbps;
-  for (const auto& s : cfg.sites)
-    if (s.capacity_mbps > 0)
-      iopts.limits.capacity_mbps[s.name] = s.capacity_mbps;
   return r.own(sys.spawn(intent_service, std::move(iopts)));
+}
+
+caf::expected<tmf_actor> spawn_tmf(caf::actor_system& sys, const config& cfg,
+                                   intent_actor intent, pipeline_starter_actor pipelines,
+                                   running& r) {
+  std::error_code fs_err;
+  std::filesystem::create_directories(cfg.data_dir, fs_err);
+  auto db = cfg.data_dir + "/o2hub.db";
+  tmf_options topts;
+  for (auto [table, slot] : {std::pair{"tmf_intents", &topts.intents_table},
+                             std::pair{"tmf_reports", &topts.reports_table},
+                             std::pair{"tmf_hub", &topts.hub_table}}) {
+    auto t = spawn_records_actor(sys, db, table);
+    if (!t)
+      return t.error();
+    *slot = r.own(*t);
+  }
+  if (!r.http)
+    r.http = std::make_shared<http_client>();
+  topts.http = r.own(spawn_http_client_actor(sys, r.http));
+  topts.intent = std::move(intent);
+  topts.pipelines = std::move(pipelines);
+  topts.checks = intent_checks(cfg);
+  topts.poll = std::chrono::milliseconds(cfg.tmf.poll_ms);
+  topts.queue_limit = cfg.tmf.queue_limit;
+  topts.max_failures = cfg.tmf.max_failures;
+  topts.delivery_timeout_ms = cfg.tmf.delivery_timeout_ms;
+  return r.own(sys.spawn(tmf_intents, std::move(topts)));
 }
 
 bridge_actor spawn_bridge(caf::actor_system& sys, const config& cfg, status_actor status,

@@ -68,6 +68,13 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
 intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
                           pipeline_starter_actor pipelines, running& r);
 
+/// The TMF921 API's actor over the intent service and the pipelines, with
+/// its tables in the data directory's database. Fails when the database
+/// cannot be opened.
+caf::expected<tmf_actor> spawn_tmf(caf::actor_system& sys, const config& cfg,
+                                   intent_actor intent, pipeline_starter_actor pipelines,
+                                   running& r);
+
 /// The bridge, its tmux control connection (started later, by start()) and
 /// the tmux actor in front of it.
 bridge_actor spawn_bridge(caf::actor_system& sys, const config& cfg, status_actor status,

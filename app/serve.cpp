@@ -22,6 +22,7 @@
 #include "io/server.hpp"
 #include "io/service_context.hpp"
 #include "io/tls.hpp"
+#include "io/tmf_routes.hpp"
 #include "io/tmux.hpp"
 #include "io/webhook_routes.hpp"
 #include "protocol/error.hpp"
@@ -182,6 +183,15 @@ int run_services(const run_options& opts) {
                           });
         add_webhook_routes(*router, ctx, pipelines);
         add_lifecycle_routes(*router, ctx, starter);
+        if (starter) {
+          auto tmf = spawn_tmf(sys, cfg, intent, starter, run);
+          if (!tmf) {
+            std::cerr << "o2hub: " << render(tmf.error()) << "\n";
+            exit_code = 2;
+            break;
+          }
+          add_tmf_routes(*router, ctx, *tmf);
+        }
       } else if (spec.name == std::string_view{"monitor"}) {
         auto m = spawn_monitor(sys, cfg, run);
         if (!m) {

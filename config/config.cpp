@@ -74,7 +74,8 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   r.check_keys(root, "",
                {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
                 "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
-                "edge_sites", "monitoring", "slo_targets", "nodes", "limits", "console"});
+                "edge_sites", "monitoring", "slo_targets", "nodes", "limits", "console",
+                "tmf"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
   r.read(root, "webui_dir", "", cfg.webui_dir);
@@ -219,6 +220,14 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(l, "max_devices", "limits", devices, 1, 1L << 40);
     cfg.limits.max_devices = static_cast<int64_t>(devices);
     r.read(l, "capacity_mbps", "limits", cfg.limits.capacity_mbps, 0.001, 1e9);
+  }
+  if (auto t = root["tmf"]; t && r.expect_map(t, "tmf")) {
+    r.check_keys(t, "tmf",
+                 {"poll_ms", "queue_limit", "max_failures", "delivery_timeout_ms"});
+    r.read(t, "poll_ms", "tmf", cfg.tmf.poll_ms, 50, 60000);
+    r.read(t, "queue_limit", "tmf", cfg.tmf.queue_limit, 1, 1000000);
+    r.read(t, "max_failures", "tmf", cfg.tmf.max_failures, 1, 1000);
+    r.read(t, "delivery_timeout_ms", "tmf", cfg.tmf.delivery_timeout_ms, 100, 600000);
   }
   if (auto c = root["console"]; c && r.expect_map(c, "console")) {
     r.check_keys(c, "console", {"confirm"});

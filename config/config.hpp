@@ -40,6 +40,15 @@ struct edge_site {
 
 /// What the configured sites can offer: intents asking for more are refused
 /// as infeasible (issue 12).
+/// tmf: the TMF921 API's event delivery and how often it looks at the
+/// pipelines.
+struct tmf_config {
+  int poll_ms = 500;
+  size_t queue_limit = 1000;
+  int max_failures = 5;
+  int delivery_timeout_ms = 5000;
+};
+
 struct limits_config {
   double min_latency_ms = 0.5;
   double max_reliability_pct = 99.99999;
@@ -194,6 +203,7 @@ struct config {
   probing_config probing;
   nodes_config nodes;
   limits_config limits;
+  tmf_config tmf;
   std::vector<edge_site> sites;
   /// The seed's slo_targets: name -> value as written.
   std::map<std::string, std::string> slo_targets;

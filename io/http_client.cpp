@@ -17,7 +17,12 @@ struct transfer {
   fetch_request req;
   std::function<void(fetch_result)> done;
   std::string body;
+  curl_slist* headers = nullptr;
   std::chrono::steady_clock::time_point start;
+  ~transfer() {
+    if (headers)
+      curl_slist_free_all(headers);
+  }
 };
 
 size_t on_data(char* data, size_t size, size_t n, void* user) {
@@ -87,6 +92,13 @@ struct http_client::impl {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, t->req.verify_tls ? 2L : 0L);
       if (!t->req.ca_file.empty())
         curl_easy_setopt(e, CURLOPT_CAINFO, t->req.ca_file.c_str());
+      if (t->req.method == "POST") {
+        t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
+        t->headers = curl_slist_append(t->headers, "Expect:");
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->req.body.size()));
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->req.body.c_str());
+      }
       curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
       t->start = std::chrono::steady_clock::now();
       curl_multi_add_handle(multi, e);

@@ -60,6 +60,10 @@ using llm_spawner =
 using intent_actor = caf::typed_actor<
     // Understands one request (sites already validated by the caller).
     caf::replies_to<atom::process, intent_request>::with<intent_response>,
+    // Checks an intent stated with explicit requirements (TMF921
+    // characteristics; no NLU): sites, feasibility; gives it an id and, with
+    // pipelines, starts its deployment (metadata.pipeline).
+    caf::replies_to<atom::process, intent>::with<intent_response>,
     // Understands a batch, a few requests at a time, each as if it came
     // alone; one outcome per request, in order.
     caf::replies_to<atom::process,
@@ -238,7 +242,9 @@ using pipeline_starter_actor = caf::typed_actor<
     // Changes an active intent: the new version, why; returns the modify run.
     caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
     // Every intent with its lifecycle status, newest first.
-    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>,
+    // One run's record by its pipeline id (running or finished).
+    caf::replies_to<atom::get, atom::pipeline, std::string>::with<pipeline_run>>;
 
 /// What a hub publishes to other nodes (CAF middleman, TLS off loopback):
 /// edge agents register and report; intent services start pipelines.
@@ -259,7 +265,9 @@ using hub_node_actor = caf::typed_actor<
     // The intent lifecycle, for intent services on other nodes.
     caf::replies_to<atom::remove, std::string, std::string>::with<pipeline_ref>,
     caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
-    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>,
+    // One run's record by its pipeline id (running or finished).
+    caf::replies_to<atom::get, atom::pipeline, std::string>::with<pipeline_run>>;
 
 /// The hub's registry of edge agents: the published node interface, the
 /// edge access of the pipelines and the sink of the hub's own probers.
@@ -300,6 +308,41 @@ using pipeline_manager_actor = caf::typed_actor<
     // for it; returns the started modify run ("<intent id>-m<n>").
     caf::replies_to<atom::modify, intent, std::string>::with<pipeline_ref>,
     // Every intent the manager knows with its lifecycle status, newest first.
-    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>>;
+    caf::replies_to<atom::get, atom::intents>::with<std::vector<intent_resource>>,
+    // One run's record by its pipeline id (running or finished).
+    caf::replies_to<atom::get, atom::pipeline, std::string>::with<pipeline_run>>;
+
+/// The TMF921 v5 Intent Management API's resources (actors/tmf/tmf_intents.hpp):
+/// intents as TMF resources over the pipelines' lifecycle, one report per
+/// pipeline run, event subscriptions. Bodies in and out are JSON text that
+/// protocol/tmf.hpp reads and writes; errors are ec codes (the routes write
+/// TMF's Error).
+using tmf_actor = caf::typed_actor<
+    // POST /intent: the Intent_FVO body -> the created Intent.
+    caf::replies_to<atom::start, std::string>::with<std::string>,
+    // GET /intent: lifecycleStatus filter, name filter, fields, offset,
+    // limit -> (the page as a JSON array, total count, count in the page).
+    caf::replies_to<atom::get, atom::intents, std::string, std::string, std::string,
+                    uint64_t, uint64_t>::with<std::string, uint64_t, uint64_t>,
+    // GET /intent/{id}: id, fields.
+    caf::replies_to<atom::get, atom::intents, std::string,
+                    std::string>::with<std::string>,
+    // PATCH /intent/{id}: id, the merge patch -> the Intent.
+    caf::replies_to<atom::modify, std::string, std::string>::with<std::string>,
+    // DELETE /intent/{id} -> the Intent (removing).
+    caf::replies_to<atom::remove, std::string>::with<std::string>,
+    // GET /intent/{id}/intentReport: id -> JSON array.
+    caf::replies_to<atom::get, atom::report, std::string>::with<std::string>,
+    // GET /intent/{id}/intentReport/{rid}.
+    caf::replies_to<atom::get, atom::report, std::string, std::string>::with<std::string>,
+    // POST /hub: the Hub_FVO body -> the Hub.
+    caf::replies_to<atom::subscribe, std::string>::with<std::string>,
+    // DELETE /hub/{id}.
+    caf::replies_to<atom::erase, std::string>::with<atom::ok>,
+    // Looks at the pipelines' intents again (its own timer).
+    caf::reacts_to<atom::tick>,
+    // Delivers the next queued event of a subscriber (its own timer):
+    // subscription id.
+    caf::reacts_to<atom::notify, std::string>>;
 
 } // namespace o2hub

@@ -121,6 +121,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_ATOM(o2hub, o2hub::atom, intents, "o2_intents")
   CAF_ADD_ATOM(o2hub, o2hub::atom, remove, "o2_remove")
   CAF_ADD_ATOM(o2hub, o2hub::atom, modify, "o2_modify")
+  CAF_ADD_ATOM(o2hub, o2hub::atom, report, "o2_report")
 
 CAF_END_TYPE_ID_BLOCK(o2hub)
 

@@ -14,9 +14,13 @@
 
 namespace o2hub {
 
-/// One HTTP GET to an edge endpoint (O2 IMS, Prometheus, Kubernetes).
+/// One HTTP request: a GET to an edge endpoint (O2 IMS, Prometheus,
+/// Kubernetes), or a POST of JSON (TMF921 event notifications).
 struct fetch_request {
   std::string url;
+  /// "GET" or "POST"; a POST sends `body` as application/json.
+  std::string method = "GET";
+  std::string body;
   int64_t timeout_ms = 2000;
   /// For https: check the peer (with `ca_file` when set).
   bool verify_tls = true;
@@ -25,14 +29,15 @@ struct fetch_request {
   uint64_t max_body = 64 * 1024;
 
   friend bool operator==(const fetch_request& x, const fetch_request& y) {
-    return x.url == y.url && x.timeout_ms == y.timeout_ms && x.verify_tls == y.verify_tls
+    return x.url == y.url && x.method == y.method && x.body == y.body
+           && x.timeout_ms == y.timeout_ms && x.verify_tls == y.verify_tls
            && x.ca_file == y.ca_file && x.max_body == y.max_body;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
-    return f(caf::meta::type_name("o2hub.fetch_request"), x.url, x.timeout_ms,
-             x.verify_tls, x.ca_file, x.max_body);
+    return f(caf::meta::type_name("o2hub.fetch_request"), x.url, x.method, x.body,
+             x.timeout_ms, x.verify_tls, x.ca_file, x.max_body);
   }
 };
 

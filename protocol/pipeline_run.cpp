@@ -27,7 +27,11 @@ std::string to_json(const pipeline_run& r) {
       .kv("reason", r.reason)
       .kv("result", r.result)
       .kv("after_completion", r.after_completion)
-      .end_object();
+      .kv("started_at", r.started_at)
+      .kv("finished_at", r.finished_at);
+  if (!r.slo_results.empty())
+    w.key("slo_results").raw(r.slo_results);
+  w.end_object();
   return w.take();
 }
 
@@ -57,6 +61,11 @@ bool from_json(const std::string& text, pipeline_run& r) {
   str("rendered_at", r.rendered_at);
   str("reason", r.reason);
   str("result", r.result);
+  str("started_at", r.started_at);
+  str("finished_at", r.finished_at);
+  simdjson::dom::element slo;
+  if (!root["slo_results"].get(slo) && slo.is_object())
+    r.slo_results = simdjson::minify(slo);
   bool after = false;
   if (root["after_completion"].get_bool().get(after) == simdjson::SUCCESS)
     r.after_completion = after;
@@ -73,7 +82,9 @@ bool from_json(const std::string& text, pipeline_run& r) {
 std::string lifecycle_of(const pipeline_run& r, bool running) {
   bool remove = r.kind == "remove";
   if (running)
-    return remove ? "removing" : r.step == "start" ? "acknowledged" : "inProgress";
+    return remove                                    ? "removing"
+           : r.step == "start" && r.kind == "deploy" ? "acknowledged"
+                                                     : "inProgress";
   if (remove)
     return r.result == "completed" ? "removed" : "active";
   if (r.result == "completed")

@@ -39,6 +39,12 @@ struct pipeline_run {
   /// The rollback undoes a completed deployment (an alert): the monitor
   /// records it as the pipeline's one `rollback` stage, after the revert.
   bool after_completion = false;
+  /// When the run started and ended (ISO 8601 UTC; empty: not yet).
+  std::string started_at;
+  std::string finished_at;
+  /// The SLO gate's verdict as JSON: {site: {metric: {value, target, op,
+  /// pass}}}; empty before the gate ran.
+  std::string slo_results;
 
   friend bool operator==(const pipeline_run& x, const pipeline_run& y) {
     return x.value == y.value && x.text == y.text && x.kind == y.kind
@@ -47,14 +53,16 @@ struct pipeline_run {
            && x.previous_rendered_at == y.previous_rendered_at && x.step == y.step
            && x.rendered_at == y.rendered_at && x.commits == y.commits
            && x.reason == y.reason && x.result == y.result
-           && x.after_completion == y.after_completion;
+           && x.after_completion == y.after_completion && x.started_at == y.started_at
+           && x.finished_at == y.finished_at && x.slo_results == y.slo_results;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, pipeline_run& x) {
     return f(caf::meta::type_name("o2hub.pipeline_run"), x.value, x.text, x.kind,
              x.run_id, x.previous, x.previous_revision, x.previous_rendered_at, x.step,
-             x.rendered_at, x.commits, x.reason, x.result, x.after_completion);
+             x.rendered_at, x.commits, x.reason, x.result, x.after_completion,
+             x.started_at, x.finished_at, x.slo_results);
   }
 };
 

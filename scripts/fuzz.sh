@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-15}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(intent_json rules config tmux router alerts)
+((${#targets[@]})) || targets=(intent_json rules config tmux router alerts tmf)
 dir="${O2HUB_FUZZ_BUILD_DIR:-$here/build-fuzz}"
 export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 if [[ ! -f "$dir/build.ninja" ]]; then

@@ -202,6 +202,7 @@ void slo_round_done(self_ptr self) {
   }
   w.end_object();
   auto results = w.take();
+  st.run.slo_results = results;
   if (failures.empty()) {
     json::writer done;
     done.begin_object().kv("passed", true).key("results").raw(results).end_object();

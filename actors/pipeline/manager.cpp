@@ -3,6 +3,7 @@
 #include "actors/pipeline/changes.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/time.hpp"
 #include "protocol/error.hpp"
 #include "protocol/site_name.hpp"
 
@@ -30,6 +31,8 @@ void note_run(mgr_ptr self, const pipeline_run& run) {
 
 void launch(mgr_ptr self, pipeline_run run) {
   auto& st = self->state;
+  if (run.started_at.empty())
+    run.started_at = rfc3339(st.env.now());
   auto id = pipeline_id(run);
   auto me = caf::actor_cast<pipeline_manager_actor>(self);
   note_run(self, run);
@@ -41,7 +44,9 @@ void launch(mgr_ptr self, pipeline_run run) {
 
 /// Records a run before anything acts on it (fire and forget: the runs
 /// actor handles its messages in order, before any the pipeline sends).
-void record(mgr_ptr self, const pipeline_run& run) {
+void record(mgr_ptr self, pipeline_run& run) {
+  if (run.started_at.empty())
+    run.started_at = rfc3339(self->state.env.now());
   if (!self->state.env.runs)
     return;
   auto id = pipeline_id(run);
@@ -67,6 +72,7 @@ void resume(mgr_ptr self, const record_list& records) {
       continue; // started again meanwhile
     if (run.step == "done") {
       note_run(self, run);
+      st.history[id] = run;
       auto intent_id = run.value.intent_id;
       st.finished[intent_id] = std::move(run);
     } else {
@@ -286,6 +292,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
       [self](atom::done, pipeline_run& run) {
         auto& st = self->state;
         st.running.erase(pipeline_id(run));
+        st.history[pipeline_id(run)] = run;
         auto id = run.value.intent_id;
         st.finished[id] = std::move(run);
       },
@@ -295,6 +302,15 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
         return modify(self, std::move(x), reason);
       },
       [self](atom::get, atom::intents) { return intents(self); },
+      [self](atom::get, atom::pipeline,
+             const std::string& id) -> caf::result<pipeline_run> {
+        auto& st = self->state;
+        if (auto r = st.running.find(id); r != st.running.end())
+          return r->second.second;
+        if (auto h = st.history.find(id); h != st.history.end())
+          return h->second;
+        return caf::error{ec::unknown_entity, "no pipeline run " + id};
+      },
   };
 }
 

@@ -20,6 +20,8 @@ struct manager_state {
   /// Each intent's latest finished run (a completed deploy may still be
   /// rolled back by an alert): intent id -> run.
   std::map<std::string, pipeline_run> finished;
+  /// Every finished run by pipeline id (its reports).
+  std::map<std::string, pipeline_run> history;
   /// Each intent's runs by pipeline id, oldest first.
   std::map<std::string, std::vector<std::string>> runs_of;
   /// Intent ids, first seen first.

@@ -73,6 +73,7 @@ void finish(self_ptr self, const std::string& result, const std::string& final_s
     auto& st = self->state;
     st.run.result = result;
     st.run.step = "done";
+    st.run.finished_at = rfc3339(st.env.now());
     save(self); // the runs actor writes it even after this actor is gone
     self->send(st.manager, atom::done_v, st.run);
     self->quit();

@@ -50,11 +50,12 @@ async function waitHealthy(port, proc, ms = 20000) {
 }
 
 /// Starts `o2hub serve` on free ports; returns { ports, stop(), output() }.
-export async function startO2hub(extraArgs = [], env = {}) {
+/// `dataDir`: a data directory of the caller's (removed at stop too).
+export async function startO2hub(extraArgs = [], env = {}, dataDir = null) {
   const [intent, monitor, bridge] = await freePorts(3);
   const ports = { intent, monitor, bridge };
   let output = '';
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'o2hub-browser-'));
+  dataDir ??= mkdtempSync(path.join(tmpdir(), 'o2hub-browser-'));
   const tmuxSocket = `o2hub-browser-${process.pid}-${bridge}`;
   const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--tmux-socket', tmuxSocket,
     '--intent-port', String(ports.intent),

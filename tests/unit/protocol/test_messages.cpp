@@ -107,8 +107,13 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   BOOST_TEST((round_trip(sys, p.stages[1]) == p.stages[1]));
   BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::pipeline")));
   // The I/O actors' values (what the distributed nodes will exchange).
-  fetch_request fr{"http://127.0.0.1:1/readyz", 1500, false, "/ca.pem", 4096};
+  fetch_request fr{"http://127.0.0.1:1/readyz", "GET", "", 1500, false, "/ca.pem", 4096};
   BOOST_TEST((round_trip(sys, fr) == fr));
+  fetch_request post;
+  post.url = "http://127.0.0.1:1/listener";
+  post.method = "POST";
+  post.body = R"({"@type":"IntentCreateEvent"})";
+  BOOST_TEST((round_trip(sys, post) == post));
   fetch_result res{503, 2.5, true, "timed out", "body"};
   BOOST_TEST((round_trip(sys, res) == res));
   git_change gc{
@@ -126,6 +131,9 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   BOOST_TEST((round_trip(sys, run) == run));
   run.kind = "remove";
   run.run_id = "intent-1-remove";
+  run.started_at = "2026-12-01T00:00:00.000Z";
+  run.finished_at = "2026-12-01T00:00:01.000Z";
+  run.slo_results = R"({"edge1":{"latency_p95_ms":{"value":6,"pass":true}}})";
   BOOST_TEST((round_trip(sys, run) == run));
   pipeline_run back_from_json;
   BOOST_TEST_REQUIRE(from_json(to_json(run), back_from_json));
@@ -210,6 +218,9 @@ BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixt
 BOOST_AUTO_TEST_CASE(lifecycle_status_of_runs) {
   pipeline_run r;
   BOOST_TEST(lifecycle_of(r, true) == "acknowledged");
+  r.kind = "modify"; // a change of an accepted intent is in progress at once
+  BOOST_TEST(lifecycle_of(r, true) == "inProgress");
+  r.kind = "deploy";
   r.step = "deploy";
   BOOST_TEST(lifecycle_of(r, true) == "inProgress");
   r.step = "done";
