@@ -102,6 +102,12 @@ public:
   using response_hook = std::function<void(const std::string&, unsigned, double)>;
   void on_response(response_hook f);
 
+  /// Writes the router's own refusals (404, 405, 401, 403) for paths below
+  /// `prefix` in an API's own error format (TMF921's Error).
+  using error_writer = std::function<response(
+      const request&, status, std::string_view code, const std::string& message)>;
+  void error_format(std::string prefix, error_writer w);
+
   /// Routes one request: 404/405 for unknown paths or methods, 401/403 when
   /// the caller lacks the access level, CORS preflight, CORS headers.
   void handle(const request& req, responder respond) const;
@@ -122,11 +128,14 @@ private:
   };
 
   bool match(const entry& e, std::string_view path, request_context& ctx) const;
+  response refuse(const request& req, const std::string& path, status st,
+                  std::string_view code, const std::string& message) const;
 
   std::shared_ptr<const security_policy> security_;
   std::vector<entry> routes_;
   std::vector<ws_route> ws_routes_;
   response_hook on_response_;
+  std::vector<std::pair<std::string, error_writer>> error_formats_;
 };
 
 /// The path part of a request target, without the query.

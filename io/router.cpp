@@ -256,23 +256,22 @@ void router::handle(const request& req, responder respond) const {
   }
   if (!found) {
     if (!allowed.empty()) {
-      auto res =
-          make_error(req, status::method_not_allowed, "method_not_allowed",
-                     std::string{"method "} + std::string{req.method_string()}
-                         + " is not allowed on " + ctx.path + "; allowed: " + allowed);
+      auto res = refuse(req, ctx.path, status::method_not_allowed, "method_not_allowed",
+                        std::string{"method "} + std::string{req.method_string()}
+                            + " is not allowed on " + ctx.path + "; allowed: " + allowed);
       res.set(bhttp::field::allow, allowed);
       finish("unmatched", std::move(res));
     } else {
-      finish("unmatched",
-             make_error(req, status::not_found, "not_found", "no route for " + ctx.path));
+      finish("unmatched", refuse(req, ctx.path, status::not_found, "not_found",
+                                 "no route for " + ctx.path));
     }
     return;
   }
   ctx.route = found->pattern;
   auto who = security_->authenticate(req, false);
   if (!who) {
-    auto res = make_error(req, status::unauthorized, "invalid_token",
-                          "the bearer token is not valid");
+    auto res = refuse(req, ctx.path, status::unauthorized, "invalid_token",
+                      "the bearer token is not valid");
     res.set(bhttp::field::www_authenticate, "Bearer");
     finish(ctx.route, std::move(res));
     return;
@@ -284,19 +283,31 @@ void router::handle(const request& req, responder respond) const {
             || (need == access::operator_ && ctx.role == role::operator_);
   if (!ok) {
     if (ctx.role == role::anonymous) {
-      auto res = make_error(req, status::unauthorized, "unauthorized",
-                            "this route needs a bearer token");
+      auto res = refuse(req, ctx.path, status::unauthorized, "unauthorized",
+                        "this route needs a bearer token");
       res.set(bhttp::field::www_authenticate, "Bearer");
       finish(ctx.route, std::move(res));
     } else {
-      finish(ctx.route, make_error(req, status::forbidden, "forbidden",
-                                   "this route needs the operator token"));
+      finish(ctx.route, refuse(req, ctx.path, status::forbidden, "forbidden",
+                               "this route needs the operator token"));
     }
     return;
   }
   auto route = ctx.route;
   found->h(req, ctx,
            [finish, route](response res) mutable { finish(route, std::move(res)); });
+}
+
+void router::error_format(std::string prefix, error_writer w) {
+  error_formats_.emplace_back(std::move(prefix), std::move(w));
+}
+
+response router::refuse(const request& req, const std::string& path, status st,
+                        std::string_view code, const std::string& message) const {
+  for (const auto& [prefix, write] : error_formats_)
+    if (path.compare(0, prefix.size(), prefix) == 0)
+      return write(req, st, code, message);
+  return make_error(req, st, code, message);
 }
 
 } // namespace o2hub::http

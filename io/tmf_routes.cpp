@@ -73,6 +73,10 @@ void add_tmf_routes(http::router& r, const service_context& ctx, tmf_actor tmf) 
   using http::verb;
   auto& sys = *ctx.sys;
   const std::string base = tmf::base_path;
+  r.error_format(base + "/", [](const http::request& req, http::status st,
+                                std::string_view code, const std::string& message) {
+    return tmf_error(req, static_cast<unsigned>(st), std::string{code}, message);
+  });
   auto timeout = std::chrono::seconds(180);
   // Answers a string reply with `status`, or the TMF Error.
   auto reply = [](const http::request& req, http::responder respond, http::status st) {

@@ -297,7 +297,11 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   BOOST_TEST(at(spec.body, {"openapi"}).rfind("3.", 0) == 0u);
   for (auto path :
        {"/api/v1/intent", "/api/v1/intent/batch", "/health", "/metrics", "/docs",
-        "/openapi.json", "/ws", "/api/v1/intents", "/api/v1/intents/{id}"})
+        "/openapi.json", "/ws", "/api/v1/intents", "/api/v1/intents/{id}",
+        "/tmf-api/intentManagement/v5/intent", "/tmf-api/intentManagement/v5/intent/{id}",
+        "/tmf-api/intentManagement/v5/intent/{id}/intentReport",
+        "/tmf-api/intentManagement/v5/intent/{id}/intentReport/{rid}",
+        "/tmf-api/intentManagement/v5/hub", "/tmf-api/intentManagement/v5/hub/{id}"})
     BOOST_TEST(at(spec.body, {"paths", path}) != "<missing>", path);
   auto docs = http_get(port(), "/docs");
   BOOST_TEST(docs.status == 200u);

@@ -295,3 +295,88 @@ BOOST_AUTO_TEST_CASE(a_sentence_is_understood_and_what_is_not_understood_is_refu
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_CASE(kill_9_during_a_tmf_modify_resumes_it_after_restart, edges) {
+  std::string id;
+  auto patch = R"({"characteristic":[
+      {"@type":"StringCharacteristic","name":"sliceType","value":"eMBB"},
+      {"@type":"StringCharacteristic","name":"targetSite","value":"edge01"},
+      {"@type":"NumberCharacteristic","name":"minDownlinkThroughputMbps","value":400}]})";
+  auto call = [](uint16_t port, const std::string& method, const std::string& path,
+                 const std::string& body, const std::string& type) {
+    return http_request(port, method, api + path, body, {{"Content-Type", type}});
+  };
+  {
+    serve_fixture hub{{}, {"-c", cfg}, data};
+    auto created = call(hub.intent, "POST", "/intent",
+                        fixture("tmf921-v5-intent-example.json"), "application/json");
+    BOOST_TEST_REQUIRE(created.status == 201u, created.body);
+    id = json_at(created.body, {"id"});
+    wait_status(hub.monitor, id, "completed");
+    fault(R"({"site":"edge1","refuse":true})");
+    auto patched =
+        call(hub.intent, "PATCH", "/intent/" + id, patch, "application/merge-patch+json");
+    BOOST_TEST_REQUIRE(patched.status == 200u, patched.body);
+    BOOST_TEST(json_at(patched.body, {"version"}) == "2");
+    wait_stage(hub.monitor, id + "-m1", "edge_deploying");
+    std::this_thread::sleep_for(300ms);
+    hub.proc.signal(SIGKILL);
+    hub.proc.wait(5s);
+  } // the fixture keeps the data dir (it was given one)
+  fault(R"({"site":"edge1","refuse":false})");
+  serve_fixture again{{}, {"-c", cfg}, data};
+  wait_status(again.monitor, id + "-m1", "completed");
+  BOOST_TEST(count_starting(log(), "modify intent " + id) == 1u);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  std::string body;
+  while (std::chrono::steady_clock::now() < deadline) {
+    body = http_get(again.intent, api + "/intent/" + id + "/intentReport").body;
+    if (json_at(body, {size_t{1}, "id"}) == id + "-m1")
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  BOOST_TEST(json_at(body, {size_t{1}, "id"}) == id + "-m1", body);
+  auto intent = http_get(again.intent, api + "/intent/" + id).body;
+  BOOST_TEST(json_at(intent, {"lifecycleStatus"}) == "active", intent);
+  BOOST_TEST(json_at(intent, {"version"}) == "2");
+  BOOST_TEST(characteristic(intent, "minDownlinkThroughputMbps") == "400");
+}
+
+// Reads need the viewer token, changes the operator token; the refusals are
+// TMF Errors too.
+BOOST_AUTO_TEST_CASE(tokens_guard_the_api_and_refusals_are_tmf_errors) {
+  serve_fixture hub{
+      {{"O2HUB_TOKEN", "operator-secret"}, {"O2HUB_VIEWER_TOKEN", "viewer-secret"}}};
+  auto call = [&](const std::string& method, const std::string& path,
+                  const std::string& token, const std::string& body = {}) {
+    std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
+    if (!token.empty())
+      headers["Authorization"] = "Bearer " + token;
+    return http_request(hub.intent, method, api + path, body, headers);
+  };
+  auto anonymous = call("GET", "/intent", "");
+  BOOST_TEST(anonymous.status == 401u, anonymous.body);
+  BOOST_TEST(json_at(anonymous.body, {"@type"}) == "Error", anonymous.body);
+  BOOST_TEST(json_at(anonymous.body, {"status"}) == "401");
+  BOOST_TEST(call("GET", "/intent", "viewer-secret").status == 200u);
+  auto viewer =
+      call("POST", "/hub", "viewer-secret", R"({"callback":"http://127.0.0.1:9/x"})");
+  BOOST_TEST(viewer.status == 403u, viewer.body);
+  BOOST_TEST(json_at(viewer.body, {"code"}) == "forbidden", viewer.body);
+  auto wrong = call("GET", "/intent", "guess");
+  BOOST_TEST(wrong.status == 401u, wrong.body);
+  BOOST_TEST(json_at(wrong.body, {"@type"}) == "Error", wrong.body);
+  auto op =
+      call("POST", "/hub", "operator-secret", R"({"callback":"http://127.0.0.1:9/x"})");
+  BOOST_TEST(op.status == 201u, op.body);
+  auto method = call("PUT", "/intent", "operator-secret", "{}");
+  BOOST_TEST(method.status == 405u, method.body);
+  BOOST_TEST(json_at(method.body, {"@type"}) == "Error", method.body);
+  auto nowhere = call("GET", "/intentSpecification", "operator-secret");
+  BOOST_TEST(nowhere.status == 404u, nowhere.body);
+  BOOST_TEST(json_at(nowhere.body, {"@type"}) == "Error", nowhere.body);
+  // The original API keeps its own error format.
+  auto old = http_request(hub.intent, "GET", "/api/v1/intents", "", {});
+  BOOST_TEST(old.status == 401u);
+  BOOST_TEST(json_at(old.body, {"detail"}) != "<missing>", old.body);
+}
