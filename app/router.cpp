@@ -87,6 +87,7 @@ std::shared_ptr<http::router> make_router(const service_context& ctx,
                                           : "/index.html";
   r->add(verb::get, "/", static_file(ctx.webui + root_page));
   r->add_prefix(verb::get, "/static/", static_files(ctx.webui));
+  r->add(verb::get, "/favicon.ico", static_file(ctx.webui + "/favicon.svg"));
   r->add_prefix(verb::get, "/vendor/", vendor_files(ctx.webui + "/node_modules"));
   return r;
 }

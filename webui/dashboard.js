@@ -1,27 +1,33 @@
 // The realtime monitor's dashboard. Data from the WebSocket (URL derived
 // from location), reconnecting with backoff; every value is inserted as
-// text, never as HTML.
+// text, never as HTML. The selected pipeline is the operator's: a new one
+// shows a notice instead of taking over; its address is /#/pipelines/<id>.
 import { authHeaders, linkServices, token } from '/static/links.js';
+import { addFinished, resetChart } from '/static/dashboard_chart.js';
+import { finished, renderDetail } from '/static/dashboard_detail.js';
+import { renderEdges, noteEdge } from '/static/dashboard_edges.js';
+import { renderList, renderSiteOptions, wireList } from '/static/dashboard_list.js';
+import { el, fmtNumber, fmtTime } from '/static/dashboard_util.js';
 
-const STAGES = ['input_received', 'intent_parsing', 'intent_parsed', 'krm_generating',
-  'krm_generated', 'gitops_pushing', 'gitops_pushed', 'edge_deploying', 'edge_deployed',
-  'slo_validating', 'completed', 'failed', 'rollback'];
-
-const state = { pipelines: new Map(), selected: null, edges: {}, durations: [] };
+const state = { pipelines: new Map(), selected: null, edges: {}, loaded: 0, total: 0 };
 const $ = (id) => document.getElementById(id);
 
-function el(tag, attrs = {}, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = String(text);
-  return e;
-}
-
-function log(text) {
-  const li = el('li', {}, `${new Date().toLocaleTimeString()}  ${text}`);
+function log(text, when) {
+  const li = el('li', {}, `${when ? fmtTime(when) : fmtTime(new Date().toISOString())}  ${text}`);
   const list = $('log');
   list.prepend(li);
   while (list.children.length > 200) list.lastChild.remove();
+}
+
+/// The live log starts with the latest stages of the pipelines known.
+function prefillLog() {
+  const events = [];
+  for (const p of state.pipelines.values()) {
+    for (const s of p.stages) events.push([s.timestamp, `${p.intent_id}: ${s.stage}`]);
+  }
+  events.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  $('log').replaceChildren();
+  for (const [when, text] of events.slice(-100)) log(text, when);
 }
 
 function renderMetrics(m) {
@@ -29,54 +35,41 @@ function renderMetrics(m) {
   $('m-total').textContent = m.total_intents;
   $('m-ok').textContent = m.successful_intents;
   $('m-failed').textContent = m.failed_intents;
-  const finished = m.successful_intents + m.failed_intents;
-  $('m-rate').textContent = finished ? `${(m.success_rate * 100).toFixed(1)}%` : '–';
-  $('m-avg').textContent = finished ? `${m.avg_processing_time.toFixed(2)} s` : '–';
+  const done = m.successful_intents + m.failed_intents;
+  $('m-rate').textContent = done ? `${fmtNumber(m.success_rate * 100)}%` : '–';
+  $('m-avg').textContent = done ? `${fmtNumber(m.avg_processing_time)} s` : '–';
   $('m-active').textContent = m.active_pipelines;
+  $('m-stale').textContent = m.stale_pipelines ?? 0;
 }
 
-function renderStages() {
-  const p = state.pipelines.get(state.selected);
-  $('sel-id').textContent = p ? p.intent_id : '(none yet)';
-  $('sel-text').textContent = p ? p.intent_text : '';
-  const seen = new Set(p ? p.stages.map((s) => s.stage) : []);
-  const list = $('stages');
-  list.replaceChildren();
-  for (const name of STAGES) {
-    let st = 'todo';
-    if (p && p.current_stage === name) st = (name === 'failed' || name === 'rollback') ? 'bad' : 'current';
-    else if (seen.has(name)) st = (name === 'failed' || name === 'rollback') ? 'bad' : 'done';
-    list.append(el('li', { 'data-stage': name, 'data-state': st }, name));
-  }
+function render() {
+  renderDetail(state.pipelines.get(state.selected));
+  renderList(state, select);
 }
 
-function renderPipelines() {
-  const list = $('pipelines');
-  list.replaceChildren();
-  const all = [...state.pipelines.values()].sort((a, b) => (a.start_time < b.start_time ? 1 : -1));
-  for (const p of all.slice(0, 50)) {
-    const li = el('li', { 'data-id': p.intent_id, 'aria-selected': String(p.intent_id === state.selected) });
-    li.append(el('span', { class: 'mono' }, p.intent_id), el('span', {}, `${p.current_stage} · ${p.status}`));
-    li.addEventListener('click', () => { state.selected = p.intent_id; renderStages(); renderPipelines(); });
-    list.append(li);
+function select(id, fromHash = false) {
+  state.selected = id;
+  $('new-pipeline').hidden = true;
+  if (!fromHash && location.hash !== `#/pipelines/${encodeURIComponent(id)}`) {
+    history.replaceState(null, '', `#/pipelines/${encodeURIComponent(id)}`);
   }
+  render();
 }
 
-function renderEdges() {
-  const box = $('edges');
-  box.replaceChildren();
-  for (const [name, e] of Object.entries(state.edges)) {
-    const card = el('div', { class: 'edge', 'data-edge': name });
-    card.append(el('strong', {}, name), el('div', { class: 'status', 'data-status': e.status }, e.status));
-    card.append(el('div', { class: 'muted' }, `deployments: ${e.deployments ?? 0}`));
-    if (e.latency_ms !== null && e.latency_ms !== undefined) card.append(el('div', { class: 'muted' }, `${e.latency_ms} ms`));
-    // Who reports the site: its edge agent (issue 11) or the hub's own probes.
-    if (e.via === 'agent') card.append(el('div', { class: 'muted via', 'data-via': 'agent' }, `via agent${e.agent_version ? ` (o2hub ${e.agent_version})` : ''}`));
-    else if (e.via === 'probe') card.append(el('div', { class: 'muted via', 'data-via': 'probe' }, 'probed from the hub'));
-    const lost = e.checks && e.checks.agent && e.checks.agent.error;
-    if (lost) card.append(el('div', { class: 'muted' }, lost));
-    box.append(card);
-  }
+function hashId() {
+  const m = location.hash.match(/^#\/pipelines\/(.+)$/);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+function newest() {
+  let best = null;
+  for (const p of state.pipelines.values()) if (!best || p.start_time > best.start_time) best = p;
+  return best;
+}
+
+function upsert(p) {
+  state.pipelines.set(p.intent_id, p);
+  if (finished(p)) addFinished(p);
 }
 
 function renderServices(services) {
@@ -84,32 +77,18 @@ function renderServices(services) {
   const list = $('services');
   list.replaceChildren();
   for (const [name, s] of Object.entries(state.services || {})) {
+    if (typeof s !== 'object' || s === null) continue; // the original's flat keys
     const li = el('li', { 'data-service': name, title: s.url ?? '' });
     li.append(el('span', {}, name), el('span', { class: 'status', 'data-status': s.status }, s.status ?? 'unknown'));
     list.append(li);
   }
 }
 
-let plot = null;
-function renderChart() {
-  const xs = state.durations.map((_, i) => i + 1);
-  const data = [xs, state.durations];
-  if (!window.uPlot) return;
-  if (!plot) {
-    plot = new uPlot({ width: 360, height: 160, series: [{}, { label: 'seconds', stroke: '#2b6cb0' }],
-      scales: { x: { time: false } } }, data, $('chart'));
-  } else {
-    plot.setData(data);
-  }
-}
-
-function upsert(p) {
-  const had = state.pipelines.get(p.intent_id);
-  state.pipelines.set(p.intent_id, p);
-  if (p.duration !== null && p.duration !== undefined && (!had || had.duration === null)) {
-    state.durations.push(p.duration);
-    renderChart();
-  }
+function noticeNew(p) {
+  const box = $('new-pipeline');
+  box.hidden = false;
+  $('new-pipeline-text').textContent = `New pipeline ${p.intent_id}: ${p.intent_text}`;
+  box.dataset.id = p.intent_id;
 }
 
 function handle(msg) {
@@ -117,27 +96,38 @@ function handle(msg) {
     case 'initial_state': {
       const d = msg.data;
       state.pipelines.clear();
-      state.durations = [];
+      resetChart();
       for (const p of [...(d.pipelines || [])].reverse()) upsert(p);
-      if (d.current_pipeline) state.selected = d.current_pipeline.intent_id;
+      state.loaded = state.pipelines.size;
+      state.total = Math.max(state.total, state.loaded);
       state.edges = d.edge_status || {};
-      renderMetrics(d.metrics); renderServices(d.services); renderEdges(); renderPipelines(); renderStages(); renderChart();
+      const wanted = hashId();
+      if (wanted && state.pipelines.has(wanted)) state.selected = wanted;
+      else if (!state.selected || !state.pipelines.has(state.selected)) state.selected = newest()?.intent_id ?? null;
+      renderMetrics(d.metrics); renderServices(d.services);
+      renderEdges(state.edges); renderSiteOptions(Object.keys(state.edges));
+      render(); prefillLog();
       log('connected: initial state');
+      fetchTotal();
       break;
     }
     case 'pipeline_started':
-      upsert(msg.data); state.selected = msg.data.intent_id;
-      renderPipelines(); renderStages();
+      upsert(msg.data);
+      state.total += 1;
+      if (!state.selected) select(msg.data.intent_id);
+      else { noticeNew(msg.data); renderList(state, select); }
       log(`pipeline ${msg.data.intent_id} started: ${msg.data.intent_text}`);
       break;
     case 'stage_update':
       upsert(msg.data.pipeline);
-      if (!state.selected || state.selected === msg.data.pipeline.intent_id) state.selected = msg.data.pipeline.intent_id;
-      renderPipelines(); renderStages();
+      if (!state.selected) state.selected = msg.data.pipeline.intent_id;
+      render();
       log(`${msg.data.pipeline.intent_id}: ${msg.data.stage.stage}`);
       break;
     case 'edge_update':
-      state.edges[msg.data.edge] = msg.data.status; renderEdges();
+      state.edges[msg.data.edge] = msg.data.status;
+      noteEdge(msg.data.edge, msg.data.status);
+      renderEdges(state.edges);
       log(`edge ${msg.data.edge}: ${msg.data.status.status}`);
       break;
     case 'service_update':
@@ -161,11 +151,29 @@ async function refreshMetrics() {
   } catch { /* the socket reports connectivity */ }
 }
 
+async function fetchPage(limit, offset) {
+  const res = await fetch(`/api/v1/pipelines?limit=${limit}&offset=${offset}`, { headers: authHeaders() });
+  return res.ok ? res.json() : null;
+}
+
+async function fetchTotal() {
+  const page = await fetchPage(1, 0).catch(() => null);
+  if (page) { state.total = page.total; renderList(state, select); }
+}
+
+async function fetchOlder(n) {
+  const page = await fetchPage(n, state.loaded).catch(() => null);
+  if (!page) return;
+  for (const p of page.pipelines) if (!state.pipelines.has(p.intent_id)) upsert(p);
+  state.loaded += page.pipelines.length;
+  state.total = page.total;
+}
 
 let delay = 500;
 function connect() {
   const url = new URL('/ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.hash = '';
   if (token()) url.searchParams.set('token', token());
   const ws = new WebSocket(url);
   const conn = $('conn');
@@ -182,7 +190,13 @@ function connect() {
   };
 }
 
+$('new-pipeline-show').addEventListener('click', () => select($('new-pipeline').dataset.id));
+window.addEventListener('hashchange', () => {
+  const id = hashId();
+  if (id && id !== state.selected) select(id, true);
+});
+wireList(state, () => renderList(state, select), fetchOlder);
 linkServices();
-renderStages();
+render();
 connect();
 document.body.dataset.ready = 'true';
