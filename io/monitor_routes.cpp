@@ -7,6 +7,7 @@
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
 #include "protocol/monitor_json.hpp"
+#include "protocol/site_name.hpp"
 #include "protocol/wire.hpp"
 #include "protocol/ws_common.hpp"
 
@@ -273,7 +274,10 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
             sys, monitor, req, respond,
             [](const http::request& proto, const edge_status& e) {
               json::writer w;
-              w.begin_object().kv("status", "updated").key("edge_status");
+              w.begin_object()
+                  .kv("status", "updated")
+                  .kv("edge", seed_site_name(e.name))
+                  .key("edge_status");
               wire::write_edge(w, e);
               w.end_object();
               return http::make_json(proto, http::status::ok, w.take());

@@ -2,6 +2,7 @@
 
 #include "common/json.hpp"
 #include "protocol/error.hpp"
+#include "protocol/site_name.hpp"
 
 #include <simdjson.h>
 
@@ -94,7 +95,11 @@ void write_edge(json::writer& w, const edge_status& e) {
     w.kv("latency_ms", nullptr);
   else
     w.kv("latency_ms", e.latency_ms);
-  w.key("checks").raw(e.checks_json).kv("edge", e.name);
+  // The seed's spelling on the wire ("edge01"), the canonical name beside.
+  w.key("checks")
+      .raw(e.checks_json)
+      .kv("edge", seed_site_name(e.name))
+      .kv("site", e.name);
   if (!e.via.empty())
     w.kv("via", e.via);
   if (!e.agent_version.empty())
@@ -111,7 +116,7 @@ std::string edge_json(const edge_status& e) {
 void write_edges(json::writer& w, const std::vector<edge_status>& edges) {
   w.begin_object();
   for (const auto& e : edges) {
-    w.key(e.name);
+    w.key(seed_site_name(e.name));
     write_edge(w, e);
   }
   w.end_object();
@@ -141,7 +146,23 @@ std::string metrics_json(const monitor_figures& m) {
   return w.take();
 }
 
-void write_services(json::writer& w, const std::vector<service_status>& services) {
+namespace {
+
+/// The original monitor's word for a status: healthy, unhealthy, offline.
+const char* seed_status(const std::string& s) {
+  if (s == "healthy")
+    return "healthy";
+  if (s == "unreachable")
+    return "offline";
+  if (s == "unknown" || s.empty())
+    return "unknown";
+  return "unhealthy";
+}
+
+} // namespace
+
+void write_services(json::writer& w, const std::vector<service_status>& services,
+                    const std::vector<edge_status>& edges) {
   w.begin_object();
   for (const auto& s : services) {
     w.key(s.name).begin_object().kv("url", s.url).kv("status", s.status);
@@ -151,6 +172,15 @@ void write_services(json::writer& w, const std::vector<service_status>& services
       w.kv("latency_ms", s.latency_ms);
     w.end_object();
   }
+  // The original's flat keys, for its dashboard's service dots.
+  for (const auto& s : services) {
+    if (s.name == "intent")
+      w.kv("claude_headless", seed_status(s.status));
+    else if (s.name == "gitops")
+      w.kv("gitea", seed_status(s.status));
+  }
+  for (const auto& e : edges)
+    w.kv(seed_site_name(e.name), seed_status(e.status));
   w.end_object();
 }
 
@@ -161,7 +191,7 @@ std::string snapshot_json(const monitor_snapshot& s) {
   w.key("edge_status");
   write_edges(w, s.edges);
   w.key("services");
-  write_services(w, s.services);
+  write_services(w, s.services, s.edges);
   w.end_object();
   return w.take();
 }

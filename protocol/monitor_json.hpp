@@ -37,7 +37,11 @@ void write_metrics(json::writer& w, const monitor_figures& m);
 std::string metrics_json(const monitor_figures& m);
 
 /// Services keyed by name: {"url","status"[,"last_check","latency_ms"]}.
-void write_services(json::writer& w, const std::vector<service_status>& services);
+/// Services as objects {url, status, ...}, then the original monitor's flat
+/// keys: claude_headless (the intent service), gitea (an HTTP GitOps
+/// remote), edge01... (healthy, unhealthy, offline or unknown).
+void write_services(json::writer& w, const std::vector<service_status>& services,
+                    const std::vector<edge_status>& edges);
 
 /// GET /api/v1/metrics: {"metrics","edge_status","services"}.
 std::string snapshot_json(const monitor_snapshot& s);

@@ -30,4 +30,14 @@ std::string normalize_site_name(std::string_view name) {
   return letters + digits;
 }
 
+std::string seed_site_name(std::string_view canonical) {
+  auto digits = canonical.find_first_of("0123456789");
+  if (digits == std::string_view::npos || digits == 0
+      || canonical.find_first_not_of("0123456789", digits) != std::string_view::npos
+      || canonical.size() - digits != 1)
+    return std::string{canonical};
+  return std::string{canonical.substr(0, digits)} + "0"
+         + std::string{canonical.substr(digits)};
+}
+
 } // namespace o2hub

@@ -11,4 +11,9 @@ namespace o2hub {
 /// a name not of the form <word><number> is lower-cased as it is.
 std::string normalize_site_name(std::string_view name);
 
+/// The seed's spelling of a canonical name, for the original monitor's
+/// routes and messages: "edge1" -> "edge01" (two digits at least); other
+/// names as they are.
+std::string seed_site_name(std::string_view canonical);
+
 } // namespace o2hub

@@ -105,7 +105,7 @@ function handle(msg) {
       if (wanted && state.pipelines.has(wanted)) state.selected = wanted;
       else if (!state.selected || !state.pipelines.has(state.selected)) state.selected = newest()?.intent_id ?? null;
       renderMetrics(d.metrics); renderServices(d.services);
-      renderEdges(state.edges); renderSiteOptions(Object.keys(state.edges));
+      renderEdges(state.edges); renderSiteOptions(Object.entries(state.edges).map(([k, e]) => e.site ?? k));
       render(); prefillLog();
       log('connected: initial state');
       fetchTotal();

@@ -36,14 +36,15 @@ function sparkline(values) {
 export function renderEdges(edges) {
   const box = document.getElementById('edges');
   box.replaceChildren();
-  for (const [name, e] of Object.entries(edges)) {
+  for (const [key, e] of Object.entries(edges)) {
+    const name = e.site ?? key; // canonical ("edge1"); the wire key is the seed's ("edge01")
     const card = el('div', { class: 'edge', 'data-edge': name });
     card.append(el('strong', {}, name), el('div', { class: 'status', 'data-status': e.status }, e.status));
     card.append(el('div', { class: 'muted' }, `deployments: ${e.deployments ?? 0}`));
     if (typeof e.latency_ms === 'number') {
       card.append(el('div', { class: 'muted latency' }, `${fmtNumber(e.latency_ms)} ms`));
     }
-    const h = history.get(name);
+    const h = history.get(key);
     if (h && h.length > 1) card.append(sparkline(h));
     if (e.via === 'agent') card.append(el('div', { class: 'muted via', 'data-via': 'agent' }, `via agent${e.agent_version ? ` (o2hub ${e.agent_version})` : ''}`));
     else if (e.via === 'probe') card.append(el('div', { class: 'muted via', 'data-via': 'probe' }, 'probed from the hub'));

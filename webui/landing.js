@@ -30,23 +30,33 @@ function card(svc) {
   return [li, status];
 }
 
+/// The service's own /health (on its port; it answers any origin).
+async function check(svc, status) {
+  const url = new URL('/health', location.href);
+  url.port = String(svc.port);
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    const h = await res.json();
+    status.textContent = h.status;
+    status.dataset.state = h.status;
+  } catch {
+    status.textContent = 'unreachable';
+    status.dataset.state = 'unreachable';
+  }
+}
+
 async function main() {
   const list = document.getElementById('services');
   try {
     const res = await fetch('/api/v1/services', { headers: authHeaders() });
     const { services } = await res.json();
+    const checks = [];
     for (const svc of services) {
       const [li, status] = card(svc);
       list.append(li);
-      if (svc.name === location.port || String(svc.port) === location.port) {
-        const h = await (await fetch('/health')).json();
-        status.textContent = h.status;
-        status.dataset.state = h.status;
-      } else if (svc.enabled) {
-        status.textContent = 'running';
-        status.dataset.state = 'healthy';
-      }
+      if (svc.enabled) checks.push(check(svc, status));
     }
+    await Promise.all(checks);
     document.body.dataset.ready = 'true';
   } catch (err) {
     const e = document.getElementById('error');

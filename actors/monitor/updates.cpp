@@ -141,7 +141,11 @@ caf::result<edge_status> set_edge(self_ptr self, edge_status e) {
     st.edges[e.name] = e;
     auto edge_json = wire::edge_json(e);
     json::writer ev;
-    ev.begin_object().kv("edge", e.name).key("status").raw(edge_json).end_object();
+    ev.begin_object()
+        .kv("edge", seed_site_name(e.name))
+        .key("status")
+        .raw(edge_json)
+        .end_object();
     broadcast(st, wire::event_json("edge_update", ev.take()));
     st.last_update = e.last_sync;
     return e;

@@ -113,7 +113,7 @@ std::string initial_state(const monitor_state& st) {
   else
     w.value(nullptr);
   w.key("services");
-  wire::write_services(w, service_list(st));
+  wire::write_services(w, service_list(st), edge_list(st));
   w.key("pipelines").begin_array();
   size_t n = 0;
   for (auto i = st.order.rbegin(); i != st.order.rend() && n < 50; ++i, ++n)

@@ -15,9 +15,13 @@ test('Swagger UI renders every route from local assets only', async () => {
   const title = await page.textContent('.title');
   assert.match(title, /o2hub intent service/);
   const paths = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent.trim()));
-  for (const p of ['/api/v1/intent', '/api/v1/intent/batch', '/health', '/metrics']) {
+  for (const p of ['/api/v1/intent', '/api/v1/intent/batch', '/health', '/metrics',
+    '/tmf-api/intentManagement/v5/intent', '/tmf-api/intentManagement/v5/hub']) {
     assert.ok(paths.includes(p), `${p} listed in ${paths}`);
   }
+  // Placeholders in the description stay text; phones get a viewport.
+  assert.match(await page.textContent('.info .description'), /ws:\/\/HOST:8002\/ws/);
+  assert.equal(await page.$$eval('meta[name="viewport"]', (m) => m.length), 1);
   assert.deepEqual([...hosts], [`127.0.0.1:${ctx.hub.ports.intent}`]);
   await page.close();
 });

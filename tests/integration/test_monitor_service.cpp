@@ -53,7 +53,13 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   BOOST_TEST(at(init, {"type"}) == "initial_state");
   for (auto key : {"metrics", "edge_status", "current_pipeline", "services", "pipelines"})
     BOOST_TEST(at(init, {"data", key}) != "<missing>", key);
-  BOOST_TEST(at(init, {"data", "edge_status", "edge4", "status"}) == "unknown");
+  // The seed's spelling on the original messages, the canonical name inside.
+  BOOST_TEST(at(init, {"data", "edge_status", "edge04", "status"}) == "unknown");
+  BOOST_TEST(at(init, {"data", "edge_status", "edge04", "site"}) == "edge4");
+  // The original dashboard's service dots: flat keys beside the objects.
+  BOOST_TEST(at(init, {"data", "services", "claude_headless"}) != "<missing>");
+  BOOST_TEST(at(init, {"data", "services", "edge04"}) == "unknown");
+  BOOST_TEST(at(init, {"data", "services", "intent", "url"}) != "<missing>");
   BOOST_TEST(at(next(b), {"type"}) == "initial_state");
   // The original's query parameters...
   auto started =
@@ -73,6 +79,8 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
       "/api/v1/edge/update",
       R"({"edge":"edge01","status":"healthy","metadata":{"deployments":5,"cpu_usage":45.2}})");
   BOOST_TEST_REQUIRE(edge.status == 200u, edge.body);
+  BOOST_TEST(at(edge.body, {"status"}) == "updated"); // the original's answer
+  BOOST_TEST(at(edge.body, {"edge"}) == "edge01");
   for (auto* c : {&a, &b}) {
     auto e1 = next(*c);
     BOOST_TEST(at(e1, {"type"}) == "pipeline_started");
@@ -86,7 +94,7 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
     BOOST_TEST(at(e3, {"data", "stage", "metadata", "commit"}) == "abc");
     auto e4 = next(*c);
     BOOST_TEST(at(e4, {"type"}) == "edge_update");
-    BOOST_TEST(at(e4, {"data", "edge"}) == "edge1");
+    BOOST_TEST(at(e4, {"data", "edge"}) == "edge01");
     BOOST_TEST(at(e4, {"data", "status", "status"}) == "healthy");
     BOOST_TEST(at(e4, {"data", "status", "deployments"}) == "5");
     BOOST_TEST(at(e4, {"data", "status", "last_sync"}).back() == 'Z');
@@ -101,7 +109,8 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
   auto m = http_get(port(), "/api/v1/metrics");
   BOOST_TEST(at(m.body, {"metrics", "successful_intents"}) == "1");
   BOOST_TEST(at(m.body, {"metrics", "current_stage"}) == "completed");
-  BOOST_TEST(at(m.body, {"edge_status", "edge1", "status"}) == "healthy");
+  BOOST_TEST(at(m.body, {"edge_status", "edge01", "status"}) == "healthy");
+  BOOST_TEST(at(m.body, {"services", "edge01"}) == "healthy");
   BOOST_TEST(at(m.body, {"services"}) != "<missing>");
   auto one = http_get(port(), "/api/v1/pipelines/intent-q1");
   BOOST_TEST(at(one.body, {"status"}) == "completed");
@@ -117,7 +126,7 @@ BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
                       "o2hub_http_requests_total{service=\"monitor\""})
     BOOST_TEST(prom.body.find(metric) != std::string::npos, metric);
   auto edges = http_get(port(), "/api/v1/edges");
-  BOOST_TEST(at(edges.body, {"edge3", "status"}) == "unknown");
+  BOOST_TEST(at(edges.body, {"edge03", "status"}) == "unknown");
   // A late joiner sees the history.
   ws_client late{port()};
   auto state = next(late);
@@ -339,8 +348,8 @@ BOOST_AUTO_TEST_CASE(acknowledged_updates_survive_kill_9) {
   auto m = http_get(second.monitor, "/api/v1/metrics");
   BOOST_TEST(at(m.body, {"metrics", "total_intents"}) == "2");
   BOOST_TEST(at(m.body, {"metrics", "successful_intents"}) == "1");
-  BOOST_TEST(at(m.body, {"edge_status", "edge3", "status"}) == "degraded");
-  BOOST_TEST(at(m.body, {"edge_status", "edge3", "deployments"}) == "2");
+  BOOST_TEST(at(m.body, {"edge_status", "edge03", "status"}) == "degraded");
+  BOOST_TEST(at(m.body, {"edge_status", "edge03", "deployments"}) == "2");
   // The running pipeline accepts updates again; the finished one stays done.
   auto more = http_request(second.monitor, "POST",
                            "/api/v1/pipeline/update?stage=completed&intent_id=dur-1", "",
@@ -375,7 +384,7 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
     std::string msg;
     do
       msg = fast.read();
-    while (at(msg, {"type"}) != "edge_update" || at(msg, {"data", "edge"}) != "edge1");
+    while (at(msg, {"type"}) != "edge_update" || at(msg, {"data", "edge"}) != "edge01");
     BOOST_TEST_REQUIRE(at(msg, {"data", "status", "checks", "blob"}).size()
                        == big.size());
   }

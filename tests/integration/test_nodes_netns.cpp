@@ -11,6 +11,7 @@
 // has a default route, so a cut link never sends a packet out of the machine. Needs root
 // (CI runs as root); skipped with a message otherwise.
 #define BOOST_TEST_MODULE nodes_netns
+#include "protocol/site_name.hpp"
 #include "support/json_query.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -241,8 +242,10 @@ struct world {
     return curl(hub_ns, "http://127.0.0.1:8003/api/v1/edges").second;
   }
 
+  /// A site's field; the monitor keys its edges by the seed's spelling.
   std::string edge(const std::string& site, const char* field) const {
-    return json_at(edges(), {site.c_str(), field});
+    auto key = o2hub::seed_site_name(site);
+    return json_at(edges(), {key.c_str(), field});
   }
 
   std::string log_of(const std::string& name) const { return procs.at(name)->output(); }
@@ -322,10 +325,10 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
       eventually(30s,
                  [&] {
                    auto e = w.edges();
-                   return json_at(e, {"edge1", "via"}) == "agent"
-                          && json_at(e, {"edge2", "via"}) == "agent"
-                          && json_at(e, {"edge1", "status"}) == "healthy"
-                          && json_at(e, {"edge2", "status"}) == "healthy";
+                   return json_at(e, {"edge01", "via"}) == "agent"
+                          && json_at(e, {"edge02", "via"}) == "agent"
+                          && json_at(e, {"edge01", "status"}) == "healthy"
+                          && json_at(e, {"edge02", "status"}) == "healthy";
                  }),
       w.edges() << "\nhub:\n"
                 << w.log_of("hub") << "\nagent1:\n"

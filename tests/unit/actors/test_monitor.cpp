@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clie
               == std::vector<std::string>{"initial_state", "pipeline_started",
                                           "stage_update", "edge_update"}));
   BOOST_TEST(test::json_at(a->got[2], {"data", "stage", "stage"}) == "krm_generating");
-  BOOST_TEST(test::json_at(a->got[3], {"data", "edge"}) == "edge2");
+  BOOST_TEST(test::json_at(a->got[3], {"data", "edge"}) == "edge02");
   BOOST_TEST(test::json_at(a->got[3], {"data", "status", "deployments"}) == "4");
   BOOST_TEST(slow->got.size() == 1u); // only initial_state
   auto unknown = request<edge_status>(m, atom::edge_v, std::string{"edge9"},
@@ -291,6 +291,6 @@ BOOST_FIXTURE_TEST_CASE(a_write_the_store_refuses_is_not_applied, clocked_fixtur
   BOOST_TEST(test::json_at(*view, {"current_stage"}) == "input_received");
   auto edges =
       test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
-  BOOST_TEST(test::json_at(*edges, {"edge1", "status"}) == "unknown");
+  BOOST_TEST(test::json_at(*edges, {"edge01", "status"}) == "unknown");
   BOOST_TEST(log->pipelines == 1u);
 }
