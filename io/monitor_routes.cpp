@@ -218,7 +218,7 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
               w.end_object();
               return http::make_json(proto, http::status::ok, w.take());
             },
-            atom::start_v, id, text);
+            atom::start_v, id, text, atom::update_v);
       },
       http::access::operator_);
 

@@ -77,8 +77,13 @@ using intent_actor = caf::typed_actor<
 using monitor_actor = caf::typed_actor<
     // Starts a pipeline: intent id, intent text; conflict if it is running.
     caf::replies_to<atom::start, std::string, std::string>::with<pipeline>,
-    // Moves a pipeline to a stage: intent id ("" = the latest running),
-    // stage string, metadata JSON object (validated by the caller).
+    // The same for a pipeline an outside client reports (POST
+    // /api/v1/pipeline/start): only such pipelines are the implicit target
+    // of an update without an intent id.
+    caf::replies_to<atom::start, std::string, std::string, atom::update>::with<pipeline>,
+    // Moves a pipeline to a stage: intent id ("" = the latest running
+    // pipeline an outside client started), stage string, metadata JSON
+    // object (validated by the caller).
     caf::replies_to<atom::update, std::string, std::string, std::string>::with<pipeline>,
     // Sets an edge's status by hand: edge name (any spelling), status,
     // metadata JSON object ("" = keep the checks); returns the edge's status.

@@ -56,6 +56,10 @@ monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_sta
       [self](atom::start, std::string& id, std::string& text) -> caf::result<pipeline> {
         return monitor_updates::start(self, id, text);
       },
+      [self](atom::start, std::string& id, std::string& text,
+             atom::update) -> caf::result<pipeline> {
+        return monitor_updates::start(self, id, text, true);
+      },
       [self](atom::update, std::string& id, std::string& stage_name,
              std::string& metadata) -> caf::result<pipeline> {
         return monitor_updates::update(self, id, stage_name, metadata);

@@ -36,8 +36,26 @@ caf::result<T> store_then(self_ptr self, Apply apply, Ts... xs) {
 
 } // namespace
 
-caf::result<pipeline> start(self_ptr self, const std::string& id,
-                            const std::string& text) {
+namespace {
+
+constexpr const char* external_mark = R"({"source":"api"})";
+
+/// The newest running pipeline an outside client started.
+const pipeline* latest_external(const monitor_state& st) {
+  for (auto i = st.order.rbegin(); i != st.order.rend(); ++i) {
+    auto p = st.pipelines.find(*i);
+    if (p != st.pipelines.end() && p->second.status == "running"
+        && !p->second.stages.empty()
+        && p->second.stages.front().metadata_json == external_mark)
+      return &p->second;
+  }
+  return nullptr;
+}
+
+} // namespace
+
+caf::result<pipeline> start(self_ptr self, const std::string& id, const std::string& text,
+                            bool external) {
   auto& st = self->state;
   if (id.empty())
     return caf::error{ec::invalid_argument, "intent_id must not be empty"};
@@ -48,7 +66,7 @@ caf::result<pipeline> start(self_ptr self, const std::string& id,
   p.intent_id = id;
   p.intent_text = text;
   p.start_time = rfc3339(st.opts.now());
-  p.stages.push_back({"input_received", p.start_time, "{}"});
+  p.stages.push_back({"input_received", p.start_time, external ? external_mark : "{}"});
   auto apply = [self, p] {
     auto& st = self->state;
     st.order.erase(std::remove(st.order.begin(), st.order.end(), p.intent_id),
@@ -74,9 +92,12 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
     return caf::error{ec::invalid_stage, "unknown stage '" + stage_name + "'"};
   const pipeline* p = nullptr;
   if (id.empty()) {
-    p = latest_running(st);
+    // The original clients' form: never a pipeline o2hub itself drives.
+    p = latest_external(st);
     if (!p)
-      return caf::error{ec::unknown_entity, "no running pipeline to update"};
+      return caf::error{ec::unknown_entity,
+                        "no running pipeline started through pipeline/start to update; "
+                        "name it with intent_id"};
   } else {
     auto i = st.pipelines.find(id);
     if (i == st.pipelines.end())

@@ -13,9 +13,14 @@ namespace o2hub::monitor_updates {
 
 using self_ptr = monitor_actor::stateful_pointer<monitor_state>;
 
-caf::result<pipeline> start(self_ptr self, const std::string& id,
-                            const std::string& text);
+/// Starts a pipeline; `external`: an outside client's (POST
+/// /api/v1/pipeline/start), marked in its input_received stage
+/// ({"source":"api"}).
+caf::result<pipeline> start(self_ptr self, const std::string& id, const std::string& text,
+                            bool external = false);
 
+/// Moves a pipeline on; without an id, the newest running pipeline an
+/// outside client started (never one o2hub's own pipeline actors drive).
 caf::result<pipeline> update(self_ptr self, const std::string& id,
                              const std::string& stage_name, const std::string& metadata);
 

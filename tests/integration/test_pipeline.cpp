@@ -94,6 +94,32 @@ BOOST_AUTO_TEST_CASE(a_provisioning_failure_on_one_site_fails_the_pipeline) {
   BOOST_TEST(reason.find("edge1") == std::string::npos, reason);
 }
 
+// Issue 14: the original clients' pipeline/update without intent_id moves
+// only a pipeline they started through pipeline/start, never a deployment
+// o2hub's own pipeline actors drive.
+BOOST_AUTO_TEST_CASE(an_update_without_an_id_never_moves_a_real_deployment) {
+  fault(R"({"site":"edge2","refuse":true})"); // keeps the deployment running
+  auto id = post_intent(hub.intent, "Deploy eMBB service on edge02");
+  wait_stage(hub.monitor, id, "edge_deploying");
+  auto blind =
+      http_request(hub.monitor, "POST", "/api/v1/pipeline/update?stage=completed", "");
+  BOOST_TEST(blind.status == 404u, blind.body);
+  auto now = http_get(hub.monitor, "/api/v1/pipelines/" + id).body;
+  BOOST_TEST(json_at(now, {"status"}) == "running", now);
+  // A pipeline an outside client started is still the implicit target.
+  auto ext = http_request(hub.monitor, "POST",
+                          "/api/v1/pipeline/start?intent_id=ext-1&intent_text=x", "");
+  BOOST_TEST_REQUIRE(ext.status == 200u, ext.body);
+  auto moved =
+      http_request(hub.monitor, "POST", "/api/v1/pipeline/update?stage=completed", "");
+  BOOST_TEST(moved.status == 200u, moved.body);
+  BOOST_TEST(json_at(moved.body, {"pipeline", "intent_id"}) == "ext-1");
+  BOOST_TEST(json_at(http_get(hub.monitor, "/api/v1/pipelines/" + id).body, {"status"})
+             == "running");
+  fault(R"({"site":"edge2","refuse":false})");
+  wait_status(hub.monitor, id, "completed");
+}
+
 BOOST_AUTO_TEST_CASE(an_alertmanager_webhook_rolls_back_a_deployed_intent) {
   auto id = post_intent(hub.intent, "Deploy eMBB service on edge01");
   wait_status(hub.monitor, id, "completed");

@@ -47,6 +47,11 @@ struct fixture : test::actor_fixture {
   caf::expected<pipeline> start(const std::string& id) {
     return request<pipeline>(m, atom::start_v, id, std::string{"text of " + id});
   }
+  /// As POST /api/v1/pipeline/start does: an outside client's pipeline.
+  caf::expected<pipeline> start_external(const std::string& id) {
+    return request<pipeline>(m, atom::start_v, id, std::string{"text of " + id},
+                             atom::update_v);
+  }
   caf::expected<pipeline> update(const std::string& id, const std::string& s,
                                  std::string meta = "{}") {
     return request<pipeline>(m, atom::update_v, id, s, meta);
@@ -140,16 +145,19 @@ BOOST_AUTO_TEST_CASE(unknown_running_and_concurrent_pipelines) {
   BOOST_TEST(code(none.error()) == static_cast<uint8_t>(ec::unknown_entity));
   BOOST_TEST(code(update("ghost", "krm_generated").error())
              == static_cast<uint8_t>(ec::unknown_entity));
-  start("a");
-  start("b");
+  start("mine"); // o2hub's own: never an implicit target
+  start_external("a");
+  start_external("b");
   auto dup = start("a");
   BOOST_TEST_REQUIRE(!dup);
   BOOST_TEST(code(dup.error()) == static_cast<uint8_t>(ec::conflict));
-  // No id: the most recently started running pipeline.
+  // No id: the most recently started running pipeline of an outside client.
   BOOST_TEST(update("", "krm_generated")->intent_id == "b");
   update("a", "edge_deploying");
   update("b", "completed");
   BOOST_TEST(update("", "edge_deployed")->intent_id == "a");
+  update("a", "completed");
+  BOOST_TEST(!update("", "completed")); // only "mine" runs
   auto list = *test::to_json(request<pipeline_page>(m, atom::get_v, atom::pipelines_v,
                                                     uint64_t{10}, uint64_t{0}));
   BOOST_TEST(test::json_at(list, {"pipelines", size_t{0}, "intent_id"}) == "b");

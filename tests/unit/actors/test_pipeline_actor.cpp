@@ -392,6 +392,10 @@ monitor_proxy(monitor_actor::stateful_pointer<proxy_state> self, monitor_actor r
       [=](atom::start, std::string& id, std::string& text) {
         return self->delegate(real, atom::start_v, std::move(id), std::move(text));
       },
+      [=](atom::start, std::string& id, std::string& text, atom::update) {
+        return self->delegate(real, atom::start_v, std::move(id), std::move(text),
+                              atom::update_v);
+      },
       [=](atom::update, std::string& id, std::string& stage,
           std::string& meta) -> caf::result<pipeline> {
         if (!held->hold || (stage != "completed" && stage != "failed"))
