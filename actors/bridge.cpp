@@ -33,11 +33,14 @@ void report(self_ptr self) {
   put(health_field::of("viewer_resyncs", static_cast<int64_t>(st.resyncs)));
 }
 
-/// Pushes one payload to every ready viewer; drops viewers whose sink
-/// refused it (gone, or closed). A viewer that falls behind stops getting
-/// the stream (it never delays the others) and is resynced later.
-void broadcast(self_ptr self, const std::string& text) {
-  auto payload = std::make_shared<const std::string>(text);
+/// Pushes `raw` to the ready raw viewers, `plain` (unless empty) to the
+/// others; drops viewers whose sink refused it. One that falls behind stops
+/// getting the stream (never delaying the others) and is resynced later.
+void broadcast(self_ptr self, const std::string& raw, const std::string& plain) {
+  auto payload = std::make_shared<const std::string>(raw);
+  std::shared_ptr<const std::string> plain_payload;
+  if (!plain.empty())
+    plain_payload = std::make_shared<const std::string>(plain);
   auto& st = self->state;
   auto& viewers = st.viewers;
   bool dropped = false;
@@ -49,7 +52,8 @@ void broadcast(self_ptr self, const std::string& text) {
       v.lagging = true;
       lagged = true;
     }
-    if (v.ready && !v.sink->push(payload)) {
+    auto& p = v.raw ? payload : plain_payload;
+    if (v.ready && p && !v.sink->push(p)) {
       i = viewers.erase(i);
       dropped = true;
     } else {
@@ -71,8 +75,7 @@ void tell_all(self_ptr self, const std::string& text) {
     v.sink->push(payload);
 }
 
-/// Sends a command to tmux; false while the control connection is down (a
-/// command the link cannot send after all gets a failed reply).
+/// Sends a command to tmux; false while the control connection is down.
 bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
   auto& st = self->state;
   if (!st.up || !st.opts.tmux)
@@ -82,8 +85,7 @@ bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
 }
 
 /// Asks tmux to resume a pane it paused for us; a command tmux did not take
-/// (its input full under a flood) is sent again shortly, or the pane would
-/// stay paused and no output would ever reach a viewer again.
+/// (flooded) is sent again shortly, or the pane would stay paused for good.
 void resume_pane(self_ptr self, const std::string& pane) {
   auto& st = self->state;
   auto tag = st.next_tag++;
@@ -118,8 +120,7 @@ void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
   st.snapshots[cursor].viewers = std::move(ids);
 }
 
-/// Resyncs lagging viewers whose queues drained; keeps checking while any
-/// still lags.
+/// Resyncs lagging viewers whose queues drained; checks while any lags.
 void check_lagging(self_ptr self) {
   auto& st = self->state;
   std::vector<uint64_t> ids;
@@ -205,8 +206,11 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
         if (pane != st.pane || st.pane.empty())
           return;
         auto text = tmux::take_utf8(st.utf8_carry, bytes);
-        if (!text.empty())
-          broadcast(self, wire::bridge_output_json(text, false));
+        if (!text.empty()) {
+          auto lines = tmux::take_text_lines(st.text_carry, text);
+          broadcast(self, wire::bridge_output_json(text, false),
+                    lines.empty() ? lines : wire::bridge_output_json(lines, false));
+        }
         auto now = self->clock().now();
         if (now - st.budget_start >= std::chrono::seconds(1)) {
           st.budget_start = now;
@@ -217,8 +221,10 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
         auto lines = std::count(bytes.begin(), bytes.end(), '\n');
         auto used = static_cast<size_t>(lines) - (st.matcher->skipped() - before);
         st.budget_left -= std::min(st.budget_left, used);
-        for (auto& [event, match] : found)
-          broadcast(self, wire::bridge_event_json(event, match));
+        for (auto& [event, match] : found) {
+          auto ev = wire::bridge_event_json(event, match);
+          broadcast(self, ev, ev);
+        }
       },
       [self](atom::reply, uint64_t tag, bool ok, std::string& body) {
         auto& st = self->state;
@@ -274,11 +280,13 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           std::sscanf(body.c_str(), "%d,%d", &x, &y);
         auto payload = std::make_shared<const std::string>(
             wire::bridge_output_json(tmux::snapshot_screen(snap.captured, x, y), true));
+        auto plain = std::make_shared<const std::string>(
+            wire::bridge_output_json(tmux::snapshot_text(snap.captured), true));
         for (auto id : snap.viewers) {
           auto v = st.viewers.find(id);
           if (v == st.viewers.end())
             continue;
-          if (v->second.sink->push(payload))
+          if (v->second.sink->push(v->second.raw ? payload : plain))
             v->second.ready = true;
           else
             st.viewers.erase(v);
@@ -369,6 +377,14 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
                      "the tmux session did not take the input");
       },
       [self](atom::tick) { check_lagging(self); },
+      [self](atom::hello, uint64_t id, bool raw) {
+        auto v = self->state.viewers.find(id);
+        if (v == self->state.viewers.end() || v->second.raw == raw)
+          return;
+        v->second.raw = raw;
+        v->second.ready = false; // its next screen is in the new form
+        request_snapshot(self, {id});
+      },
       [self](atom::resize, uint32_t cols, uint32_t rows) {
         auto& st = self->state;
         if (st.up)

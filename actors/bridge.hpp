@@ -48,6 +48,8 @@ struct bridge_viewer {
   bool ready = false;
   /// Fell behind: skipped until its queue drains, then resynced.
   bool lagging = false;
+  /// Gets the terminal's raw bytes (xterm); else plain text lines.
+  bool raw = false;
 };
 
 struct bridge_snapshot {
@@ -75,6 +77,8 @@ struct bridge_state {
   /// paused until tmux took the command, so a refused one is sent again.
   std::map<uint64_t, std::string> continues;
   std::unique_ptr<tmux::event_matcher> matcher;
+  /// The unfinished line of the plain-text stream.
+  std::string text_carry;
   /// Event-matching budget: lines left in the current second.
   caf::actor_clock::time_point budget_start;
   size_t budget_left = 0;

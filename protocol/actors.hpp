@@ -201,6 +201,10 @@ using bridge_actor = caf::typed_actor<
     caf::reacts_to<atom::input, uint64_t, std::string, std::string>,
     // The operator's terminal size: cols, rows.
     caf::reacts_to<atom::resize, uint32_t, uint32_t>,
+    // A viewer's choice of stream: sink id, raw (terminal bytes, for
+    // xterm) or plain text lines (the default, as the original clients
+    // read). The viewer gets a fresh screen in its form.
+    caf::reacts_to<atom::hello, uint64_t, bool>,
     // Checks lagging viewers (its own timer while any lags).
     caf::reacts_to<atom::tick>>;
 

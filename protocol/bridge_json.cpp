@@ -16,16 +16,18 @@ bridge_request read_bridge_request(std::string_view text, std::string_view type,
     r.error_message = std::move(msg);
     return r;
   };
-  const char* field = type == "command" ? "content"
-                      : type == "input" ? "data"
-                      : type == "key"   ? "key"
-                                        : nullptr;
+  const char* field = type == "command"  ? "content"
+                      : type == "input"  ? "data"
+                      : type == "key"    ? "key"
+                      : type == "stream" ? "mode"
+                                         : nullptr;
   if (type == "clear")
     return r;
-  if (type != "command" && type != "input" && type != "key" && type != "resize")
+  if (type != "command" && type != "input" && type != "key" && type != "resize"
+      && type != "stream")
     return fail("unknown_type", "unknown message type '" + std::string{type}
                                     + "'; expected command, input, key, resize, "
-                                      "clear or ping");
+                                      "stream, clear or ping");
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded{text};
   simdjson::ondemand::document doc;
@@ -43,6 +45,8 @@ bridge_request read_bridge_request(std::string_view text, std::string_view type,
                                   + std::to_string(max_text) + " bytes");
     if (type == "command" && value.empty())
       return fail("invalid_message", "'content' is empty");
+    if (type == "stream" && value != "raw" && value != "text")
+      return fail("invalid_message", "'mode' is raw or text");
     r.text = std::string{value};
     return r;
   }

@@ -11,9 +11,10 @@ namespace o2hub::wire {
 
 /// A client's message to the bridge, read and checked.
 struct bridge_request {
-  /// "command", "clear", "input", "key", "resize" ("ping" is answered before).
+  /// "command", "clear", "input", "key", "resize", "stream" ("ping" is
+  /// answered before).
   std::string type;
-  /// command: content; input: data; key: the key name.
+  /// command: content; input: data; key: the key name; stream: raw or text.
   std::string text;
   uint32_t cols = 0;
   uint32_t rows = 0;

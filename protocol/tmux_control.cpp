@@ -303,4 +303,57 @@ std::vector<std::pair<std::string, std::string>> default_event_patterns() {
   };
 }
 
+namespace {
+
+/// One line of terminal output as text: no escape sequences, no CR.
+std::string plain_line(std::string_view raw) {
+  auto text = strip_ansi(raw);
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+  return text;
+}
+
+} // namespace
+
+std::string take_text_lines(std::string& carry, std::string_view bytes,
+                            size_t max_carry) {
+  carry.append(bytes);
+  std::string out;
+  size_t start = 0;
+  for (size_t nl = carry.find('\n'); nl != std::string::npos;
+       nl = carry.find('\n', start)) {
+    out += plain_line(std::string_view{carry}.substr(start, nl - start));
+    out += '\n';
+    start = nl + 1;
+  }
+  carry.erase(0, start);
+  if (carry.size() > max_carry) {
+    out += plain_line(carry);
+    out += '\n';
+    carry.clear();
+  }
+  return out;
+}
+
+std::string snapshot_text(std::string_view captured) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= captured.size()) {
+    auto nl = captured.find('\n', start);
+    auto end = nl == std::string_view::npos ? captured.size() : nl;
+    lines.push_back(plain_line(captured.substr(start, end - start)));
+    if (nl == std::string_view::npos)
+      break;
+    start = nl + 1;
+  }
+  while (!lines.empty() && lines.back().find_first_not_of(' ') == std::string::npos)
+    lines.pop_back();
+  std::string out;
+  for (const auto& l : lines) {
+    auto last = l.find_last_not_of(' ');
+    out += last == std::string::npos ? std::string{} : l.substr(0, last + 1);
+    out += '\n';
+  }
+  return out;
+}
+
 } // namespace o2hub::tmux

@@ -69,6 +69,17 @@ std::string take_utf8(std::string& carry, std::string_view bytes);
 /// returns, for matching patterns against what a human would read.
 std::string strip_ansi(std::string_view text);
 
+/// Plain text for clients that read lines (the original bridge's clients):
+/// the complete lines of `carry` + `bytes`, escape sequences and carriage
+/// returns removed, each ending in '\n'; the unfinished line stays in
+/// `carry` (flushed as a line once longer than `max_carry`).
+std::string take_text_lines(std::string& carry, std::string_view bytes,
+                            size_t max_carry = 64 * 1024);
+
+/// A late joiner's screen as plain text: the captured lines without escape
+/// sequences, trailing blank lines dropped, joined with '\n'.
+std::string snapshot_text(std::string_view captured);
+
 /// The screen a late joiner sees: clear, the captured lines (`capture-pane
 /// -p -e -J`, trailing blank lines dropped) joined with CRLF, then the cursor
 /// moved to (x, y) (zero-based, as tmux reports them).

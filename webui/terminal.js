@@ -78,6 +78,9 @@ function connect() {
     delay = 500;
     conn.dataset.state = 'open';
     conn.textContent = 'live';
+    // xterm wants the terminal's own bytes; the default is plain text lines
+    // (what the original bridge's clients read).
+    send({ type: 'stream', mode: 'raw' });
     sendSize();
   };
   ws.onmessage = (ev) => {

@@ -33,6 +33,10 @@ bridge_session(ws_session_actor::stateful_pointer<bridge_session_state> self,
           sink.send(wire::ws_error_json(req.error_code, req.error_message));
           return;
         }
+        if (req.type == "stream") { // any viewer picks its form of the stream
+          self->send(st.bridge, atom::hello_v, sink.id(), req.text == "raw");
+          return;
+        }
         if (sink.role() != role::operator_) {
           sink.send(wire::ws_error_json("forbidden", "this connection may only watch: '"
                                                          + req.type

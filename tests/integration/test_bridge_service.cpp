@@ -120,13 +120,16 @@ std::string cat_config() {
   return path;
 }
 
-/// Connects and waits for the greeting and the first screen.
+/// Connects and waits for the greeting and the first screen; then, like
+/// o2hub's xterm page, asks for the raw stream and waits for its screen.
 std::unique_ptr<ws_client> viewer(uint16_t port, const std::string& target = "/ws",
                                   std::map<std::string, std::string> headers = {}) {
   auto c = std::make_unique<ws_client>(port, target, headers);
   auto hello = c->read();
   BOOST_TEST_REQUIRE(type_of(hello) == "connection", hello);
   BOOST_TEST(json_at(hello, {"session"}) == "claude-intent");
+  read_until(*c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
+  c->send_text(R"({"type":"stream","mode":"raw"})");
   read_until(*c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; });
   return c;
 }
@@ -163,6 +166,15 @@ BOOST_AUTO_TEST_CASE(output_reaches_every_viewer_and_late_joiners_get_the_screen
   // Raw keystrokes from a browser terminal.
   a->send_text(R"({"type":"input","data":"typed-raw\r"})");
   read_output_with(c, "typed-raw");
+  // Issue 14: a client that did not ask for the raw stream (the original
+  // clients) reads plain text lines: no escape sequences, whole lines.
+  a->send_text(R"({"type":"input","data":"\u001b[31mred-5150\u001b[0m\r"})");
+  std::vector<std::string> seen;
+  auto plain = read_output_with(c, "red-5150", &seen);
+  BOOST_TEST(json_at(plain, {"content"}).find('\x1b') == std::string::npos, plain);
+  BOOST_TEST(json_at(plain, {"content"}).back() == '\n', plain);
+  // The raw viewer gets cat's colour codes as they are.
+  read_output_with(*b, "\x1b[31mred-5150");
   // At most three viewers: the fourth is told why.
   ws_client d{f.bridge};
   BOOST_CHECK_THROW(while (true) d.read(5s), std::runtime_error);

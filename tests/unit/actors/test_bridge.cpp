@@ -193,7 +193,32 @@ BOOST_AUTO_TEST_CASE(late_joiner_gets_connection_then_screen_then_stream) {
   caf::anon_send(b, atom::output_v, std::string{"%7"}, std::string{"other pane\r\n"});
   run();
   BOOST_TEST_REQUIRE(a->of_type("output").size() == 2u);
-  BOOST_TEST(json_at(a->of_type("output")[1], {"content"}) == "late\r\n");
+  // Plain text lines by default (the original clients)...
+  BOOST_TEST(json_at(a->of_type("output")[1], {"content"}) == "late\n");
+  // ... the terminal's own bytes for a viewer that asks (o2hub's xterm page),
+  // after a fresh screen in that form.
+  caf::anon_send(b, atom::hello_v, a->id(), true);
+  run();
+  answer_snapshot("$ late\n");
+  BOOST_TEST(json_at(a->got.back(), {"snapshot"}) == "true");
+  BOOST_TEST(json_at(a->got.back(), {"content"}).find("\x1b[") != std::string::npos);
+  caf::anon_send(b, atom::output_v, std::string{"%0"},
+                 std::string{"\x1b[31mred\x1b[0m partial"});
+  run();
+  BOOST_TEST(json_at(a->got.back(), {"content"}) == "\x1b[31mred\x1b[0m partial");
+}
+
+// Plain text: escape sequences and carriage returns go, lines stay whole.
+BOOST_AUTO_TEST_CASE(plain_text_lines_for_the_original_clients) {
+  std::string carry;
+  BOOST_TEST(tmux::take_text_lines(carry, "\x1b[1mbold\x1b[0m li") == "");
+  BOOST_TEST(tmux::take_text_lines(carry, "ne\r\nnext") == "bold line\n");
+  BOOST_TEST(carry == "next");
+  BOOST_TEST(tmux::snapshot_text("\x1b[32m$ ok\x1b[0m   \nsecond\n   \n")
+             == "$ ok\nsecond\n");
+  std::string big(70 * 1024, 'x');
+  carry.clear();
+  BOOST_TEST(tmux::take_text_lines(carry, big).size() == big.size() + 1); // flushed
 }
 
 BOOST_AUTO_TEST_CASE(operators_input_becomes_literal_commands) {
@@ -314,7 +339,7 @@ BOOST_AUTO_TEST_CASE(a_lagging_viewer_is_skipped_then_resynced) {
   BOOST_TEST(json_at(slow->got.back(), {"snapshot"}) == "true");
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"live again\r\n"});
   run();
-  BOOST_TEST(json_at(slow->got.back(), {"content"}) == "live again\r\n");
+  BOOST_TEST(json_at(slow->got.back(), {"content"}) == "live again\n");
 }
 
 BOOST_AUTO_TEST_CASE(events_and_viewer_limit) {
@@ -339,7 +364,7 @@ BOOST_AUTO_TEST_CASE(events_and_viewer_limit) {
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"x\r\n"});
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"y\r\n"});
   run();
-  BOOST_TEST(json_at(a->got.back(), {"content"}) == "y\r\n");
+  BOOST_TEST(json_at(a->got.back(), {"content"}) == "y\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
