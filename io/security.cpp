@@ -112,6 +112,11 @@ bool is_ipv6_literal(std::string_view s) {
   return true;
 }
 
+/// This machine's own names: the same port on any of them is one origin.
+bool is_loopback_name(std::string_view name) {
+  return iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";
+}
+
 } // namespace
 
 bool security_policy::host_allowed(const http::request& req) const {
@@ -142,7 +147,14 @@ bool security_policy::origin_allowed(const http::request& req) const {
   if (host.empty() || scheme_end == std::string_view::npos)
     return false;
   auto authority = origin.substr(scheme_end + 3);
-  return iequals(authority, host);
+  if (iequals(authority, host))
+    return true;
+  // localhost, 127.0.0.1 and [::1] on the same port are the same origin.
+  auto a_name = host_name(authority);
+  auto h_name = host_name(host);
+  return !a_name.empty() && !h_name.empty() && is_loopback_name(a_name)
+         && is_loopback_name(h_name)
+         && authority.substr(a_name.size()) == host.substr(h_name.size());
 }
 
 bool security_policy::cors_allowed(std::string_view origin) const {

@@ -133,6 +133,17 @@ BOOST_AUTO_TEST_CASE(websocket_origin_and_query_token) {
   BOOST_TEST((policy->authenticate(req, false) == role::anonymous));
   req.set(bh::field::origin, "http://evil.example");
   BOOST_TEST(!policy->origin_allowed(req));
+  // localhost, 127.0.0.1 and [::1] on the same port are one origin (issue 14)...
+  for (auto o : {"http://localhost:8003", "http://[::1]:8003", "http://LOCALHOST:8003"}) {
+    req.set(bh::field::origin, o);
+    BOOST_TEST(policy->origin_allowed(req), o);
+  }
+  // ... on another port, or another name, they are not.
+  for (auto o : {"http://localhost:8004", "http://localhost", "http://127.0.0.2:8003",
+                 "http://localhost.evil.example:8003"}) {
+    req.set(bh::field::origin, o);
+    BOOST_TEST(!policy->origin_allowed(req), o);
+  }
   req.erase(bh::field::origin);
   BOOST_TEST(policy->origin_allowed(req)); // not a browser
   security_config cfg;
