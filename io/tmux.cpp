@@ -24,12 +24,12 @@ extern char** environ;
 namespace o2hub {
 
 std::vector<std::string> tmux_control_argv(const tmux_options& opts) {
-  std::vector<std::string> argv{opts.tmux,     "-L",
-                                opts.socket,   "-C",
-                                "new-session", "-A",
-                                "-s",          opts.session,
-                                "-x",          std::to_string(opts.cols),
-                                "-y",          std::to_string(opts.rows)};
+  // "default": tmux's own default server, which plain `tmux ls` sees.
+  std::vector<std::string> argv{opts.tmux};
+  if (opts.socket != "default")
+    argv.insert(argv.end(), {"-L", opts.socket});
+  argv.insert(argv.end(), {"-C", "new-session", "-A", "-s", opts.session, "-x",
+                           std::to_string(opts.cols), "-y", std::to_string(opts.rows)});
   auto cmd = opts.command;
   // tmux runs a single argument through /bin/sh -c; two or more are exec'd
   // directly. env(1) keeps even a one-word command away from the shell.

@@ -16,7 +16,8 @@
 namespace o2hub {
 
 struct tmux_options {
-  /// `tmux -L <socket>`: a tmux server of o2hub's own.
+  /// `tmux -L <socket>`: a tmux server of o2hub's own; "default": tmux's
+  /// default server (the one plain `tmux ls` and the original's scripts see).
   std::string socket = "o2hub";
   std::string session = "claude-intent";
   /// What the session's pane runs (argv; never through a shell).

@@ -528,6 +528,23 @@ BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
   std::filesystem::remove_all(data);
 }
 
+// Issue 14: `tmux_socket: default` is tmux's default server, which plain
+// `tmux ls` sees (TMUX_TMPDIR keeps the test's server apart).
+BOOST_AUTO_TEST_CASE(the_default_socket_is_visible_to_plain_tmux) {
+  auto tmp = fresh_data_dir() + "-tmux";
+  std::filesystem::create_directories(tmp);
+  {
+    serve_fixture f{{{"TMUX_TMPDIR", tmp}}, {"--tmux-socket", "default"}};
+    auto a = viewer(f.bridge);
+    process ls{{"/usr/bin/env", "TMUX_TMPDIR=" + tmp, "tmux", "ls"}};
+    ls.wait(5s);
+    BOOST_TEST(ls.output().find("claude-intent") != std::string::npos, ls.output());
+  }
+  process kill{{"/usr/bin/env", "TMUX_TMPDIR=" + tmp, "tmux", "kill-server"}};
+  kill.wait(5s);
+  std::filesystem::remove_all(tmp);
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_llm_cli_falls_back_to_the_console) {
   auto path = fresh_data_dir() + "-cli.yaml";
   std::ofstream{path} << "llm:\n  backend: cli\n"

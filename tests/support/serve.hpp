@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -61,8 +62,10 @@ struct serve_fixture {
                                  "--intent-port",  std::to_string(intent),
                                  "--monitor-port", std::to_string(monitor),
                                  "--bridge-port",  std::to_string(bridge),
-                                 "--data-dir",     data,
-                                 "--tmux-socket",  tmux_socket};
+                                 "--data-dir",     data};
+    // A private tmux server per test, unless the test names one.
+    if (std::find(extra.begin(), extra.end(), "--tmux-socket") == extra.end())
+      out.insert(out.end(), {"--tmux-socket", tmux_socket});
     out.insert(out.end(), extra.begin(), extra.end());
     auto iso = isolation(extra);
     out.insert(out.end(), iso.begin(), iso.end());
