@@ -53,6 +53,7 @@ caf::expected<monitor_parts> spawn_monitor(caf::actor_system& sys, const config&
   monitor_options mopts;
   for (const auto& s : cfg.sites)
     mopts.sites.push_back(s.name);
+  mopts.stale_after = std::chrono::seconds(cfg.monitor_stale_after_s);
   // The services list: what the probers below check.
   std::vector<std::pair<std::string, std::string>> service_checks{
       {"intent", local_url(cfg, cfg.intent_port) + "/health"},

@@ -71,11 +71,11 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
   if (auto err = detail::parse_yaml(yaml, origin, root))
     return err;
   detail::yaml_reader r{origin, cfg.warnings};
-  r.check_keys(root, "",
-               {"bind", "data_dir", "webui_dir", "services", "http", "security", "llm",
-                "gitops", "pipeline", "edge_sim", "probing", "edge_sites_file",
-                "edge_sites", "monitoring", "slo_targets", "nodes", "limits", "console",
-                "tmf"});
+  r.check_keys(root, "", {"bind",       "data_dir",   "webui_dir",   "services",
+                          "http",       "security",   "llm",         "gitops",
+                          "pipeline",   "edge_sim",   "probing",     "edge_sites_file",
+                          "edge_sites", "monitoring", "slo_targets", "nodes",
+                          "limits",     "console",    "tmf",         "monitor"});
   r.read(root, "bind", "", cfg.bind);
   r.read(root, "data_dir", "", cfg.data_dir);
   r.read(root, "webui_dir", "", cfg.webui_dir);
@@ -220,6 +220,10 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(l, "max_devices", "limits", devices, 1, 1L << 40);
     cfg.limits.max_devices = static_cast<int64_t>(devices);
     r.read(l, "capacity_mbps", "limits", cfg.limits.capacity_mbps, 0.001, 1e9);
+  }
+  if (auto m = root["monitor"]; m && r.expect_map(m, "monitor")) {
+    r.check_keys(m, "monitor", {"stale_after_s"});
+    r.read(m, "stale_after_s", "monitor", cfg.monitor_stale_after_s, 1, 30 * 86400);
   }
   if (auto t = root["tmf"]; t && r.expect_map(t, "tmf")) {
     r.check_keys(t, "tmf",

@@ -204,6 +204,9 @@ struct config {
   nodes_config nodes;
   limits_config limits;
   tmf_config tmf;
+  /// monitor.stale_after_s: an outside client's pipeline with no update for
+  /// this long is shown `stale` (and may be cancelled).
+  int monitor_stale_after_s = 600;
   std::vector<edge_site> sites;
   /// The seed's slo_targets: name -> value as written.
   std::map<std::string, std::string> slo_targets;

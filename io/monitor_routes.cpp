@@ -316,6 +316,24 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
       },
       http::access::viewer);
   r.add(
+      verb::post, "/api/v1/pipelines/{id}/cancel",
+      [&sys, monitor](const http::request& req, const http::request_context& c,
+                      http::responder respond) {
+        if (!http::json_or_empty(req))
+          return respond(http::unsupported_media(req));
+        call<pipeline>(
+            sys, monitor, req, respond,
+            [](const http::request& proto, const pipeline& p) {
+              json::writer w;
+              w.begin_object().kv("status", "cancelled").key("pipeline");
+              wire::write_pipeline(w, p);
+              w.end_object();
+              return http::make_json(proto, http::status::ok, w.take());
+            },
+            atom::update_v, c.params.at("id"), atom::erase_v);
+      },
+      http::access::operator_);
+  r.add(
       verb::get, "/api/v1/pipelines/{id}",
       [&sys, monitor, json_of](const http::request& req, const http::request_context& c,
                                http::responder respond) {

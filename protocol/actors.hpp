@@ -85,6 +85,9 @@ using monitor_actor = caf::typed_actor<
     // pipeline an outside client started), stage string, metadata JSON
     // object (validated by the caller).
     caf::replies_to<atom::update, std::string, std::string, std::string>::with<pipeline>,
+    // Cancels a pipeline an outside client started (running or stale): it
+    // fails with reason "cancelled"; o2hub's own pipelines are refused.
+    caf::replies_to<atom::update, std::string, atom::erase>::with<pipeline>,
     // Sets an edge's status by hand: edge name (any spelling), status,
     // metadata JSON object ("" = keep the checks); returns the edge's status.
     caf::replies_to<atom::edge, std::string, std::string, std::string>::with<edge_status>,

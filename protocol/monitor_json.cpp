@@ -134,6 +134,7 @@ void write_metrics(json::writer& w, const monitor_figures& m) {
   else
     w.kv("last_update", m.last_update);
   w.kv("active_pipelines", m.active)
+      .kv("stale_pipelines", m.stale)
       .kv("success_rate", m.success_rate)
       .kv("p50_processing_time", m.p50_processing_time)
       .kv("p95_processing_time", m.p95_processing_time)

@@ -132,6 +132,8 @@ struct monitor_figures {
   double success_rate = 0;
   double p50_processing_time = 0;
   double p95_processing_time = 0;
+  /// Pipelines of outside clients with no update for monitor.stale_after_s.
+  uint64_t stale = 0;
 
   friend bool operator==(const monitor_figures& x, const monitor_figures& y) {
     return x.total == y.total && x.successful == y.successful && x.failed == y.failed
@@ -139,14 +141,14 @@ struct monitor_figures {
            && x.current_stage == y.current_stage && x.last_update == y.last_update
            && x.active == y.active && x.success_rate == y.success_rate
            && x.p50_processing_time == y.p50_processing_time
-           && x.p95_processing_time == y.p95_processing_time;
+           && x.p95_processing_time == y.p95_processing_time && x.stale == y.stale;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, monitor_figures& x) {
     return f(caf::meta::type_name("o2hub.monitor_figures"), x.total, x.successful,
              x.failed, x.avg_processing_time, x.current_stage, x.last_update, x.active,
-             x.success_rate, x.p50_processing_time, x.p95_processing_time);
+             x.success_rate, x.p50_processing_time, x.p95_processing_time, x.stale);
   }
 };
 

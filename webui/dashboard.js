@@ -124,6 +124,11 @@ function handle(msg) {
       render();
       log(`${msg.data.pipeline.intent_id}: ${msg.data.stage.stage}`);
       break;
+    case 'pipeline_update': // e.g. marked stale
+      upsert(msg.data);
+      render();
+      log(`${msg.data.intent_id}: ${msg.data.status}`);
+      break;
     case 'edge_update':
       state.edges[msg.data.edge] = msg.data.status;
       noteEdge(msg.data.edge, msg.data.status);

@@ -2,6 +2,7 @@
 // (the ones it skipped look skipped), per-stage times and durations, what
 // it deployed where, commits, the SLO gate's measured values against
 // targets per site, and why it failed. Text only, never HTML.
+import { authHeaders } from '/static/links.js';
 import { el, fmtNumber, fmtTime } from '/static/dashboard_util.js';
 
 // The way a deployment goes; failed and rollback show only when they happen.
@@ -123,7 +124,19 @@ export function renderDetail(p) {
   if (reason) {
     dl.append(el('dt', {}, 'why'), el('dd', { class: 'reason' }, reason));
   }
-  box.append(dl, timeline(p));
+  box.append(dl);
+  if (p.status === 'stale') {
+    // Nothing has reported for monitor.stale_after_s: an operator may end it.
+    const b = el('button', { type: 'button', id: 'cancel' }, 'Cancel this pipeline');
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      const res = await fetch(`/api/v1/pipelines/${encodeURIComponent(p.intent_id)}/cancel`,
+        { method: 'POST', headers: authHeaders() });
+      if (!res.ok) { b.disabled = false; b.textContent = `Cancel failed (${res.status})`; }
+    });
+    box.append(b);
+  }
+  box.append(timeline(p));
   const results = (meta(p, 'completed') || {}).results || (back && back.results);
   if (results && Object.keys(results).length) box.append(sloTable(results));
 }

@@ -64,6 +64,9 @@ monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_sta
              std::string& metadata) -> caf::result<pipeline> {
         return monitor_updates::update(self, id, stage_name, metadata);
       },
+      [self](atom::update, std::string& id, atom::erase) -> caf::result<pipeline> {
+        return monitor_updates::cancel(self, id);
+      },
       [self](atom::edge, std::string& raw_name, std::string& status,
              std::string& metadata) -> caf::result<edge_status> {
         return monitor_updates::edge(self, raw_name, status, metadata);
@@ -128,6 +131,7 @@ monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_sta
       [self](atom::tick) {
         auto& st = self->state;
         self->delayed_send(self, st.opts.metrics_interval, atom::tick_v);
+        monitor_updates::mark_stale(self);
         auto now = wire::metrics_json(figures(st));
         if (now == st.last_metrics)
           return;

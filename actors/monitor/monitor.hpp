@@ -24,6 +24,9 @@ struct monitor_options {
   std::map<std::string, std::string> services;
   /// Pipelines kept in memory (oldest finished ones go first).
   size_t max_pipelines = 10000;
+  /// A pipeline an outside client started that gets no update for this
+  /// long is `stale` (checked with the metrics, every metrics_interval).
+  std::chrono::seconds stale_after{600};
   /// How often the metrics are broadcast when they changed; 0: never.
   std::chrono::milliseconds metrics_interval{5000};
   /// The time of day of timestamps (tests: virtual time).

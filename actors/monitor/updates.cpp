@@ -40,13 +40,17 @@ namespace {
 
 constexpr const char* external_mark = R"({"source":"api"})";
 
+bool external(const pipeline& p) {
+  return !p.stages.empty() && p.stages.front().metadata_json == external_mark;
+}
+
 /// The newest running pipeline an outside client started.
 const pipeline* latest_external(const monitor_state& st) {
   for (auto i = st.order.rbegin(); i != st.order.rend(); ++i) {
     auto p = st.pipelines.find(*i);
-    if (p != st.pipelines.end() && p->second.status == "running"
-        && !p->second.stages.empty()
-        && p->second.stages.front().metadata_json == external_mark)
+    if (p != st.pipelines.end()
+        && (p->second.status == "running" || p->second.status == "stale")
+        && external(p->second))
       return &p->second;
   }
   return nullptr;
@@ -104,7 +108,10 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
       return caf::error{ec::unknown_entity, "no pipeline " + id};
     p = &i->second;
   }
-  if (auto why = transition_error(*p, *to); !why.empty())
+  auto cur = *p;
+  if (cur.status == "stale") // an update brings it back
+    cur.status = "running";
+  if (auto why = transition_error(cur, *to); !why.empty())
     return caf::error{ec::conflict, why};
   // Every stage_update carries the whole pipeline: keep it bounded.
   if (p->stages.size() >= 256)
@@ -112,7 +119,7 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
                       "pipeline " + p->intent_id + " has 256 stage updates already"};
   auto now = rfc3339(st.opts.now());
   // Change a copy, store it, then apply: a 2xx means it is on disk.
-  auto next = *p;
+  auto next = cur;
   auto successful = st.successful;
   auto failed = st.failed;
   double duration = -1;
@@ -175,6 +182,46 @@ caf::result<edge_status> set_edge(self_ptr self, edge_status e) {
 }
 
 } // namespace
+
+caf::result<pipeline> cancel(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto i = st.pipelines.find(id);
+  if (i == st.pipelines.end())
+    return caf::error{ec::unknown_entity, "no pipeline " + id};
+  if (i->second.status != "running" && i->second.status != "stale")
+    return caf::error{ec::conflict, "pipeline " + id + " is " + i->second.status};
+  if (!external(i->second))
+    return caf::error{ec::conflict, "o2hub's own pipeline actors drive " + id
+                                        + "; remove or change its intent instead"};
+  return update(self, id, "failed", R"({"reason":"cancelled"})");
+}
+
+void mark_stale(self_ptr self) {
+  auto& st = self->state;
+  auto limit = rfc3339(st.opts.now() - st.opts.stale_after);
+  for (auto& id : st.order) {
+    auto& p = st.pipelines.at(id);
+    // RFC 3339 UTC timestamps of one format compare as strings.
+    if (p.status != "running" || !external(p) || p.stages.back().timestamp >= limit)
+      continue;
+    auto next = p;
+    next.status = "stale";
+    auto apply = [self, next] {
+      auto& st = self->state;
+      st.pipelines[next.intent_id] = next;
+      broadcast(st, wire::event_json("pipeline_update", wire::pipeline_json(next)));
+    };
+    if (!st.opts.store) {
+      apply();
+      continue;
+    }
+    // Stored, then applied; no reply (nobody asked: store_then would answer
+    // the monitor itself).
+    self->request(st.opts.store, caf::infinite, atom::put_v, next, st.total,
+                  st.successful, st.failed, -1.0)
+        .await([apply](atom::ok) { apply(); }, [](const caf::error&) {});
+  }
+}
 
 caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata) {

@@ -24,6 +24,12 @@ caf::result<pipeline> start(self_ptr self, const std::string& id, const std::str
 caf::result<pipeline> update(self_ptr self, const std::string& id,
                              const std::string& stage_name, const std::string& metadata);
 
+/// Cancels an outside client's running or stale pipeline.
+caf::result<pipeline> cancel(self_ptr self, const std::string& id);
+
+/// Marks outside clients' pipelines with no update for stale_after stale.
+void mark_stale(self_ptr self);
+
 caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata);
 

@@ -38,8 +38,10 @@ double percentile(std::vector<double> xs, double p) {
 
 monitor_figures figures(const monitor_state& st) {
   monitor_figures m;
-  for (const auto& [id, p] : st.pipelines)
+  for (const auto& [id, p] : st.pipelines) {
     m.active += p.status == "running";
+    m.stale += p.status == "stale";
+  }
   for (double d : st.durations)
     m.avg_processing_time += d;
   if (!st.durations.empty())

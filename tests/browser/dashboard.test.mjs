@@ -123,3 +123,29 @@ test('a phone sees everything without scrolling sideways', async () => {
   }
   await page.close();
 });
+
+test('a stale pipeline is shown apart and an operator cancels it', async () => {
+  const { startO2hub, launchBrowser } = await import('./harness.mjs');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = (await import('node:path')).default;
+  const dir = mkdtempSync(path.join(tmpdir(), 'o2hub-stale-'));
+  writeFileSync(path.join(dir, 'c.yaml'), 'monitor:\n  stale_after_s: 1\n');
+  const hub = await startO2hub(['-c', path.join(dir, 'c.yaml')]);
+  const browser = await launchBrowser();
+  try {
+    const m = hub.ports.monitor;
+    await fetch(`http://127.0.0.1:${m}/api/v1/pipeline/start?intent_id=left-ui&intent_text=forgotten`, { method: 'POST' });
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${m}/#/pipelines/left-ui`);
+    await page.waitForSelector('#conn[data-state="open"]');
+    await page.waitForSelector('#pipelines li[data-id="left-ui"][data-status="stale"]', { timeout: 20000 });
+    await page.waitForSelector('#m-stale:text("1")');
+    await page.click('#cancel');
+    await page.waitForSelector('#pipelines li[data-id="left-ui"][data-status="failed"]', { timeout: 5000 });
+    assert.match(await page.textContent('#detail .facts'), /cancelled/);
+  } finally {
+    await browser.close();
+    await hub.stop();
+  }
+});

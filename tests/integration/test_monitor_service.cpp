@@ -443,3 +443,55 @@ BOOST_AUTO_TEST_CASE(unreadable_stored_records_are_reported_not_dropped_silently
   }
   std::filesystem::remove_all(dir);
 }
+
+// Issue 14: a pipeline an outside client started and left is `stale` after
+// monitor.stale_after_s (counted apart from the active ones); an operator
+// cancels it: failed, reason "cancelled". o2hub's own are not cancelled here.
+BOOST_AUTO_TEST_CASE(a_forgotten_pipeline_goes_stale_and_can_be_cancelled) {
+  auto cfg = fresh_data_dir() + "-stale.yaml";
+  std::ofstream{cfg} << "monitor:\n  stale_after_s: 1\n";
+  serve_fixture f{{}, {"-c", cfg}};
+  auto send = [&](const std::string& target) {
+    return http_request(f.monitor, "POST", target, "", {});
+  };
+  BOOST_TEST_REQUIRE(send("/api/v1/pipeline/start?intent_id=left-1&intent_text=x").status
+                     == 200u);
+  ws_client watcher{f.monitor};
+  BOOST_TEST(json_at(watcher.read(), {"type"}) == "initial_state");
+  std::string body;
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    body = http_get(f.monitor, "/api/v1/pipelines/left-1").body;
+    if (json_at(body, {"status"}) == "stale")
+      break;
+    std::this_thread::sleep_for(200ms);
+  }
+  BOOST_TEST_REQUIRE(json_at(body, {"status"}) == "stale", body);
+  auto m = http_get(f.monitor, "/api/v1/metrics").body;
+  BOOST_TEST(json_at(m, {"metrics", "stale_pipelines"}) == "1", m);
+  BOOST_TEST(json_at(m, {"metrics", "active_pipelines"}) == "0");
+  std::string msg;
+  do
+    msg = watcher.read();
+  while (json_at(msg, {"type"}) != "pipeline_update");
+  BOOST_TEST(json_at(msg, {"data", "status"}) == "stale");
+  auto cancelled = send("/api/v1/pipelines/left-1/cancel");
+  BOOST_TEST_REQUIRE(cancelled.status == 200u, cancelled.body);
+  BOOST_TEST(json_at(cancelled.body, {"pipeline", "status"}) == "failed");
+  BOOST_TEST(
+      json_at(cancelled.body, {"pipeline", "stages", size_t{1}, "metadata", "reason"})
+      == "cancelled");
+  BOOST_TEST(send("/api/v1/pipelines/left-1/cancel").status == 409u);
+  BOOST_TEST(send("/api/v1/pipelines/nobody/cancel").status == 404u);
+  // A stale pipeline an update reaches runs again.
+  send("/api/v1/pipeline/start?intent_id=left-2&intent_text=y");
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline
+         && json_at(http_get(f.monitor, "/api/v1/pipelines/left-2").body, {"status"})
+                != "stale")
+    std::this_thread::sleep_for(200ms);
+  auto moved = send("/api/v1/pipeline/update?stage=krm_generated&intent_id=left-2");
+  BOOST_TEST(moved.status == 200u, moved.body);
+  BOOST_TEST(json_at(moved.body, {"pipeline", "status"}) == "running");
+  std::filesystem::remove(cfg);
+}

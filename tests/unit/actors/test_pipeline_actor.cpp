@@ -392,6 +392,9 @@ monitor_proxy(monitor_actor::stateful_pointer<proxy_state> self, monitor_actor r
       [=](atom::start, std::string& id, std::string& text) {
         return self->delegate(real, atom::start_v, std::move(id), std::move(text));
       },
+      [=](atom::update, std::string& id, atom::erase) {
+        return self->delegate(real, atom::update_v, std::move(id), atom::erase_v);
+      },
       [=](atom::start, std::string& id, std::string& text, atom::update) {
         return self->delegate(real, atom::start_v, std::move(id), std::move(text),
                               atom::update_v);
