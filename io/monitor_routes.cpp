@@ -3,6 +3,7 @@
 #include "common/json.hpp"
 #include "io/ask.hpp"
 #include "io/http_error.hpp"
+#include "io/static_files.hpp"
 #include "io/ws_sessions.hpp"
 #include "protocol/error.hpp"
 #include "protocol/intent_json.hpp"
@@ -333,6 +334,9 @@ void add_monitor_routes(http::router& r, const service_context& ctx,
             atom::update_v, c.params.at("id"), atom::erase_v);
       },
       http::access::operator_);
+  // The monitor's own API document and Swagger UI.
+  r.add(verb::get, "/openapi.json", static_file(ctx.webui + "/monitor-openapi.json"));
+  r.add(verb::get, "/docs", static_file(ctx.webui + "/docs.html"));
   r.add(
       verb::get, "/api/v1/pipelines/{id}",
       [&sys, monitor, json_of](const http::request& req, const http::request_context& c,

@@ -42,3 +42,17 @@ test('the page can call the API it documents', async () => {
   assert.deepEqual(body.intent.targetSites, ['edge2']);
   await page.close();
 });
+
+// Issue 14: the monitor's API has its own /docs on its port.
+test('the monitor documents its own API', async () => {
+  const page = await ctx.browser.newPage();
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.monitor}/docs`);
+  await page.waitForSelector('.opblock-summary-path', { timeout: 15000 });
+  assert.match(await page.textContent('.title'), /o2hub realtime monitor/);
+  const paths = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent.trim()));
+  for (const p of ['/api/v1/pipeline/start', '/api/v1/pipeline/update', '/api/v1/edge/update',
+    '/api/v1/pipelines/{id}/cancel', '/api/v1/edges']) {
+    assert.ok(paths.includes(p), `${p} listed in ${paths}`);
+  }
+  await page.close();
+});
