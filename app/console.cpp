@@ -3,6 +3,7 @@
 #include "app/console_parts.hpp"
 #include "common/json.hpp"
 #include "io/http_call.hpp"
+#include "protocol/intent_json.hpp"
 
 #include <simdjson.h>
 
@@ -326,9 +327,11 @@ private:
               (void)(check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
               (void)(check["target"].get_double().get(target) == simdjson::SUCCESS);
               std::ostringstream item;
+              // As an operator writes them: 6.1, 0.999, never 6.100000.
               item << name << " "
-                   << (has_value ? std::to_string(value) : std::string{"n/a"}) << " ("
-                   << str(check, "op") << " " << target << ")";
+                   << (has_value ? wire::format_number(value) : std::string{"n/a"})
+                   << " (" << str(check, "op") << " " << wire::format_number(target)
+                   << ")";
               out_ << "  " << s_(pass ? "32" : "31", item.str());
             }
             out_ << "\n";
