@@ -65,13 +65,10 @@ refusal merge_patch(const std::string& target, std::string_view patch, std::stri
 }
 
 refusal read_hub(std::string_view body, hub_body& out) {
-  if (auto e = wire::invalid_document(body))
-    return {e->status, "invalidBody", e->message};
   simdjson::dom::parser p;
-  element root;
   object o;
-  if (p.parse(body.data(), body.size()).get(root) || root.get_object().get(o))
-    return bad("the body must be a JSON object (a Hub)");
+  if (auto no = parse_object(p, body, o, "a Hub"))
+    return no;
   std::string_view cb;
   if (o["callback"].get_string().get(cb) || cb.size() > 2048
       || !(cb.rfind("http://", 0) == 0 || cb.rfind("https://", 0) == 0) || cb.size() < 10)

@@ -263,13 +263,10 @@ const std::vector<std::string>& event_types() {
 }
 
 refusal read_intent(std::string_view body, intent_body& out) {
-  if (auto e = wire::invalid_document(body))
-    return {e->status, "invalidBody", e->message};
   simdjson::dom::parser p;
-  element root;
   object o;
-  if (p.parse(body.data(), body.size()).get(root) || root.get_object().get(o))
-    return bad("the body must be a JSON object (an Intent)");
+  if (auto no = parse_object(p, body, o, "an Intent"))
+    return no;
   std::string_view type;
   if (o["@type"].get_string().get(type) || type != "Intent")
     return bad("@type must be \"Intent\"");

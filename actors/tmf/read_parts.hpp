@@ -3,6 +3,9 @@
 #pragma once
 
 #include "actors/tmf/read.hpp"
+#include "protocol/intent_json.hpp"
+
+#include <simdjson.h>
 
 #include <algorithm>
 #include <string>
@@ -26,6 +29,17 @@ inline const std::vector<std::string>& owned() {
       "creationDate", "lastUpdate", "statusChangeDate",
       "version"};
   return xs;
+}
+
+/// Parses `body` as one whole JSON object (a `what`), or refuses it.
+inline refusal parse_object(simdjson::dom::parser& p, std::string_view body,
+                            simdjson::dom::object& out, const char* what) {
+  if (auto e = wire::invalid_document(body))
+    return {e->status, "invalidBody", e->message};
+  simdjson::dom::element root;
+  if (p.parse(body.data(), body.size()).get(root) || root.get_object().get(out))
+    return bad(std::string{"the body must be a JSON object ("} + what + ")");
+  return {};
 }
 
 } // namespace o2hub::tmf::detail
