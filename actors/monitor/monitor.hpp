@@ -45,6 +45,8 @@ struct monitor_state {
   /// Intent ids by start order (oldest first).
   std::vector<std::string> order;
   std::map<std::string, edge_status> edges;
+  /// Each site's last probe result: a manual status lasts until it differs.
+  std::map<std::string, std::string> probe_status;
   /// Service name -> status from its prober (only once it reported).
   std::map<std::string, service_status> services;
   uint64_t total = 0;

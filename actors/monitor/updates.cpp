@@ -9,6 +9,7 @@
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 
@@ -223,6 +224,36 @@ void mark_stale(self_ptr self) {
   }
 }
 
+namespace {
+
+/// `checks` (a JSON object) with its "manual" member set to `manual` (a
+/// JSON object; empty: none).
+std::string with_manual(const std::string& checks, const std::string& manual) {
+  simdjson::dom::parser p;
+  simdjson::dom::object o;
+  json::writer w;
+  w.begin_object();
+  if (!p.parse(checks).get_object().get(o))
+    for (auto [k, v] : o)
+      if (k != "manual")
+        w.key(k).raw(simdjson::minify(v));
+  if (!manual.empty())
+    w.key("manual").raw(manual);
+  w.end_object();
+  return w.take();
+}
+
+/// The "manual" member of `checks`, or "".
+std::string manual_of(const std::string& checks) {
+  simdjson::dom::parser p;
+  simdjson::dom::element m;
+  if (p.parse(checks)["manual"].get(m))
+    return {};
+  return simdjson::minify(m);
+}
+
+} // namespace
+
 caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata) {
   auto& st = self->state;
@@ -236,7 +267,8 @@ caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
   e.last_sync = rfc3339(st.opts.now());
   e.via = "manual";
   if (!metadata.empty()) {
-    e.checks_json = metadata;
+    // The probe's checks stay; the operator's metadata sits beside them.
+    e.checks_json = with_manual(e.checks_json, metadata);
     // The original clients put deployments (and latency) in the metadata.
     wire::read_edge_figures(metadata, e);
   }
@@ -250,12 +282,20 @@ void probed(self_ptr self, const std::string& name, const probe_report& report) 
     return;
   auto e = i->second;
   e.name = name;
-  e.status = report.status;
+  // An operator's status lasts until the probes say something new.
+  auto last = st.probe_status.find(name);
+  bool keep =
+      e.via == "manual" && last != st.probe_status.end() && last->second == report.status;
+  st.probe_status[name] = report.status;
   e.last_sync = rfc3339(st.opts.now());
-  e.checks_json = wire::probe_checks_json(report);
+  auto checks = wire::probe_checks_json(report);
+  e.checks_json = keep ? with_manual(checks, manual_of(e.checks_json)) : checks;
   if (report.latency_ms >= 0)
     e.latency_ms = report.latency_ms;
-  e.via = report.via.empty() ? "probe" : report.via;
+  if (!keep) {
+    e.status = report.status;
+    e.via = report.via.empty() ? "probe" : report.via;
+  }
   e.agent_version = report.agent_version;
   set_edge(self, std::move(e));
 }

@@ -192,6 +192,45 @@ BOOST_AUTO_TEST_CASE(the_hub_sends_initial_state_then_events_and_drops_full_clie
   BOOST_TEST(!unknown);
 }
 
+// Issue 14: an operator's edge/update keeps the probe's checks (its
+// metadata beside them) and its status lasts until a probe says something
+// new.
+BOOST_AUTO_TEST_CASE(a_manual_edge_status_lasts_until_the_probes_change) {
+  auto probe = [&](const std::string& status) {
+    probe_report r;
+    r.status = status;
+    r.latency_ms = 6.5;
+    r.checks = {
+        check_outcome{"o2ims", status == "healthy" ? "ok" : "down", 200, 6.5, {}}};
+    self->send(m, atom::edge_v, std::string{"edge2"}, r);
+    run();
+  };
+  auto edge2 = [&](std::vector<const char*> p) {
+    auto all =
+        test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
+    if (p.size() == 1)
+      return test::json_at(*all, {"edge02", p[0]});
+    if (p.size() == 2)
+      return test::json_at(*all, {"edge02", p[0], p[1]});
+    return test::json_at(*all, {"edge02", p[0], p[1], p[2]});
+  };
+  probe("healthy");
+  BOOST_TEST(edge2({"status"}) == "healthy");
+  request<edge_status>(m, atom::edge_v, std::string{"edge02"}, std::string{"degraded"},
+                       std::string{R"({"deployments":3,"note":"maintenance"})"});
+  BOOST_TEST(edge2({"status"}) == "degraded");
+  BOOST_TEST(edge2({"checks", "o2ims", "state"}) == "ok"); // not wiped
+  BOOST_TEST(edge2({"checks", "manual", "note"}) == "maintenance");
+  probe("healthy"); // nothing new: the operator's word stands
+  BOOST_TEST(edge2({"status"}) == "degraded");
+  BOOST_TEST(edge2({"via"}) == "manual");
+  BOOST_TEST(edge2({"checks", "manual", "note"}) == "maintenance");
+  probe("unreachable"); // news: the probe's word
+  BOOST_TEST(edge2({"status"}) == "unreachable");
+  BOOST_TEST(edge2({"via"}) == "probe");
+  BOOST_TEST(edge2({"checks", "manual"}) == "<missing>");
+}
+
 BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
   auto a = std::make_shared<recording_sink>();
   self->send(m, atom::subscribe_v, ws_sink_ptr{a});
