@@ -49,6 +49,7 @@ function handle(msg) {
   switch (msg.type) {
     case 'connection':
       setRole(msg.role || 'operator');
+      sendSize(); // an operator's terminal sets the session's size on connect
       $('hint').textContent = msg.session_active === false ? 'the tmux session is starting…' : '';
       break;
     case 'output':

@@ -58,3 +58,22 @@ test('typing in the terminal reaches the session and its output comes back', asy
   await late.close();
   await page.close();
 });
+
+// Issue 14: an operator's browser sends its size on connect; the shared
+// session takes it.
+test('the operator\'s terminal size reaches the session on connect', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const page = await ctx.browser.newPage({ viewport: { width: 700, height: 500 } });
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.bridge}/`);
+  await page.waitForSelector('.shortcuts button:not([disabled])', { timeout: 10000 });
+  const cols = await page.evaluate(() => window.o2term.cols);
+  const socket = `o2hub-browser-${process.pid}-${ctx.hub.ports.bridge}`;
+  let width = '';
+  for (let i = 0; i < 50 && width !== String(cols); i += 1) {
+    width = spawnSync('tmux', ['-L', socket, 'display-message', '-p', '-t', 'claude-intent',
+      '#{window_width}']).stdout.toString().trim();
+    if (width !== String(cols)) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(width, String(cols));
+  await page.close();
+});
