@@ -93,6 +93,8 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
              intent_response res, const intent_request& req) {
   auto& mgr = self->state.opts.pipelines;
   if (!mgr || req.dry_run) {
+    if (!req.dry_run)
+      announce(self, res);
     promise.deliver(std::move(res));
     return;
   }
@@ -101,21 +103,26 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
   auto value = res.value;
   self->request(mgr, std::chrono::seconds(15), atom::start_v, std::move(value), req.text)
       .then(
-          [promise, res](pipeline_ref& ref) mutable {
+          [self, promise, res](pipeline_ref& ref) mutable {
             res.metadata.pipeline = std::move(ref);
+            announce(self, res);
             promise.deliver(std::move(res));
           },
-          [promise, res](const caf::error& err) mutable {
+          [self, promise, res](const caf::error& err) mutable {
             res.metadata.pipeline.status = "not_started";
             res.metadata.pipeline.error = render(err);
+            announce(self, res);
             promise.deliver(std::move(res));
           });
 }
 
 caf::result<intent_response> answer(self_ptr self, intent_response res,
                                     const intent_request& req) {
-  if (!self->state.opts.pipelines || req.dry_run)
+  if (!self->state.opts.pipelines || req.dry_run) {
+    if (!req.dry_run)
+      announce(self, res);
     return res;
+  }
   auto promise = self->make_response_promise<intent_response>();
   deliver(self, promise, std::move(res), req);
   return promise;
@@ -360,6 +367,16 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
         auto promise = run->promise;
         pump_batch(self, run);
         return promise;
+      },
+      [self](atom::subscribe, ws_sink_ptr& sink) {
+        auto& subs = self->state.subscribers;
+        for (auto& weak : subs)
+          if (weak.lock() == sink)
+            return;
+        subs.erase(std::remove_if(subs.begin(), subs.end(),
+                                  [](const auto& w) { return w.expired(); }),
+                   subs.end());
+        subs.push_back(sink);
       },
       [self](atom::stats) -> caf::result<intent_stats> {
         auto& st = self->state;

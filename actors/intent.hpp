@@ -6,6 +6,7 @@
 #include "actors/intent_rules.hpp"
 #include "common/clock.hpp"
 #include "protocol/actors.hpp"
+#include "protocol/ws_sink.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -13,6 +14,7 @@
 
 #include <deque>
 #include <list>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +70,8 @@ struct intent_state {
   /// Whether the most recent LLM call gave a valid answer.
   bool last_call_ok = true;
   intent_stats stats;
+  /// WebSocket clients that asked for every created intent.
+  std::vector<std::weak_ptr<ws_sink>> subscribers;
 };
 
 /// The cache key: normalised text, sites and context.

@@ -1,6 +1,9 @@
 #include "actors/intent_changes.hpp"
 
+#include "common/json.hpp"
+#include "common/time.hpp"
 #include "protocol/error.hpp"
+#include "protocol/intent_json.hpp"
 #include "protocol/site_name.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -161,6 +164,32 @@ void deliver_change(intent_actor::stateful_pointer<intent_state> self,
             start(atom::remove_v, match->intent_id);
           },
           [promise](const caf::error& err) mutable { promise.deliver(err); });
+}
+
+/// Tells the subscribed WebSocket clients about a created intent: the
+/// original service's broadcast, plus the REST answer's members. The text is
+/// made once and shared by every client.
+void announce(intent_actor::stateful_pointer<intent_state> self,
+              const intent_response& res) {
+  auto& subs = self->state.subscribers;
+  if (subs.empty())
+    return;
+  json::writer w;
+  w.begin_object()
+      .kv("type", "intent_created")
+      .kv("stage", "intent_generated")
+      .kv("intentId", res.value.intent_id)
+      .kv("message", "Intent successfully generated")
+      .kv("timestamp", rfc3339(self->state.opts.now()));
+  w.raw(wire::intent_envelope_members(res));
+  w.end_object();
+  auto text = std::make_shared<const std::string>(w.take());
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [&](const std::weak_ptr<ws_sink>& weak) {
+                              auto sink = weak.lock();
+                              return !sink || !sink->push(text);
+                            }),
+             subs.end());
 }
 
 } // namespace o2hub

@@ -17,6 +17,12 @@ caf::error feasibility_error(const intent& x, const intent_limits& limits);
 /// (each once), positive requirements within the sites' limits.
 caf::error check_stated(intent& x, const intent_options& opts);
 
+/// Tells the WebSocket clients that subscribed about a created intent (the
+/// original's {"stage":"intent_generated"} broadcast plus the REST answer's
+/// members); the text is made once and shared.
+void announce(intent_actor::stateful_pointer<intent_state> self,
+              const intent_response& res);
+
 /// A remove or modify request: the newest active intent of the named type
 /// on the named sites (either may be left out of the sentence) is the one
 /// meant, its id in metadata.affects; none → 404 no_matching_intent listing

@@ -69,7 +69,11 @@ using intent_actor = caf::typed_actor<
     caf::replies_to<atom::process,
                     std::vector<intent_request>>::with<std::vector<intent_outcome>>,
     // Returns counters and the LLM's state.
-    caf::replies_to<atom::stats>::with<intent_stats>>;
+    caf::replies_to<atom::stats>::with<intent_stats>,
+    // Sends the sink every intent created from now on (not dry runs, not
+    // refusals; from REST, batch, WebSocket or TMF) as the original's
+    // {"stage":"intent_generated"} message, until the sink closes.
+    caf::reacts_to<atom::subscribe, ws_sink_ptr>>;
 
 /// The realtime monitor: pipelines keyed by intent id, metrics, edge status;
 /// the hub that fans events out to WebSocket clients. Replies are values;
@@ -93,6 +97,9 @@ using monitor_actor = caf::typed_actor<
     caf::replies_to<atom::edge, std::string, std::string, std::string>::with<edge_status>,
     // A probe's report for an edge: edge name, the report.
     caf::reacts_to<atom::edge, std::string, probe_report>,
+    // What the pipelines say about the sites (active intents, the last SLO
+    // gate): an edge whose last gate failed is not shown healthy.
+    caf::reacts_to<atom::edge, std::vector<site_load>>,
     // GET /api/v1/metrics: figures, edges, services.
     caf::replies_to<atom::get, atom::metrics>::with<monitor_snapshot>,
     // GET /api/v1/pipelines: newest first, limit, offset.

@@ -15,6 +15,7 @@ struct health_report;
 struct check_outcome;
 struct probe_report;
 struct edge_status;
+struct site_load;
 struct service_status;
 struct monitor_figures;
 struct monitor_snapshot;
@@ -81,6 +82,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(o2hub, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(o2hub, (o2hub::edge_answer))
   CAF_ADD_TYPE_ID(o2hub, (o2hub::intent_resource))
   CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::intent_resource>))
+  CAF_ADD_TYPE_ID(o2hub, (o2hub::site_load))
+  CAF_ADD_TYPE_ID(o2hub, (std::vector<o2hub::site_load>))
 
   // Atoms: at most 10 characters of [a-z0-9_]; unique across CAF and o2hub.
   CAF_ADD_ATOM(o2hub, o2hub::atom, health, "o2_health")

@@ -104,6 +104,15 @@ void write_edge(json::writer& w, const edge_status& e) {
     w.kv("via", e.via);
   if (!e.agent_version.empty())
     w.kv("agent_version", e.agent_version);
+  // What the pipelines say: the active intents there and the last SLO gate.
+  w.key("intents").begin_array();
+  for (const auto& id : e.intents)
+    w.value(id);
+  w.end_array().key("slo");
+  if (e.slo_json.empty())
+    w.value(nullptr);
+  else
+    w.raw(e.slo_json);
   w.end_object();
 }
 

@@ -81,18 +81,50 @@ struct edge_status {
   std::string via;
   /// The agent's o2hub version when `via` is "agent".
   std::string agent_version;
+  /// The active intents deployed on the site (from the pipelines).
+  std::vector<std::string> intents;
+  /// The last SLO gate that measured the site (see site_load); "": none.
+  std::string slo_json;
 
   friend bool operator==(const edge_status& x, const edge_status& y) {
     return x.name == y.name && x.status == y.status && x.last_sync == y.last_sync
            && x.deployments == y.deployments && x.latency_ms == y.latency_ms
            && x.checks_json == y.checks_json && x.via == y.via
-           && x.agent_version == y.agent_version;
+           && x.agent_version == y.agent_version && x.intents == y.intents
+           && x.slo_json == y.slo_json;
   }
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, edge_status& x) {
     return f(caf::meta::type_name("o2hub.edge_status"), x.name, x.status, x.last_sync,
-             x.deployments, x.latency_ms, x.checks_json, x.via, x.agent_version);
+             x.deployments, x.latency_ms, x.checks_json, x.via, x.agent_version,
+             x.intents, x.slo_json);
+  }
+};
+
+/// What the pipelines say about a site; the pipeline manager tells the
+/// monitor whenever it changes (and once after start-up).
+struct site_load {
+  /// Canonical site name.
+  std::string site;
+  /// Active intents deployed there, oldest first.
+  std::vector<std::string> intents;
+  /// The last SLO gate that measured the site: {"passed", "intent_id",
+  /// "pipeline", "at", "results": {metric: {value, target, op, pass}}};
+  /// "": none yet.
+  std::string slo_json;
+  /// Whether that gate failed on this site.
+  bool slo_failed = false;
+
+  friend bool operator==(const site_load& x, const site_load& y) {
+    return x.site == y.site && x.intents == y.intents && x.slo_json == y.slo_json
+           && x.slo_failed == y.slo_failed;
+  }
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, site_load& x) {
+    return f(caf::meta::type_name("o2hub.site_load"), x.site, x.intents, x.slo_json,
+             x.slo_failed);
   }
 };
 

@@ -79,6 +79,31 @@ bool from_json(const std::string& text, pipeline_run& r) {
   return true;
 }
 
+std::map<std::string, site_verdict> slo_by_site(const pipeline_run& r) {
+  std::map<std::string, site_verdict> out;
+  if (r.slo_results.empty())
+    return out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object sites;
+  if (parser.parse(r.slo_results).get_object().get(sites) != simdjson::SUCCESS)
+    return out;
+  for (auto [site, metrics] : sites) {
+    simdjson::dom::object m;
+    if (metrics.get_object().get(m) != simdjson::SUCCESS)
+      continue;
+    site_verdict v;
+    v.passed = true;
+    for (auto [name, check] : m) {
+      bool pass = false;
+      if (check["pass"].get_bool().get(pass) != simdjson::SUCCESS || !pass)
+        v.passed = false;
+    }
+    v.results_json = simdjson::minify(metrics);
+    out[std::string{site}] = std::move(v);
+  }
+  return out;
+}
+
 std::string lifecycle_of(const pipeline_run& r, bool running) {
   bool remove = r.kind == "remove";
   if (running)

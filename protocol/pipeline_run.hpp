@@ -113,6 +113,16 @@ struct intent_resource {
 /// removal removed.
 std::string lifecycle_of(const pipeline_run& r, bool running);
 
+/// One site's part of an SLO gate's verdict.
+struct site_verdict {
+  bool passed = false;
+  /// {metric: {value, target, op, pass}}.
+  std::string results_json;
+};
+
+/// A run's SLO verdict by site (empty before its gate ran).
+std::map<std::string, site_verdict> slo_by_site(const pipeline_run& r);
+
 /// GET /api/v1/intents' item: {intentId, intentType, description,
 /// targetSites, lifecycleStatus, intent, lastRun: {id, kind, step, result,
 /// reason, commits}, runs}.

@@ -1,6 +1,7 @@
 // Edge site cards: one status vocabulary with colours, deployments, probe
 // latency rounded as an operator writes it and its recent history as a
-// sparkline, who reports the site (its agent or the hub's probes).
+// sparkline, who reports the site (its agent or the hub's probes), the
+// active intents deployed there and the last SLO gate (linking its pipeline).
 import { el, fmtNumber } from '/static/dashboard_util.js';
 
 const history = new Map(); // edge -> recent probe latencies (ms)
@@ -40,7 +41,20 @@ export function renderEdges(edges) {
     const name = e.site ?? key; // canonical ("edge1"); the wire key is the seed's ("edge01")
     const card = el('div', { class: 'edge', 'data-edge': name });
     card.append(el('strong', {}, name), el('div', { class: 'status', 'data-status': e.status }, e.status));
-    card.append(el('div', { class: 'muted' }, `deployments: ${e.deployments ?? 0}`));
+    const deployed = Array.isArray(e.intents) ? e.intents : [];
+    const dep = el('div', { class: 'muted deployments' }, `deployments: ${e.deployments ?? deployed.length}`);
+    if (deployed.length) dep.title = deployed.join('\n');
+    card.append(dep);
+    if (e.slo && typeof e.slo === 'object') {
+      // The last SLO gate on the site: why a site the probes find healthy
+      // is shown degraded.
+      const failedMetrics = Object.entries(e.slo.results || {})
+        .filter(([, c]) => c && c.pass === false)
+        .map(([m, c]) => `${m} ${c.value === null ? 'unmeasured' : fmtNumber(c.value)} (needs ${c.op} ${fmtNumber(c.target)})`);
+      const text = e.slo.passed ? 'last SLO gate passed' : `last SLO gate failed: ${failedMetrics.join(', ') || 'see pipeline'}`;
+      const link = el('a', { class: 'slo', 'data-passed': String(!!e.slo.passed), href: `#/pipelines/${encodeURIComponent(e.slo.pipeline || '')}` }, text);
+      card.append(link);
+    }
     if (typeof e.latency_ms === 'number') {
       card.append(el('div', { class: 'muted latency' }, `${fmtNumber(e.latency_ms)} ms`));
     }

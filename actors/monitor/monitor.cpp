@@ -74,6 +74,9 @@ monitor_actor::behavior_type monitor(monitor_actor::stateful_pointer<monitor_sta
       [self](atom::edge, std::string& name, probe_report& report) {
         monitor_updates::probed(self, name, report);
       },
+      [self](atom::edge, const std::vector<site_load>& loads) {
+        monitor_updates::loads(self, loads);
+      },
       [self](atom::get, atom::metrics) -> monitor_snapshot {
         auto& st = self->state;
         return {figures(st), edge_list(st), service_list(st)};

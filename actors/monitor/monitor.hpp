@@ -47,6 +47,12 @@ struct monitor_state {
   std::map<std::string, edge_status> edges;
   /// Each site's last probe result: a manual status lasts until it differs.
   std::map<std::string, std::string> probe_status;
+  /// Each site's status from probes or an operator, before the SLO gates
+  /// are taken into account (a healthy site whose last gate failed is shown
+  /// degraded).
+  std::map<std::string, std::string> base_status;
+  /// What the pipelines last said about each site.
+  std::map<std::string, site_load> loads;
   /// Service name -> status from its prober (only once it reported).
   std::map<std::string, service_status> services;
   uint64_t total = 0;

@@ -2,6 +2,7 @@
 
 #include "actors/monitor/views.hpp"
 #include "common/json.hpp"
+#include "common/log.hpp"
 #include "common/time.hpp"
 #include "protocol/error.hpp"
 #include "protocol/monitor_json.hpp"
@@ -33,6 +34,22 @@ caf::result<T> store_then(self_ptr self, Apply apply, Ts... xs) {
       .await([promise, apply](atom::ok) mutable { promise.deliver(apply()); },
              [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;
+}
+
+/// The same for a change nobody waits for (a `send`, not a `request`): no
+/// response promise, whose answer would reach a sender not expecting one.
+template <class Apply, class... Ts>
+void store_quietly(self_ptr self, Apply apply, Ts... xs) {
+  auto& st = self->state;
+  if (!st.opts.store) {
+    apply();
+    return;
+  }
+  self->request(st.opts.store, caf::infinite, atom::put_v, std::move(xs)...)
+      .await([apply](atom::ok) mutable { apply(); },
+             [](caf::error& err) {
+               log::error("edge status not stored", {{"error", render(err)}});
+             });
 }
 
 } // namespace
@@ -163,8 +180,9 @@ caf::result<pipeline> update(self_ptr self, const std::string& id,
 
 namespace {
 
-/// Stores an edge's new status, then applies and broadcasts it.
-caf::result<edge_status> set_edge(self_ptr self, edge_status e) {
+/// Stores an edge's new status, then applies and broadcasts it; answers
+/// the request (`quiet`: nobody asked).
+caf::result<edge_status> set_edge(self_ptr self, edge_status e, bool quiet = false) {
   auto apply = [self, e] {
     auto& st = self->state;
     st.edges[e.name] = e;
@@ -179,6 +197,10 @@ caf::result<edge_status> set_edge(self_ptr self, edge_status e) {
     st.last_update = e.last_sync;
     return e;
   };
+  if (quiet) {
+    store_quietly(self, apply, e);
+    return e;
+  }
   return store_then<edge_status>(self, apply, e);
 }
 
@@ -254,6 +276,16 @@ std::string manual_of(const std::string& checks) {
 
 } // namespace
 
+/// The status shown for a site whose probes or operator say `base`: a
+/// healthy site whose last SLO gate failed is degraded.
+std::string shown_status(const monitor_state& st, const std::string& name,
+                         const std::string& base) {
+  auto l = st.loads.find(name);
+  if (base == "healthy" && l != st.loads.end() && l->second.slo_failed)
+    return "degraded";
+  return base;
+}
+
 caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata) {
   auto& st = self->state;
@@ -263,7 +295,8 @@ caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
     return caf::error{ec::unknown_entity, "unknown edge '" + raw_name + "'"};
   auto e = i->second;
   e.name = name;
-  e.status = status;
+  st.base_status[name] = status;
+  e.status = shown_status(st, name, status);
   e.last_sync = rfc3339(st.opts.now());
   e.via = "manual";
   if (!metadata.empty()) {
@@ -293,11 +326,39 @@ void probed(self_ptr self, const std::string& name, const probe_report& report) 
   if (report.latency_ms >= 0)
     e.latency_ms = report.latency_ms;
   if (!keep) {
-    e.status = report.status;
+    st.base_status[name] = report.status;
+    e.status = shown_status(st, name, report.status);
     e.via = report.via.empty() ? "probe" : report.via;
   }
   e.agent_version = report.agent_version;
-  set_edge(self, std::move(e));
+  set_edge(self, std::move(e), true);
+}
+
+void loads(self_ptr self, const std::vector<site_load>& loads) {
+  auto& st = self->state;
+  for (const auto& load : loads) {
+    auto i = st.edges.find(load.site);
+    if (i == st.edges.end())
+      continue;
+    auto prev = st.loads.find(load.site);
+    // An operator's figure (edge/update metadata, the original clients'
+    // way) stands until the pipelines' figure changes.
+    bool manual = i->second.via == "manual";
+    bool news = prev == st.loads.end() ? !manual : prev->second.intents != load.intents;
+    st.loads[load.site] = load;
+    auto e = i->second;
+    e.intents = load.intents;
+    if (news)
+      e.deployments = static_cast<int64_t>(load.intents.size());
+    e.slo_json = load.slo_json;
+    auto base = st.base_status.find(load.site);
+    e.status = shown_status(st, load.site,
+                            base != st.base_status.end() ? base->second : e.status);
+    if (e == i->second)
+      continue;
+    e.last_sync = rfc3339(st.opts.now());
+    set_edge(self, std::move(e), true);
+  }
 }
 
 } // namespace o2hub::monitor_updates

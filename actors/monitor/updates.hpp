@@ -33,6 +33,11 @@ void mark_stale(self_ptr self);
 caf::result<edge_status> edge(self_ptr self, const std::string& raw_name,
                               const std::string& status, const std::string& metadata);
 
+/// What the pipelines say about the sites: active intents (the edges'
+/// deployments) and the last SLO gate (a failed one shows a healthy site
+/// degraded). Only edges that change are stored and broadcast.
+void loads(self_ptr self, const std::vector<site_load>& loads);
+
 /// A probe's report for a configured edge (others are ignored).
 void probed(self_ptr self, const std::string& name, const probe_report& report);
 

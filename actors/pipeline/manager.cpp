@@ -18,6 +18,8 @@ namespace {
 
 using mgr_ptr = pipeline_manager_actor::stateful_pointer<manager_state>;
 
+void tell_loads(mgr_ptr self);
+
 /// Notes a run of an intent (its pipeline id, once).
 void note_run(mgr_ptr self, const pipeline_run& run) {
   auto& st = self->state;
@@ -80,6 +82,53 @@ void resume(mgr_ptr self, const record_list& records) {
       launch(self, std::move(run));
     }
   }
+  tell_loads(self);
+}
+
+/// Tells the monitor what the pipelines say about each configured site
+/// when it changed: the active intents there, the last SLO gate on it.
+void tell_loads(mgr_ptr self) {
+  auto& st = self->state;
+  if (!st.env.monitor || !st.env.cfg)
+    return;
+  std::map<std::string, site_load> by_site;
+  for (const auto& site : st.env.cfg->sites)
+    by_site[site.name].site = site.name;
+  for (const auto& id : st.order) {
+    auto f = st.finished.find(id);
+    if (f == st.finished.end() || lifecycle_of(f->second, false) != "active")
+      continue;
+    for (const auto& site : effective_intent(f->second).target_sites)
+      if (auto i = by_site.find(site); i != by_site.end())
+        i->second.intents.push_back(id);
+  }
+  // The newest gate per site (finished_at is RFC 3339 UTC: ordered as text).
+  std::map<std::string, std::string> gate_at;
+  for (const auto& [pid, run] : st.history)
+    for (auto& [site, verdict] : slo_by_site(run)) {
+      auto i = by_site.find(site);
+      if (i == by_site.end() || gate_at[site] > run.finished_at)
+        continue;
+      gate_at[site] = run.finished_at;
+      json::writer w;
+      w.begin_object()
+          .kv("passed", verdict.passed)
+          .kv("intent_id", run.value.intent_id)
+          .kv("pipeline", pid)
+          .kv("at", run.finished_at)
+          .key("results")
+          .raw(verdict.results_json)
+          .end_object();
+      i->second.slo_json = w.take();
+      i->second.slo_failed = !verdict.passed;
+    }
+  std::vector<site_load> loads;
+  for (auto& [name, load] : by_site)
+    loads.push_back(std::move(load));
+  if (loads == st.loads)
+    return;
+  st.loads = loads;
+  self->send(st.env.monitor, atom::edge_v, std::move(loads));
 }
 
 } // namespace
@@ -295,6 +344,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
         st.history[pipeline_id(run)] = run;
         auto id = run.value.intent_id;
         st.finished[id] = std::move(run);
+        tell_loads(self);
       },
       [self](atom::remove, std::string& id, std::string& reason)
           -> caf::result<pipeline_ref> { return remove(self, id, reason); },

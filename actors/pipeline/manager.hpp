@@ -26,6 +26,8 @@ struct manager_state {
   std::map<std::string, std::vector<std::string>> runs_of;
   /// Intent ids, first seen first.
   std::vector<std::string> order;
+  /// What the monitor was last told about the sites.
+  std::vector<site_load> loads;
 };
 
 pipeline_manager_actor::behavior_type

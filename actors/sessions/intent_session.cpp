@@ -43,11 +43,26 @@ intent_session(ws_session_actor::stateful_pointer<intent_session_state> self,
         auto type = common_ws_message(*sink, data, binary, false);
         if (!type)
           return; // answered: ping, binary frame, unreadable message
+        if (*type == "subscribe") {
+          // Every intent created from now on, by anyone (viewers too).
+          self->send(st.opts.intent, atom::subscribe_v, sink);
+          json::writer w;
+          w.begin_object()
+              .kv("type", "subscribed")
+              .key("events")
+              .begin_array()
+              .value("intent_generated")
+              .end_array()
+              .kv("timestamp", rfc3339(st.opts.now()))
+              .end_object();
+          sink->send(w.take());
+          return;
+        }
         auto msg = wire::parse_ws_intent(data, st.opts.sites);
         if (*type != "intent") {
           sink->send(error_json(self, "unknown_type",
                                 "unknown message type '" + *type
-                                    + "' (send \"intent\" or \"ping\")",
+                                    + "' (send \"intent\", \"subscribe\" or \"ping\")",
                                 msg.id));
           return;
         }

@@ -275,6 +275,54 @@ BOOST_AUTO_TEST_CASE(websocket_answers_only_the_asking_client) {
   BOOST_TEST(at(gen, {"id"}).rfind("ws-", 0) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(subscribers_see_intents_created_by_others_but_never_a_token) {
+  // Tokens on: the watcher is a viewer, the REST client an operator whose
+  // token must not travel to anyone.
+  const std::string op = "op-secret-4711";
+  serve_fixture secured{{{"O2HUB_TOKEN", op}, {"O2HUB_VIEWER_TOKEN", "view-0815"}}};
+  auto auth = [](const std::string& t) {
+    return std::map<std::string, std::string>{{"Authorization", "Bearer " + t}};
+  };
+  ws_client watcher{secured.intent, "/ws", auth("view-0815")};
+  ws_client bystander{secured.intent, "/ws", auth("view-0815")};
+  watcher.send_text(R"({"type":"subscribe"})");
+  auto ack = watcher.read();
+  BOOST_TEST(at(ack, {"type"}) == "subscribed");
+  BOOST_TEST(at(ack, {"events", size_t{0}}) == "intent_generated");
+  auto headers = auth(op);
+  headers["Content-Type"] = "application/json";
+  // A dry run and a refusal create nothing: no message.
+  auto dry = http_request(secured.intent, "POST", "/api/v1/intent",
+                          R"({"text":"Deploy eMBB on edge1","dry_run":true})", headers);
+  BOOST_TEST(dry.status == 200);
+  auto refused = http_request(secured.intent, "POST", "/api/v1/intent",
+                              R"({"text":"hello there"})", headers);
+  BOOST_TEST(refused.status == 422);
+  // A created intent: the original's fields plus the REST answer's; it is
+  // the first message (the dry run and the refusal sent none).
+  auto created =
+      http_request(secured.intent, "POST", "/api/v1/intent",
+                   R"({"text":"Deploy URLLC on edge2 with 3ms latency"})", headers);
+  BOOST_REQUIRE(created.status == 200);
+  auto id = at(created.body, {"intent", "intentId"});
+  auto seen = watcher.read();
+  BOOST_TEST(at(seen, {"stage"}) == "intent_generated");
+  BOOST_TEST(at(seen, {"type"}) == "intent_created");
+  BOOST_TEST(at(seen, {"intentId"}) == id);
+  BOOST_TEST(at(seen, {"message"}) == "Intent successfully generated");
+  BOOST_TEST(!at(seen, {"timestamp"}).empty());
+  BOOST_TEST(at(seen, {"intent", "targetSites"}) == R"(["edge2"])");
+  BOOST_TEST(at(seen, {"intent", "serviceProfile", "latency"}) == "3ms");
+  BOOST_TEST(seen.find(op) == std::string::npos);
+  BOOST_TEST(seen.find("Bearer") == std::string::npos);
+  // A batch item is created too; the unsubscribed client heard nothing.
+  auto batch = http_request(secured.intent, "POST", "/api/v1/intent/batch",
+                            R"([{"text":"Deploy mMTC on edge3"}])", headers);
+  BOOST_TEST(batch.status == 200);
+  BOOST_TEST(at(watcher.read(), {"intent", "targetSites"}) == R"(["edge3"])");
+  BOOST_CHECK_THROW(bystander.read(300ms), std::runtime_error);
+}
+
 BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   auto h = http_get(port(), "/health");
   BOOST_TEST_REQUIRE(h.status == 200u);

@@ -55,6 +55,14 @@ BOOST_AUTO_TEST_CASE(an_intent_goes_through_every_stage_and_lands_in_git) {
   BOOST_TEST(pr.find("latencyMs: 1") != std::string::npos, pr);
   auto messages = log();
   BOOST_TEST(count_starting(messages, "deploy intent " + id + " to edge1, edge2") == 1u);
+  // The edge cards: the intent is deployed there, its gate passed.
+  auto edge = wait_edge(hub.monitor, "edge01", [&](const std::string& e) {
+    return json_at(e, {"slo", "pipeline"}) == id;
+  });
+  BOOST_TEST(json_at(edge, {"intents"}).find('"' + id + '"') != std::string::npos, edge);
+  BOOST_TEST(json_at(edge, {"slo", "passed"}) == "true", edge);
+  BOOST_TEST(json_at(edge, {"slo", "results", "latency_p95_ms", "pass"}) == "true", edge);
+  BOOST_TEST(std::stoi(json_at(edge, {"deployments"})) >= 1, edge);
 }
 
 BOOST_AUTO_TEST_CASE(an_slo_breach_rolls_back_with_a_revert_commit) {
@@ -78,6 +86,17 @@ BOOST_AUTO_TEST_CASE(an_slo_breach_rolls_back_with_a_revert_commit) {
   BOOST_TEST(messages.front().find("This reverts commit ") != std::string::npos);
   for (auto& [path, content] : tree())
     BOOST_TEST(path.find(id) == std::string::npos, path);
+  // edge02's card: not deployed there, its last gate failed, so the site is
+  // not shown healthy although its probes are.
+  auto edge = wait_edge(hub.monitor, "edge02", [&](const std::string& e) {
+    return json_at(e, {"slo", "pipeline"}) == id;
+  });
+  BOOST_TEST(json_at(edge, {"slo", "passed"}) == "false", edge);
+  BOOST_TEST(json_at(edge, {"slo", "results", "latency_p95_ms", "pass"}) == "false",
+             edge);
+  BOOST_TEST(json_at(edge, {"intents"}).find(id) == std::string::npos, edge);
+  BOOST_TEST(json_at(edge, {"checks", "o2ims", "state"}) == "ok", edge);
+  BOOST_TEST(json_at(edge, {"status"}) == "degraded", edge);
 }
 
 BOOST_AUTO_TEST_CASE(a_provisioning_failure_on_one_site_fails_the_pipeline) {

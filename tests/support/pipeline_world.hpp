@@ -119,6 +119,22 @@ inline std::string wait_status(uint16_t monitor, const std::string& id,
   return body;
 }
 
+/// Polls GET /api/v1/edges until `edge` (seed spelling) satisfies `ok`;
+/// returns that edge's JSON (the last one seen when time ran out).
+template <class Pred>
+std::string wait_edge(uint16_t monitor, const std::string& edge, Pred ok,
+                      std::chrono::seconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string e;
+  do {
+    e = json_at(http_get(monitor, "/api/v1/edges").body, {edge.c_str()});
+    if (ok(e))
+      return e;
+    std::this_thread::sleep_for(50ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return e;
+}
+
 /// Polls the monitor until the pipeline is at `stage` (or 20 s passed).
 inline void wait_stage(uint16_t monitor, const std::string& id,
                        const std::string& stage) {

@@ -231,6 +231,61 @@ BOOST_AUTO_TEST_CASE(a_manual_edge_status_lasts_until_the_probes_change) {
   BOOST_TEST(edge2({"checks", "manual"}) == "<missing>");
 }
 
+BOOST_AUTO_TEST_CASE(edge_cards_carry_the_pipelines_intents_and_slo_gates) {
+  auto client = std::make_shared<recording_sink>();
+  self->send(m, atom::subscribe_v, ws_sink_ptr{client});
+  run();
+  auto probe = [&](const std::string& status) {
+    probe_report r;
+    r.status = status;
+    r.latency_ms = 4;
+    self->send(m, atom::edge_v, std::string{"edge1"}, r);
+    run();
+  };
+  auto loads = [&](std::vector<std::string> intents, std::string slo, bool failed) {
+    site_load l{"edge1", std::move(intents), std::move(slo), failed};
+    // A site the monitor does not know is ignored.
+    site_load other{"edge9", {"x"}, "", false};
+    self->send(m, atom::edge_v, std::vector<site_load>{l, other});
+    run();
+  };
+  auto edge1 = [&](std::initializer_list<test::json_step> p) {
+    auto all =
+        test::to_json(request<std::vector<edge_status>>(m, atom::get_v, atom::edges_v));
+    return test::json_at(test::json_at(*all, {"edge01"}), p);
+  };
+  probe("healthy");
+  BOOST_TEST(edge1({"intents"}) == "[]");
+  BOOST_TEST(edge1({"slo"}) == "null");
+  loads({"intent-1", "intent-2"}, R"({"passed":true,"intent_id":"intent-2"})", false);
+  BOOST_TEST(edge1({"status"}) == "healthy");
+  BOOST_TEST(edge1({"deployments"}) == "2");
+  BOOST_TEST(edge1({"intents"}) == R"(["intent-1","intent-2"])");
+  BOOST_TEST(edge1({"slo", "intent_id"}) == "intent-2");
+  // The last gate failed: a healthy site is shown degraded, and stays so
+  // while the probes keep saying healthy.
+  loads({"intent-1"}, R"({"passed":false,"intent_id":"intent-3"})", true);
+  BOOST_TEST(edge1({"status"}) == "degraded");
+  BOOST_TEST(edge1({"deployments"}) == "1");
+  probe("unreachable");
+  BOOST_TEST(edge1({"status"}) == "unreachable"); // worse than degraded
+  probe("healthy");
+  BOOST_TEST(edge1({"status"}) == "degraded");
+  loads({"intent-1", "intent-4"}, R"({"passed":true,"intent_id":"intent-4"})", false);
+  BOOST_TEST(edge1({"status"}) == "healthy");
+  // Every change went out as an edge_update; the same loads again send none.
+  auto updates = [&] {
+    size_t n = 0;
+    for (auto& t : client->types())
+      n += t == "edge_update" ? 1 : 0;
+    return n;
+  };
+  auto before = updates();
+  loads({"intent-1", "intent-4"}, R"({"passed":true,"intent_id":"intent-4"})", false);
+  BOOST_TEST(updates() == before);
+  BOOST_TEST(test::json_at(client->got.back(), {"data", "status", "deployments"}) == "2");
+}
+
 BOOST_AUTO_TEST_CASE(metrics_are_broadcast_only_when_changed) {
   auto a = std::make_shared<recording_sink>();
   self->send(m, atom::subscribe_v, ws_sink_ptr{a});

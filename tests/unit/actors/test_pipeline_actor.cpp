@@ -419,6 +419,9 @@ monitor_proxy(monitor_actor::stateful_pointer<proxy_state> self, monitor_actor r
       [=](atom::edge, std::string& a, probe_report& r) {
         self->send(real, atom::edge_v, std::move(a), std::move(r));
       },
+      [=](atom::edge, std::vector<site_load>& loads) {
+        self->send(real, atom::edge_v, std::move(loads));
+      },
       [=](atom::get, atom::metrics) {
         return self->delegate(real, atom::get_v, atom::metrics_v);
       },

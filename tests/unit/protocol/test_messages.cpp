@@ -160,6 +160,12 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   edge_status es{"edge01", "degraded", "t0", 2, 3.5, R"({"o2ims":{"state":"ok"}})",
                  "agent",  "0.1.0"};
   BOOST_TEST((round_trip(sys, es) == es));
+  es.intents = {"intent-1"};
+  es.slo_json = R"({"passed":false})";
+  BOOST_TEST((round_trip(sys, es) == es));
+  site_load load{"edge01", {"intent-1", "intent-2"}, R"({"passed":false})", true};
+  BOOST_TEST((round_trip(sys, load) == load));
+  BOOST_TEST(static_cast<bool>(sys.types().make_value("o2hub::site_load")));
   monitor_snapshot snap{{4, 2, 1, 1.5, "completed", "t1", 1, 0.66, 1.25, 2.5},
                         {es},
                         {{"intent", "http://127.0.0.1:8002", "healthy", "t1", 1.5}}};
@@ -198,7 +204,7 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
   for (auto name : {"o2hub::agent_hello", "o2hub::agent_welcome", "o2hub::agent_change",
                     "o2hub::edge_query", "o2hub::edge_answer"})
     BOOST_TEST(static_cast<bool>(sys.types().make_value(name)), name);
-  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 36u);
+  BOOST_TEST(caf::id_block::o2hub::end - caf::id_block::o2hub::begin == 38u);
 }
 
 BOOST_FIXTURE_TEST_CASE(messages_round_trip_inside_caf_message, test::actor_fixture) {
