@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
   console->add_flag("--no-confirm", no_confirm,
                     "deploy, change or remove without asking first (console.confirm: "
                     "false)");
+  console->add_option("--history", console_opts.history_file,
+                      "file keeping the typed lines between runs (the bridge: "
+                      "<data dir>/console-history); line editing and Tab completion "
+                      "need a terminal");
   console->add_option("--ca-file", console_opts.ca_file,
                       "PEM CA to check the services' https certificate against");
   console->add_option("--token-file", console_opts.token_file,

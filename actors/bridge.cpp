@@ -363,7 +363,8 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           }
           ok = send_tmux(self, "send-keys -t " + st.pane + " " + *key, 0);
         } else if (kind == "clear") {
-          ok = send_tmux(self, "send-keys -R -t " + st.pane, 0)
+          // Reset, then Ctrl-L: the console redraws its prompt and line.
+          ok = send_tmux(self, "send-keys -R -t " + st.pane + " C-l", 0)
                && send_tmux(self, "clear-history -t " + st.pane, 0);
           st.matcher->reset();
           // Everybody's screen is redrawn from tmux's (now empty) one.

@@ -79,6 +79,8 @@ tmux_options bridge_tmux_options(const config& cfg) {
                  "console",
                  "--token-file",
                  console_token_file(cfg),
+                 "--history",
+                 cfg.data_dir + "/console-history",
                  "--intent-url",
                  scheme + "://" + local + ":" + std::to_string(cfg.intent_port),
                  "--monitor-url",

@@ -1,6 +1,7 @@
 #include "app/console.hpp"
 
 #include "app/console_parts.hpp"
+#include "app/line_input.hpp"
 #include "common/json.hpp"
 #include "io/http_call.hpp"
 #include "protocol/intent_json.hpp"
@@ -26,6 +27,7 @@ std::atomic<bool> interrupted{false};
 
 extern "C" void on_sigint(int) {
   interrupted = true;
+  line_input::interrupt();
 }
 
 using console_parts::str;
@@ -42,8 +44,15 @@ std::string body_of(const std::string& text, bool dry_run = false) {
 
 class console {
 public:
-  console(const console_options& opts, std::istream& in, std::ostream& out)
+  console(const console_options& opts, line_input& in, std::ostream& out)
       : opts_(opts), in_(in), out_(out), s_{opts.color} {}
+
+  /// Tab: built-ins, then sites, service types, active intent ids.
+  std::vector<std::string> completions(const std::string& before,
+                                       const std::string& word) {
+    auto x = io(1500);
+    return console_parts::completions(x, opts_.monitor_url, before, word);
+  }
 
   void banner() {
     out_ << s_("1;36", "o2hub console") << " — type an intent in plain language, "
@@ -78,16 +87,20 @@ public:
   }
 
 private:
-  void lifecycle(const std::string& line, const std::string& id) {
-    console_parts::console_io io{
-        [this](const std::string& m, const std::string& u, std::string b) {
-          return call(m, u, std::move(b));
+  console_parts::console_io io(long timeout_ms = 10000) {
+    return {
+        [this, timeout_ms](const std::string& m, const std::string& u, std::string b) {
+          return call(m, u, std::move(b), timeout_ms);
         },
         out_, s_, opts_.intent_url};
+  }
+
+  void lifecycle(const std::string& line, const std::string& id) {
+    auto x = io();
     if (line == "intents")
-      console_parts::show_intents(io);
+      console_parts::show_intents(x);
     else
-      console_parts::remove_intent(io, id);
+      console_parts::remove_intent(x, id);
   }
 
   std::string current_token() const {
@@ -156,15 +169,16 @@ private:
       return false;
     console_parts::show_intent(out_, s_, root, true);
     auto action = str(root["intent"].value(), "action", "deploy");
-    out_ << s_("1", action == "remove"   ? "Remove the newest active intent that matches?"
-                    : action == "modify" ? "Change the newest active intent that matches?"
-                                         : "Deploy it?")
-         << " [y/N] " << std::flush;
+    auto question =
+        s_("1", action == "remove"   ? "Remove the newest active intent that matches?"
+                : action == "modify" ? "Change the newest active intent that matches?"
+                                     : "Deploy it?")
+        + " [y/N] ";
     std::string answer;
-    if (!std::getline(in_, answer)) {
-      in_.clear(); // Ctrl-C at the question: no
-      interrupted = false;
+    if (in_.read(question, answer, false) != line_input::outcome::line) {
+      interrupted = false; // Ctrl-C at the question (or EOF): no
       answer.clear();
+      out_ << "\n";
     }
     for (auto& c : answer)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -298,55 +312,11 @@ private:
     simdjson::dom::element root;
     if (!parse(r, root, "monitor"))
       return;
-    simdjson::dom::array list;
-    size_t shown = 0;
-    if (root["pipelines"].get_array().get(list) == simdjson::SUCCESS)
-      for (auto p : list) {
-        simdjson::dom::array stages;
-        if (p["stages"].get_array().get(stages) != simdjson::SUCCESS)
-          continue;
-        // The gate's verdict is in the stage after slo_validating.
-        for (auto st : stages) {
-          simdjson::dom::object results;
-          if (st["metadata"]["results"].get_object().get(results) != simdjson::SUCCESS)
-            continue;
-          auto stage = str(st, "stage");
-          out_ << s_("1", str(p, "intent_id")) << "  "
-               << (stage == "completed" ? s_("32", "passed") : s_("31", "failed"))
-               << "\n";
-          for (auto [site, metrics] : results) {
-            simdjson::dom::object m;
-            if (metrics.get_object().get(m) != simdjson::SUCCESS)
-              continue;
-            out_ << "  " << site << ":";
-            for (auto [name, check] : m) {
-              bool pass = false;
-              double value = 0, target = 0;
-              auto has_value =
-                  check["value"].get_double().get(value) == simdjson::SUCCESS;
-              (void)(check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
-              (void)(check["target"].get_double().get(target) == simdjson::SUCCESS);
-              std::ostringstream item;
-              // As an operator writes them: 6.1, 0.999, never 6.100000.
-              item << name << " "
-                   << (has_value ? wire::format_number(value) : std::string{"n/a"})
-                   << " (" << str(check, "op") << " " << wire::format_number(target)
-                   << ")";
-              out_ << "  " << s_(pass ? "32" : "31", item.str());
-            }
-            out_ << "\n";
-          }
-          ++shown;
-        }
-        if (shown >= 5)
-          break;
-      }
-    if (shown == 0)
-      out_ << "no SLO results yet: they appear once a pipeline passes the SLO gate\n";
+    console_parts::show_slo(out_, s_, root);
   }
 
   const console_options& opts_;
-  std::istream& in_;
+  line_input& in_;
   std::ostream& out_;
   style s_;
   simdjson::dom::parser parser_;
@@ -355,27 +325,35 @@ private:
 } // namespace
 
 int run_console(const console_options& opts, std::istream& in, std::ostream& out) {
-  // Ctrl-C stops following a pipeline and gives a fresh prompt; it does not
-  // end the console (and with it the shared session).
+  // Ctrl-C cancels the line being typed (or stops following a pipeline) and
+  // gives a fresh prompt; it does not end the console (and with it the
+  // shared session). No SA_RESTART: a read at the prompt returns.
   struct sigaction sa;
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
-  console c{opts, in, out};
+  console* current = nullptr;
+  line_input input{in, out, opts.history_file,
+                   [&current](const std::string& before, const std::string& word) {
+                     return current ? current->completions(before, word)
+                                    : std::vector<std::string>{};
+                   },
+                   &interrupted};
+  console c{opts, input, out};
+  current = &c;
   c.banner();
+  const std::string prompt = opts.color ? "\x1b[1;34mo2hub>\x1b[0m " : "o2hub> ";
   for (;;) {
-    out << (opts.color ? "\x1b[1;34mo2hub>\x1b[0m " : "o2hub> ") << std::flush;
     std::string line;
-    if (!std::getline(in, line)) {
-      if (interrupted && !in.eof()) { // Ctrl-C at the prompt
-        in.clear();
-        interrupted = false;
-        out << "\n";
-        continue;
-      }
-      break;
+    auto got = input.read(prompt, line);
+    if (got == line_input::outcome::interrupted) {
+      interrupted = false;
+      out << "^C\n" << std::flush;
+      continue;
     }
+    if (got == line_input::outcome::eof)
+      break;
     if (!c.handle(std::move(line)))
       break;
     out << std::flush;

@@ -28,6 +28,8 @@ struct console_options {
   /// [y/N]" (or Remove/Change) before anything changes.
   bool confirm = true;
   bool color = true;
+  /// Where the typed lines are kept between runs ("": not kept).
+  std::string history_file;
 };
 
 /// Runs the read-eval-print loop on `in`/`out` until EOF or `exit`.

@@ -4,8 +4,11 @@
 // help text.
 #include "app/console_parts.hpp"
 
+#include "protocol/intent_json.hpp"
+
 #include <algorithm>
 #include <iomanip>
+#include <sstream>
 #include <vector>
 
 namespace o2hub::console_parts {
@@ -171,6 +174,87 @@ bool is_remove_by_id(const std::string& line, std::string& id) {
     return false;
   id = line.substr(7);
   return true;
+}
+
+std::vector<std::string> completions(console_io& io, const std::string& monitor_url,
+                                     const std::string& before, const std::string& word) {
+  std::vector<std::string> all;
+  auto first = before.find_first_not_of(" \t") == std::string::npos;
+  simdjson::dom::parser p;
+  simdjson::dom::element root;
+  if (first) {
+    all = {"status", "slo", "intents", "remove", "help", "clear", "exit", "Deploy"};
+  } else if (before.rfind("remove ", 0) == 0) {
+    auto r = io.call("GET", io.intent_url + "/api/v1/intents", {});
+    simdjson::dom::array list;
+    if (r.status == 200 && p.parse(r.body).get(root) == simdjson::SUCCESS
+        && root["intents"].get_array().get(list) == simdjson::SUCCESS)
+      for (auto x : list)
+        if (str(x, "lifecycleStatus") == "active")
+          all.push_back(str(x, "intentId"));
+  } else {
+    all = {"eMBB", "URLLC", "mMTC", "Mbps", "Gbps", "latency", "with", "on", "and"};
+    auto r = io.call("GET", monitor_url + "/api/v1/edges", {});
+    simdjson::dom::object edges;
+    if (r.status == 200 && p.parse(r.body).get(root) == simdjson::SUCCESS
+        && root.get_object().get(edges) == simdjson::SUCCESS)
+      for (auto [name, e] : edges) {
+        all.emplace_back(name);
+        auto site = str(e, "site");
+        if (!site.empty() && site != name)
+          all.push_back(site);
+      }
+  }
+  std::vector<std::string> out;
+  for (auto& c : all)
+    if (c.compare(0, word.size(), word) == 0)
+      out.push_back(std::move(c));
+  return out;
+}
+
+void show_slo(std::ostream& out, const style& s, simdjson::dom::element root) {
+  simdjson::dom::array list;
+  size_t shown = 0;
+  if (root["pipelines"].get_array().get(list) == simdjson::SUCCESS)
+    for (auto p : list) {
+      simdjson::dom::array stages;
+      if (p["stages"].get_array().get(stages) != simdjson::SUCCESS)
+        continue;
+      // The gate's verdict is in the stage after slo_validating.
+      for (auto st : stages) {
+        simdjson::dom::object results;
+        if (st["metadata"]["results"].get_object().get(results) != simdjson::SUCCESS)
+          continue;
+        auto stage = str(st, "stage");
+        out << s("1", str(p, "intent_id")) << "  "
+            << (stage == "completed" ? s("32", "passed") : s("31", "failed")) << "\n";
+        for (auto [site, metrics] : results) {
+          simdjson::dom::object m;
+          if (metrics.get_object().get(m) != simdjson::SUCCESS)
+            continue;
+          out << "  " << site << ":";
+          for (auto [name, check] : m) {
+            bool pass = false;
+            double value = 0, target = 0;
+            auto has_value = check["value"].get_double().get(value) == simdjson::SUCCESS;
+            (void)(check["pass"].get_bool().get(pass) == simdjson::SUCCESS);
+            (void)(check["target"].get_double().get(target) == simdjson::SUCCESS);
+            std::ostringstream item;
+            // As an operator writes them: 6.1, 0.999, never 6.100000.
+            item << name << " "
+                 << (has_value ? wire::format_number(value) : std::string{"n/a"}) << " ("
+                 << str(check, "op") << " " << wire::format_number(target) << ")";
+            out << "  " << s(pass ? "32" : "31", item.str());
+          }
+          out << "\n";
+        }
+        ++shown;
+      }
+      if (shown >= 5)
+        break;
+    }
+  if (shown == 0)
+    out << "no SLO results yet: they appear once a pipeline passes the SLO gate\n";
 }
 
 } // namespace o2hub::console_parts

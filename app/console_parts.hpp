@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace o2hub::console_parts {
 
@@ -53,6 +54,17 @@ void remove_intent(console_io& io, const std::string& id);
 
 /// `help`: the built-ins.
 void show_help(std::ostream& out, const style& s);
+
+/// `slo`: the SLO gate's measured values against their targets, per site,
+/// of the newest pipelines that reached the gate (GET /api/v1/pipelines).
+void show_slo(std::ostream& out, const style& s, simdjson::dom::element root);
+
+/// Tab completion: the first word completes to a built-in or "Deploy";
+/// after "remove " to an active intent's id (GET /api/v1/intents); else to
+/// a site name (GET /api/v1/edges on the monitor, both spellings), a
+/// service type or a unit. Only candidates starting with `word`.
+std::vector<std::string> completions(console_io& io, const std::string& monitor_url,
+                                     const std::string& before, const std::string& word);
 
 /// True for "remove intent-…" (an id, not a sentence).
 bool is_remove_by_id(const std::string& line, std::string& id);

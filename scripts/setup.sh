@@ -20,6 +20,7 @@ packages=(
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev libssl-dev
   libspdlog-dev libcli11-dev
   libsqlite3-dev libgit2-dev      # durable state and GitOps (later issues)
+  libedit-dev                     # the console's line editing, history, completion
   tmux curl wrk libbenchmark-dev  # wrk and Google Benchmark for bench/
   openssl                         # scripts/gen-dev-certs.sh
   chromium                        # the browser test harness

@@ -2,6 +2,7 @@
 // literal input, late joiners, tokens, a killed tmux server, events, and
 // the console in the pane.
 #define BOOST_TEST_MODULE bridge_service
+#include "common/json.hpp"
 #include "support/client.hpp"
 #include "support/json_query.hpp"
 #include "support/serve.hpp"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -378,6 +380,88 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   a->send_text(R"({"type":"command","content":"remove intent-0-none"})");
   auto refused2 = read_output_times(*a, "HTTP 404", 1);
   BOOST_TEST(refused2.find("no intent intent-0-none") != std::string::npos, refused2);
+}
+
+BOOST_AUTO_TEST_CASE(the_console_edits_lines_keeps_history_and_completes) {
+  serve_fixture f;
+  auto a = viewer(f.bridge);
+  auto input = [&](const std::string& bytes) {
+    o2hub::json::writer w;
+    w.begin_object().kv("type", "input").kv("data", bytes).end_object();
+    a->send_text(w.take());
+  };
+  // The streamed output from now until `text` and then a fresh prompt (keys
+  // typed before the prompt would reach the program, not the line editor).
+  auto try_answered = [&](const std::string& text, std::chrono::seconds timeout) {
+    std::string all, why;
+    auto got = try_read_until(
+        *a,
+        [&](const std::string& m) {
+          if (type_of(m) == "output" && json_at(m, {"snapshot"}) != "true")
+            all += json_at(m, {"content"});
+          auto pos = all.find(text);
+          return pos != std::string::npos && all.find("o2hub>", pos) != std::string::npos;
+        },
+        timeout, nullptr, why);
+    if (!got)
+      BOOST_TEST_MESSAGE("output while waiting for '" << text << "': " << all);
+    return got ? std::optional<std::string>{all} : std::nullopt;
+  };
+  auto answered = [&](const std::string& text) {
+    auto all = try_answered(text, 10s);
+    if (!all)
+      BOOST_FAIL("no '" << text << "' then a prompt");
+    return *all;
+  };
+  // The console is up once it answers (see the_console_runs_in_the_pane).
+  input("help\r");
+  if (!try_answered("Commands", 5s)) {
+    a = viewer(f.bridge); // a timed-out read leaves the old socket unusable
+    input("help\r");
+    if (!try_answered("Commands", 30s))
+      BOOST_FAIL("the console never answered");
+  }
+  BOOST_TEST_MESSAGE("Tab completes a built-in");
+  input("stat\t");
+  input("\r");
+  answered("Edge sites");
+  BOOST_TEST_MESSAGE("Up recalls the last line");
+  input("\x1b[A\r");
+  answered("Edge sites");
+  BOOST_TEST_MESSAGE("Ctrl-C cancels the line, not the console");
+  input("Deploy eMBB on edge1");
+  a->send_text(R"({"type":"key","key":"C-c"})");
+  auto cancelled = answered("^C");
+  BOOST_TEST(cancelled.find("[y/N]") == std::string::npos, cancelled);
+  input("help\r");
+  auto after = answered("Commands");
+  BOOST_TEST(after.find("Deploy eMBB on edge1") == std::string::npos, after); // gone
+  BOOST_TEST(after.find("[y/N]") == std::string::npos, after);
+  BOOST_TEST_MESSAGE("editing keys: Ctrl-A goes to the start");
+  input("tatus\x01s\r");
+  answered("Edge sites");
+  BOOST_TEST_MESSAGE("Tab completes service types and sites in a sentence");
+  input("Deploy URL\t");
+  input("on edge04\r");
+  auto asked = read_output_times(*a, "[y/N]", 1);
+  BOOST_TEST(asked.find("URLLC") != std::string::npos, asked);
+  input("n\r");
+  answered("Nothing changed");
+  // The lines are kept under the data dir, for the user only; the answer
+  // to the question is not a command worth recalling.
+  auto path = f.data + "/console-history";
+  std::ifstream in{path};
+  std::string history{std::istreambuf_iterator<char>{in}, {}};
+  BOOST_TEST(history.find("status") != std::string::npos, history);
+  BOOST_TEST(history.find("URLLC") != std::string::npos, history);
+  BOOST_TEST(history.find("\nn\n") == std::string::npos, history);
+  auto perms = std::filesystem::status(path).permissions();
+  BOOST_TEST(
+      ((perms & std::filesystem::perms::group_all) == std::filesystem::perms::none
+       && (perms & std::filesystem::perms::others_all) == std::filesystem::perms::none));
+  BOOST_TEST_MESSAGE("clear redraws the prompt");
+  a->send_text(R"({"type":"clear"})");
+  answered("");
 }
 
 namespace {
