@@ -17,22 +17,6 @@ namespace {
 
 using self_ptr = bridge_actor::stateful_pointer<bridge_state>;
 
-void report(self_ptr self) {
-  auto& st = self->state;
-  if (!st.opts.status)
-    return;
-  auto put = [&](health_field f) {
-    self->send(st.opts.status, atom::put_v, std::move(f));
-  };
-  put(health_field::of("status",
-                       std::string{st.up && !st.pane.empty() ? "healthy" : "degraded"}));
-  put(health_field::of("session_active", st.up));
-  put(health_field::of("tmux_session", st.opts.session));
-  put(health_field::of("connected_clients", static_cast<int64_t>(st.viewers.size())));
-  put(health_field::of("session_restarts", static_cast<int64_t>(st.restarts)));
-  put(health_field::of("viewer_resyncs", static_cast<int64_t>(st.resyncs)));
-}
-
 /// Pushes `raw` to the ready raw viewers, `plain` (unless empty) to the
 /// others; drops viewers whose sink refused it. One that falls behind stops
 /// getting the stream (never delaying the others) and is resynced later.
@@ -61,7 +45,7 @@ void broadcast(self_ptr self, const std::string& raw, const std::string& plain) 
     }
   }
   if (dropped)
-    report(self);
+    bridge_report(self);
   if (lagged && !st.lag_timer) {
     st.lag_timer = true;
     self->delayed_send(self, std::chrono::milliseconds(100), atom::tick_v);
@@ -170,7 +154,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
                                                          : st.opts.event_patterns);
   st.budget_start = self->clock().now();
   st.budget_left = st.opts.event_lines_per_s;
-  report(self);
+  bridge_report(self);
   return {
       [self](atom::link, bool up) {
         auto& st = self->state;
@@ -197,7 +181,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           tell_all(self,
                    wire::bridge_event_json("error", "tmux session lost; restarting"));
         }
-        report(self);
+        bridge_report(self);
       },
       [self](atom::output, const std::string& pane, const std::string& bytes) {
         auto& st = self->state;
@@ -248,7 +232,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
               v.ready = false;
           }
           request_snapshot(self, waiting_viewers(self));
-          report(self);
+          bridge_report(self);
           return;
         }
         if (auto c = st.continues.find(tag); c != st.continues.end()) {
@@ -334,11 +318,11 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
                                                 st.up));
         st.viewers[id] = bridge_viewer{std::move(sink), false};
         request_snapshot(self, {id});
-        report(self);
+        bridge_report(self, true, id);
       },
       [self](atom::leave, uint64_t id) {
         if (self->state.viewers.erase(id) > 0)
-          report(self);
+          bridge_report(self, true);
       },
       [self](atom::input, uint64_t sink_id, const std::string& kind,
              const std::string& data) {

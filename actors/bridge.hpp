@@ -92,4 +92,11 @@ struct bridge_state {
 bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> self,
                                    bridge_options opts);
 
+/// Tells the status actor the bridge's health fields; with `presence` (a
+/// viewer came or went) every viewer who keeps up and the `newcomer`: who
+/// watches, as counts by role in a `presence` message (never addresses or
+/// tokens).
+void bridge_report(bridge_actor::stateful_pointer<bridge_state> self,
+                   bool presence = false, uint64_t newcomer = 0);
+
 } // namespace o2hub

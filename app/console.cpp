@@ -230,6 +230,13 @@ private:
   void follow(const std::string& id) {
     interrupted = false;
     size_t seen = 0;
+    // The terminal's title says which pipeline is followed and its stage:
+    // the terminal page's stage strip follows it (invisible elsewhere).
+    auto title = [&](const std::string& stage) {
+      if (opts_.color)
+        out_ << "\x1b]2;o2hub pipeline " << id << " " << stage << "\x07";
+    };
+    title("started");
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(opts_.follow_timeout_s);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -248,6 +255,7 @@ private:
             if (i++ < seen)
               continue;
             auto name = str(st, "stage");
+            title(name);
             auto color = name == "failed" || name == "rollback" ? "31"
                          : name == "completed"                  ? "32"
                                                                 : "36";

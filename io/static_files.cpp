@@ -99,9 +99,10 @@ http::handler vendor_files(std::string node_modules) {
                                           const http::request_context& ctx,
                                           http::responder respond) {
     // /vendor/<alias>/<path inside the package>
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 4>
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 5>
         packages{{{"xterm", "@xterm/xterm"},
                   {"xterm-addon-fit", "@xterm/addon-fit"},
+                  {"xterm-addon-web-links", "@xterm/addon-web-links"},
                   {"uplot", "uplot"},
                   {"swagger-ui", "swagger-ui-dist"}}};
     auto slash = ctx.rest.find('/');

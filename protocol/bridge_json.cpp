@@ -89,6 +89,18 @@ std::string bridge_output_json(std::string_view content, bool snapshot) {
   return w.take();
 }
 
+std::string bridge_presence_json(size_t watching, size_t operators) {
+  json::writer w;
+  w.begin_object()
+      .kv("type", "presence")
+      .kv("watching", static_cast<uint64_t>(watching))
+      .kv("operators", static_cast<uint64_t>(operators))
+      .kv("viewers", static_cast<uint64_t>(watching - operators))
+      .kv("timestamp", rfc3339_now())
+      .end_object();
+  return w.take();
+}
+
 std::string bridge_event_json(std::string_view event, std::string_view match) {
   json::writer w;
   w.begin_object()

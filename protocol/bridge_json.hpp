@@ -33,6 +33,10 @@ bridge_request read_bridge_request(std::string_view text, std::string_view type,
 std::string bridge_connection_json(std::string_view session, std::string_view role,
                                    bool session_active);
 
+/// {"type":"presence","watching","operators","viewers","timestamp"}: who
+/// watches the session (counts by role).
+std::string bridge_presence_json(size_t watching, size_t operators);
+
 /// {"type":"output","content","timestamp"} (+ "snapshot":true for a screen).
 std::string bridge_output_json(std::string_view content, bool snapshot);
 

@@ -181,11 +181,10 @@ caf::result<pipeline_ref> start_run(mgr_ptr self, pipeline_run run, const char* 
       .then(
           [self, promise, run, what](const pipeline&) mutable {
             auto& st = self->state;
-            auto ref =
-                pipeline_ref{run.run_id,
-                             "started",
-                             st.env.monitor_url + "/api/v1/pipelines/" + run.run_id,
-                             {}};
+            auto ref = pipeline_ref{run.run_id,
+                                    "started",
+                                    st.env.monitor_url + "/#/pipelines/" + run.run_id,
+                                    {}};
             log::info(what, {{"intent_id", run.value.intent_id},
                              {"pipeline", run.run_id},
                              {"why", run.text}});
@@ -319,11 +318,11 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                   run.text = text;
                   record(self, run);
                   launch(self, std::move(run));
-                  promise.deliver(pipeline_ref{x.intent_id,
-                                               "started",
-                                               st.env.monitor_url + "/api/v1/pipelines/"
-                                                   + x.intent_id,
-                                               {}});
+                  promise.deliver(
+                      pipeline_ref{x.intent_id,
+                                   "started",
+                                   st.env.monitor_url + "/#/pipelines/" + x.intent_id,
+                                   {}});
                 },
                 [promise](const caf::error& err) mutable { promise.deliver(err); });
         return promise;

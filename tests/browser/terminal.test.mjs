@@ -77,3 +77,69 @@ test('the operator\'s terminal size reaches the session on connect', async () =>
   assert.equal(width, String(cols));
   await page.close();
 });
+
+// Issue 14: the strip follows the pipeline the console follows (the console
+// says so in the terminal's title, as `o2hub console` does), links its
+// dashboard detail; links in the output open (loopback rewritten to the
+// page's host); every viewer sees who watches.
+test('stage strip, clickable links and presence', async () => {
+  const page = await ctx.browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${ctx.hub.ports.bridge}/`);
+  await page.waitForSelector('.shortcuts button:not([disabled])', { timeout: 10000 });
+  await page.waitForSelector('#presence[data-watching="1"]', { timeout: 5000 });
+  assert.equal(await page.textContent('#presence'), '1 watching (1 operator)');
+  const other = await ctx.browser.newPage();
+  await other.goto(`http://127.0.0.1:${ctx.hub.ports.bridge}/`);
+  await page.waitForSelector('#presence[data-watching="2"]', { timeout: 5000 });
+  await other.close();
+  await page.waitForSelector('#presence[data-watching="1"]', { timeout: 5000 });
+  // What the console writes while it follows a pipeline (cat echoes it).
+  const say = (data) => page.evaluate((d) => new Promise((resolve) => {
+    const url = new URL('/ws', location.href);
+    url.protocol = 'ws:';
+    const ws = new WebSocket(url);
+    ws.onopen = () => { ws.send(JSON.stringify({ type: 'input', data: d })); setTimeout(() => { ws.close(); resolve(); }, 200); };
+  }), data);
+  // A line that merely mentions a stage does not light the strip.
+  await say('deployment completed successfully\r');
+  await waitForText(page, 'deployment completed successfully', 2);
+  assert.equal(await page.$$eval('#stages li[data-event]', (l) => l.filter((x) => x.dataset.state).length), 0);
+  await say('\x1b]2;o2hub pipeline intent-strip-1 krm_generated\x07\r');
+  await page.waitForSelector('#stages li[data-event="deployment"][data-state="active"]', { timeout: 5000 });
+  assert.equal(await page.getAttribute('#stages li[data-event="intent"]', 'data-state'), 'done');
+  assert.equal(await page.getAttribute('#stages li[data-event="result"]', 'data-state'), '');
+  assert.equal(await page.textContent('#stage-pipeline'), 'intent-strip-1');
+  assert.equal(await page.getAttribute('#stage-pipeline', 'href'),
+    `http://127.0.0.1:${ctx.hub.ports.monitor}/#/pipelines/intent-strip-1`);
+  await say('\x1b]2;o2hub pipeline intent-strip-1 failed\x07\r');
+  await page.waitForSelector('#stages li[data-event="result"][data-state="bad"]', { timeout: 5000 });
+  // A link in the output opens on click (the page's window.open is watched).
+  await page.evaluate(() => { window.opened = []; window.open = (u) => { window.opened.push(u); }; });
+  const target = `http://localhost:${ctx.hub.ports.monitor}/#/pipelines/intent-link-7`;
+  await say(`${target}\r`);
+  await waitForText(page, target, 2);
+  const pos = await page.evaluate((t) => {
+    const term = window.o2term;
+    const buf = term.buffer.active;
+    for (let y = buf.length - 1; y >= 0; y -= 1) {
+      const x = (buf.getLine(y)?.translateToString(true) ?? '').indexOf(t);
+      if (x >= 0) {
+        const box = term.element.querySelector('.xterm-screen').getBoundingClientRect();
+        const w = box.width / term.cols;
+        const h = box.height / term.rows;
+        return { x: box.left + (x + 5) * w, y: box.top + (y - buf.viewportY + 0.5) * h };
+      }
+    }
+    return null;
+  }, target);
+  assert.ok(pos, 'link on screen');
+  await page.mouse.move(pos.x, pos.y);
+  await page.waitForTimeout(300);
+  await page.mouse.click(pos.x, pos.y);
+  await page.waitForFunction(() => window.opened.length > 0, null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.opened[0]), target); // loopback page: kept
+  assert.deepEqual(errors, []);
+  await page.close();
+});

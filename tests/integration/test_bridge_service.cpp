@@ -345,8 +345,14 @@ BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   BOOST_TEST(shown.find("edge2") != std::string::npos, shown);
   BOOST_TEST(shown.find("URLLC") != std::string::npos, shown);
   // It follows the pipeline; Ctrl-C stops following, not the console.
+  // The pipeline's address is its detail on the dashboard.
+  BOOST_TEST(shown.find("/#/pipelines/intent-") != std::string::npos, shown);
   BOOST_TEST_CHECKPOINT("following");
-  read_output_times(*a, "intent_parsed", 1);
+  auto followed = shown + read_output_times(*a, "intent_parsed", 1);
+  // The title says which pipeline is followed, at which stage (the page's
+  // stage strip follows it).
+  BOOST_TEST(followed.find("\x1b]2;o2hub pipeline intent-") != std::string::npos,
+             followed);
   BOOST_TEST_CHECKPOINT("ctrl-c");
   a->send_text(R"({"type":"key","key":"C-c"})");
   read_output_times(*a, "stopped following", 1);

@@ -177,18 +177,22 @@ BOOST_AUTO_TEST_CASE(late_joiner_gets_connection_then_screen_then_stream) {
   auto a = std::make_shared<recording_sink>(1);
   caf::anon_send(b, atom::join_v, ws_sink_ptr{a});
   run();
-  BOOST_TEST_REQUIRE(a->got.size() == 1u);
+  BOOST_TEST_REQUIRE(a->got.size() == 2u);
   BOOST_TEST(json_at(a->got[0], {"type"}) == "connection");
   BOOST_TEST(json_at(a->got[0], {"session"}) == "claude-intent");
   BOOST_TEST(json_at(a->got[0], {"role"}) == "operator");
+  // Who watches: every viewer hears when someone comes or goes.
+  BOOST_TEST(json_at(a->got[1], {"type"}) == "presence");
+  BOOST_TEST(json_at(a->got[1], {"watching"}) == "1");
+  BOOST_TEST(json_at(a->got[1], {"operators"}) == "1");
   // Output before the snapshot's answer is in the snapshot, not streamed.
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"early\r\n"});
   run();
-  BOOST_TEST(a->got.size() == 1u);
+  BOOST_TEST(a->got.size() == 2u);
   answer_snapshot("$ early\n");
-  BOOST_TEST_REQUIRE(a->got.size() == 2u);
-  BOOST_TEST(json_at(a->got[1], {"snapshot"}) == "true");
-  BOOST_TEST(json_at(a->got[1], {"content"}).find("$ early") != std::string::npos);
+  BOOST_TEST_REQUIRE(a->got.size() == 3u);
+  BOOST_TEST(json_at(a->got[2], {"snapshot"}) == "true");
+  BOOST_TEST(json_at(a->got[2], {"content"}).find("$ early") != std::string::npos);
   caf::anon_send(b, atom::output_v, std::string{"%0"}, std::string{"late\r\n"});
   caf::anon_send(b, atom::output_v, std::string{"%7"}, std::string{"other pane\r\n"});
   run();

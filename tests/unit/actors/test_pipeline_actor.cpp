@@ -126,7 +126,7 @@ BOOST_FIXTURE_TEST_CASE(polls_until_fulfilled_then_passes_the_gate, fixture) {
   auto started = start("intent-a", {"edge1"});
   BOOST_TEST(started.id == "intent-a");
   BOOST_TEST(started.status == "started");
-  BOOST_TEST(started.monitor == "http://monitor/api/v1/pipelines/intent-a");
+  BOOST_TEST(started.monitor == "http://monitor/#/pipelines/intent-a");
   BOOST_TEST_REQUIRE(fetches->size() == 1u);
   BOOST_TEST(fetches->front().req.url.find("/provisioningRequests/")
              != std::string::npos);
