@@ -44,9 +44,18 @@ std::shared_ptr<http::router> make_router(const service_context& ctx,
       });
   if (with_health) {
     r->add(verb::get, "/health",
-           [&sys = *ctx.sys, status = ctx.status,
+           [&sys = *ctx.sys, status = ctx.status, board = ctx.health,
             metrics = ctx.metrics](const http::request& req, const http::request_context&,
                                    http::responder respond) {
+             // Answered here, on the connection's thread, from what the
+             // status actor published last: no message, no actor.
+             if (auto latest = board ? board->latest() : nullptr) {
+               auto report = *latest;
+               report.uptime_s = board->uptime_s();
+               report.requests_total = metrics->total();
+               respond(http::make_json(req, http::status::ok, wire::health_json(report)));
+               return;
+             }
              auto proto = http::reply_prototype(req);
              ask(
                  sys, status, std::chrono::seconds(2),

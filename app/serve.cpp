@@ -10,6 +10,7 @@
 #include "app/nodes.hpp"
 #include "app/router.hpp"
 #include "common/log.hpp"
+#include "io/ask.hpp"
 #include "io/bridge_routes.hpp"
 #include "io/connection_gate.hpp"
 #include "io/http_client.hpp"
@@ -154,7 +155,9 @@ int run_services(const run_options& opts) {
       ctx.sys = &sys;
       ctx.cfg = &cfg;
       ctx.name = spec.name;
-      ctx.status = run.own(sys.spawn(status, std::string{spec.name}));
+      ctx.health = std::make_shared<health_board>();
+      ctx.status =
+          run.own(sys.spawn(published_status, std::string{spec.name}, ctx.health));
       ctx.metrics = std::make_shared<http_metrics>(spec.name);
       ctx.webui = webui;
       std::shared_ptr<http::router> router;
@@ -288,6 +291,7 @@ int run_services(const run_options& opts) {
     for (auto& t : threads)
       t.join();
     servers.clear();
+    stop_askers(sys); // no request handler runs any more
   }
   sys.await_all_actors_done();
   if (exit_code == 0)

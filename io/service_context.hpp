@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "io/metrics.hpp"
 #include "protocol/actors.hpp"
+#include "protocol/health_board.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -18,6 +19,8 @@ struct service_context {
   const config* cfg = nullptr;
   std::string name;
   status_actor status;
+  /// The status actor's latest report, for GET /health without a message.
+  std::shared_ptr<health_board> health;
   std::shared_ptr<http_metrics> metrics;
   std::string webui;
 };
