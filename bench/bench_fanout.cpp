@@ -1,7 +1,9 @@
 // Fan-out of the monitor's WebSocket (issue 4): N clients connect to
 // ws://127.0.0.1:<port>/ws, one stage update is posted, and the time until
-// each client has it is measured. Prints p50/p99/max and the monitor's RSS
-// per connection. Usage: bench_fanout <port> <clients> <o2hub pid>
+// each client has it is measured. Prints p50/p99/max, the monitor's RSS
+// per connection and the server's CPU per delivered message (from
+// /proc/<pid>/stat, between each post and its last delivery).
+// Usage: bench_fanout <port> <clients> <server pid> [rounds (1)]
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,9 +15,12 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <vector>
 
 namespace beast = boost::beast;
@@ -33,6 +38,22 @@ long rss_kib(int pid) {
     if (line.rfind("VmRSS:", 0) == 0)
       return std::stol(line.substr(6));
   return -1;
+}
+
+/// utime + stime of `pid`, in microseconds.
+double cpu_us(int pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string all{std::istreambuf_iterator<char>{in}, {}};
+  auto close = all.rfind(')');
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream fields{all.substr(close + 2)};
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i)
+    if (i == 14 || i == 15)
+      ticks += std::stod(f);
+  return ticks * 1e6 / double(sysconf(_SC_CLK_TCK));
 }
 
 struct client : std::enable_shared_from_this<client> {
@@ -114,36 +135,58 @@ int main(int argc, char** argv) {
               "connection\n",
               rss_before, rss_idle,
               connected ? double(rss_idle - rss_before) / connected : 0.0);
-  // One stage update, posted over plain HTTP.
-  tcp::socket http{ioc};
-  http.connect(ep);
-  beast::http::request<beast::http::string_body> req{
-      beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
-  req.set(beast::http::field::host, "127.0.0.1");
-  req.prepare_payload();
-  auto sent = clock_type::now();
-  beast::http::write(http, req);
-  deadline = clock_type::now() + std::chrono::seconds(60);
-  auto done = [&] {
-    return std::all_of(clients.begin(), clients.end(), [](auto& c) {
-      return !c->ready || c->got != clock_type::time_point{};
-    });
-  };
-  while (!done() && clock_type::now() < deadline)
-    ioc.run_for(std::chrono::milliseconds(5));
-  std::vector<double> ms;
-  for (auto& c : clients)
-    if (c->ready && c->got != clock_type::time_point{})
-      ms.push_back(std::chrono::duration<double, std::milli>(c->got - sent).count());
-  std::sort(ms.begin(), ms.end());
-  if (ms.empty()) {
-    std::printf("no client got the update\n");
-    return 1;
+  // Stage updates, one at a time, posted over plain HTTP.
+  int rounds = argc > 4 ? std::max(1, std::stoi(argv[4])) : 1;
+  std::vector<double> p50s, p99s;
+  double cpu = 0;
+  size_t delivered = 0;
+  for (int round = 0; round < rounds; ++round) {
+    marker = "fanout-" + std::to_string(clock_type::now().time_since_epoch().count());
+    for (auto& c : clients)
+      c->got = {};
+    tcp::socket http{ioc};
+    http.connect(ep);
+    beast::http::request<beast::http::string_body> req{
+        beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
+    req.set(beast::http::field::host, "127.0.0.1");
+    req.prepare_payload();
+    auto cpu_before = cpu_us(pid);
+    auto sent = clock_type::now();
+    beast::http::write(http, req);
+    deadline = clock_type::now() + std::chrono::seconds(60);
+    auto done = [&] {
+      return std::all_of(clients.begin(), clients.end(), [](auto& c) {
+        return !c->ready || c->got != clock_type::time_point{};
+      });
+    };
+    while (!done() && clock_type::now() < deadline)
+      ioc.run_for(std::chrono::milliseconds(5));
+    cpu += cpu_us(pid) - cpu_before;
+    std::vector<double> ms;
+    for (auto& c : clients)
+      if (c->ready && c->got != clock_type::time_point{})
+        ms.push_back(std::chrono::duration<double, std::milli>(c->got - sent).count());
+    std::sort(ms.begin(), ms.end());
+    if (ms.empty()) {
+      std::printf("no client got the update\n");
+      return 1;
+    }
+    auto pct = [&](double p) {
+      return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))];
+    };
+    std::printf(
+        "update %d delivered to %zu clients: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+        round + 1, ms.size(), pct(0.5), pct(0.99), ms.back());
+    p50s.push_back(pct(0.5));
+    p99s.push_back(pct(0.99));
+    delivered += ms.size();
+    ioc.run_for(std::chrono::milliseconds(200)); // the answer, other messages
   }
-  auto pct = [&](double p) {
-    return ms[std::min(ms.size() - 1, size_t(p * double(ms.size())))];
-  };
-  std::printf("update delivered to %zu clients: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-              ms.size(), pct(0.5), pct(0.99), ms.back());
+  std::sort(p50s.begin(), p50s.end());
+  std::sort(p99s.begin(), p99s.end());
+  std::printf("median of %d updates: p50 %.1f ms, p99 %.1f ms; server CPU per delivered "
+              "message %.2f us\n",
+              rounds, p50s[p50s.size() / 2], p99s[p99s.size() / 2],
+              delivered ? cpu / double(delivered) : 0.0);
   return 0;
 }

@@ -158,7 +158,7 @@ BOOST_FIXTURE_TEST_CASE(message_types_round_trip, test::actor_fixture) {
       "0.1.0"};
   BOOST_TEST((round_trip(sys, pr) == pr));
   edge_status es{"edge01", "degraded", "t0", 2, 3.5, R"({"o2ims":{"state":"ok"}})",
-                 "agent",  "0.1.0", {},  ""};
+                 "agent",  "0.1.0",    {},   ""};
   BOOST_TEST((round_trip(sys, es) == es));
   es.intents = {"intent-1"};
   es.slo_json = R"({"passed":false})";
