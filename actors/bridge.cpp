@@ -361,7 +361,10 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           send_error(self, sink_id, "session_unavailable",
                      "the tmux session did not take the input");
       },
-      [self](atom::tick) { check_lagging(self); },
+      [self](atom::tick) {
+        bridge_presence(self);
+        check_lagging(self);
+      },
       [self](atom::hello, uint64_t id, bool raw) {
         auto v = self->state.viewers.find(id);
         if (v == self->state.viewers.end() || v->second.raw == raw)

@@ -83,6 +83,8 @@ struct bridge_state {
   caf::actor_clock::time_point budget_start;
   size_t budget_left = 0;
   bool lag_timer = false;
+  /// Viewers came or went since the last `presence` message.
+  bool presence_dirty = false;
   /// Viewers resynced after lagging (for /health and tests).
   uint64_t resyncs = 0;
   /// An unfinished UTF-8 sequence at the end of the last output.
@@ -98,5 +100,8 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
 /// tokens).
 void bridge_report(bridge_actor::stateful_pointer<bridge_state> self,
                    bool presence = false, uint64_t newcomer = 0);
+
+/// Sends the pending `presence` message (on the bridge's tick).
+void bridge_presence(bridge_actor::stateful_pointer<bridge_state> self);
 
 } // namespace o2hub

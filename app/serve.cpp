@@ -33,6 +33,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
 #include <caf/send.hpp>
 
 #include <csignal>
@@ -108,6 +109,9 @@ int run_services(const run_options& opts) {
   caf::actor_system sys{acfg};
   int exit_code = 0;
   {
+    // Requests from the HTTP handlers go through these (gone before the
+    // system: asks made later fall back to one-shot actors).
+    asker_pool askers{sys, sys.scheduler().num_workers()};
     net::io_context ioc{cfg.http.threads};
     std::vector<std::unique_ptr<server>> servers;
     server_options sopts;
@@ -291,7 +295,6 @@ int run_services(const run_options& opts) {
     for (auto& t : threads)
       t.join();
     servers.clear();
-    stop_askers(sys); // no request handler runs any more
   }
   sys.await_all_actors_done();
   if (exit_code == 0)

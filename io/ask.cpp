@@ -1,61 +1,98 @@
 #include "io/ask.hpp"
 
-#include <caf/actor_registry.hpp>
-#include <caf/atom.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace o2hub {
 
 namespace {
 
-caf::behavior asker_behavior(caf::event_based_actor* self) {
-  // A request whose reply never comes must not keep the asker: requests
-  // carry timeouts, and an unexpected message is dropped, not fatal.
+constexpr auto tick_every = std::chrono::milliseconds(100);
+
+caf::behavior asker_behavior(asker_ptr self) {
+  // An unexpected message is dropped, not fatal.
   self->set_default_handler(caf::drop);
   return {
       [self](ask_job& job) { job.run(self); },
+      [self](caf::tick_atom) {
+        auto& st = self->state;
+        auto now = std::chrono::steady_clock::now();
+        std::vector<std::function<void()>> expired;
+        for (auto i = st.pending.begin(); i != st.pending.end();) {
+          if (i->second.deadline <= now) {
+            expired.push_back(std::move(i->second.expire));
+            i = st.pending.erase(i);
+          } else {
+            ++i;
+          }
+        }
+        for (auto& f : expired)
+          f();
+        st.ticking = !st.pending.empty();
+        if (st.ticking)
+          self->delayed_send(self, tick_every, caf::tick_atom_v);
+      },
   };
-}
-
-caf::atom_value asker_name(size_t i) {
-  return caf::atom_from_string("o2_asker" + std::to_string(i % 100));
-}
-
-std::mutex& spawning_mutex() {
-  static std::mutex m;
-  return m;
 }
 
 } // namespace
 
-caf::actor asker(caf::actor_system& sys) {
-  static std::atomic<size_t> next{0};
-  auto n = std::min<size_t>(std::max<size_t>(1, sys.scheduler().num_workers()), 100);
-  auto name = asker_name(next.fetch_add(1, std::memory_order_relaxed) % n);
-  if (auto found = sys.registry().get(name))
-    return caf::actor_cast<caf::actor>(found);
-  std::lock_guard<std::mutex> guard{spawning_mutex()};
-  if (auto found = sys.registry().get(name)) // spawned meanwhile
-    return caf::actor_cast<caf::actor>(found);
-  auto a = sys.spawn<caf::hidden>(asker_behavior);
-  sys.registry().put(name, caf::actor_cast<caf::strong_actor_ptr>(a));
-  return a;
+uint64_t asker_watch(asker_ptr self, std::chrono::milliseconds timeout,
+                     std::function<void()> expire) {
+  auto& st = self->state;
+  auto id = st.next_id++;
+  st.pending.emplace(id, asker_state::entry{std::chrono::steady_clock::now() + timeout,
+                                            std::move(expire)});
+  if (!st.ticking) {
+    st.ticking = true;
+    self->delayed_send(self, tick_every, caf::tick_atom_v);
+  }
+  return id;
 }
 
-void stop_askers(caf::actor_system& sys) {
-  std::lock_guard<std::mutex> guard{spawning_mutex()};
-  for (size_t i = 0; i < 100; ++i) {
-    auto name = asker_name(i);
-    if (auto found = sys.registry().get(name)) {
-      sys.registry().erase(name);
-      caf::anon_send_exit(found, caf::exit_reason::user_shutdown);
-    }
-  }
+bool asker_done(asker_ptr self, uint64_t id) {
+  return self->state.pending.erase(id) > 0;
+}
+
+namespace {
+
+struct pool_data {
+  caf::actor_system* sys = nullptr;
+  std::vector<caf::actor> askers;
+  std::atomic<size_t> next{0};
+};
+
+/// The current pool; replaced, never freed while a reader may hold it.
+std::shared_ptr<pool_data> current_pool;
+
+} // namespace
+
+asker_pool::asker_pool(caf::actor_system& sys, size_t size) {
+  auto p = std::make_shared<pool_data>();
+  p->sys = &sys;
+  for (size_t i = 0; i < std::max<size_t>(1, size); ++i)
+    p->askers.push_back(sys.spawn<caf::hidden>(asker_behavior));
+  std::atomic_store(&current_pool, std::move(p));
+}
+
+asker_pool::~asker_pool() {
+  auto p = std::atomic_exchange(&current_pool, std::shared_ptr<pool_data>{});
+  if (!p)
+    return;
+  for (auto& a : p->askers)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+caf::actor asker(caf::actor_system& sys) {
+  auto p = std::atomic_load(&current_pool);
+  if (!p || p->sys != &sys)
+    return {};
+  return p->askers[p->next.fetch_add(1, std::memory_order_relaxed) % p->askers.size()];
 }
 
 } // namespace o2hub

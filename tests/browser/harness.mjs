@@ -73,14 +73,23 @@ export async function startO2hub(extraArgs = [], env = {}, dataDir = null) {
   return {
     ports,
     output: () => output,
+    // o2hub must exit 0 on SIGTERM, promptly: one that hangs is killed after
+    // 15 s and reported with its output (never a test run that never ends).
     stop: () => new Promise((resolve) => {
+      let timer = null;
       const done = (code) => {
+        clearTimeout(timer);
         rmSync(dataDir, { recursive: true, force: true });
         spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
         resolve(code);
       };
       if (proc.exitCode !== null) return done(proc.exitCode);
-      proc.on('exit', done);
+      proc.on('exit', (code) => done(code));
+      timer = setTimeout(() => {
+        proc.removeAllListeners('exit');
+        proc.kill('SIGKILL');
+        done(`hung after SIGTERM; its output:\n${output.slice(-4000)}`);
+      }, 15000);
       proc.kill('SIGTERM');
     }),
   };
