@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
     tcp::socket http{ioc};
     http.connect(ep);
     beast::http::request<beast::http::string_body> req{
-        beast::http::verb::post, "/api/v1/pipeline/start?intent_id=" + marker, 11};
+        beast::http::verb::post,
+        "/api/v1/pipeline/start?intent_id=" + marker + "&intent_text=fanout", 11};
     req.set(beast::http::field::host, "127.0.0.1");
     req.prepare_payload();
     auto cpu_before = cpu_us(pid);

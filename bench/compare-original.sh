@@ -14,7 +14,8 @@
 # original's intent path is its rule fallback, like o2hub's rules).
 #
 # o2hub is the build the README's start command makes (build/,
-# RelWithDebInfo unless O2HUB_BUILD_TYPE says otherwise), running the
+# RelWithDebInfo unless O2HUB_BUILD_TYPE says otherwise; O2HUB_BENCH_BUILD=DIR
+# takes an existing build as it is), running the
 # intent and monitor services alone on other ports. CPU per request is the
 # server's utime+stime from /proc/<pid>/stat around the wrk run, divided by
 # the requests wrk counted. wrk and the servers share the machine's cores.
@@ -28,10 +29,13 @@ clients="${4:-1000}"
   echo "no services/claude_headless.py under $original" >&2
   exit 2
 }
-build="$here/build"
-"$here/scripts/build.sh" "$build" "${O2HUB_BUILD_TYPE:-RelWithDebInfo}" o2hub >/dev/null
-O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$here/build-release" Release \
-  bench_fanout >/dev/null
+# O2HUB_BENCH_BUILD=DIR: take o2hub from DIR as it is (say so in the figures).
+build="${O2HUB_BENCH_BUILD:-$here/build}"
+[[ -n "${O2HUB_BENCH_BUILD:-}" ]] \
+  || "$here/scripts/build.sh" "$build" "${O2HUB_BUILD_TYPE:-RelWithDebInfo}" o2hub >/dev/null
+[[ -x "$here/build-release/bench/bench_fanout" && -n "${O2HUB_BENCH_BUILD:-}" ]] \
+  || O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$here/build-release" Release \
+    bench_fanout >/dev/null
 fanout="$here/build-release/bench/bench_fanout"
 ulimit -n "$(ulimit -Hn)"
 
@@ -169,4 +173,4 @@ row "fan-out $clients clients, p99 (ms)" fanout 1 lower
 row "  server CPU per delivered message (us)" fanout 2 lower
 echo "load averages per run: intent $(col intent:orig 3)| $(col intent:hub 3); /health" \
   "$(col health:orig 3)| $(col health:hub 3); fan-out $(col fanout:orig 3)| $(col fanout:hub 3)"
-echo "cores: $(nproc); wrk -t2 shares them with the servers"
+echo "o2hub: $build/o2hub; cores: $(nproc); wrk -t2 and the fan-out client share them with the servers"
