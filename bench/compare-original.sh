@@ -130,23 +130,23 @@ run_wrk() { # pid url [lua]
 declare -A result
 note() { result["$1"]+="$2;"; }
 
+measure() { # who intent-pid intent-port monitor-pid monitor-port
+  note "intent:$1" "$(run_wrk "$2" "http://127.0.0.1:$3/api/v1/intent" \
+    "$here/bench/intent_post.lua")"
+  note "health:$1" "$(run_wrk "$4" "http://127.0.0.1:$5/health")"
+  note "fanout:$1" "$("$fanout" "$5" "$clients" "$4" 3 \
+    | sed -n 's/^median of .*p99 \([0-9.]*\) ms; server CPU per delivered message \([0-9.]*\) us/\1 \2/p') $(loadavg)"
+}
+
 for round in $(seq 1 "$rounds"); do
   # A/B alternated: the original first in odd rounds, o2hub first in even.
   order=(orig hub)
   ((round % 2 == 0)) && order=(hub orig)
   for who in "${order[@]}"; do
     if [[ $who == orig ]]; then
-      note "intent:orig" "$(run_wrk "$pid_o_intent" "http://127.0.0.1:$o_intent/api/v1/intent" \
-        "$here/bench/intent_post.lua")"
-      note "health:orig" "$(run_wrk "$pid_o_monitor" "http://127.0.0.1:$o_monitor/health")"
-      note "fanout:orig" "$("$fanout" "$o_monitor" "$clients" "$pid_o_monitor" 3 \
-        | sed -n 's/^median of .*p99 \([0-9.]*\) ms; server CPU per delivered message \([0-9.]*\) us/\1 \2/p') $(loadavg)"
+      measure orig "$pid_o_intent" "$o_intent" "$pid_o_monitor" "$o_monitor"
     else
-      note "intent:hub" "$(run_wrk "$pid_h_intent" "http://127.0.0.1:$h_intent/api/v1/intent" \
-        "$here/bench/intent_post.lua")"
-      note "health:hub" "$(run_wrk "$pid_h_monitor" "http://127.0.0.1:$h_monitor/health")"
-      note "fanout:hub" "$("$fanout" "$h_monitor" "$clients" "$pid_h_monitor" 3 \
-        | sed -n 's/^median of .*p99 \([0-9.]*\) ms; server CPU per delivered message \([0-9.]*\) us/\1 \2/p') $(loadavg)"
+      measure hub "$pid_h_intent" "$h_intent" "$pid_h_monitor" "$h_monitor"
     fi
   done
 done
