@@ -20,6 +20,28 @@ using mgr_ptr = pipeline_manager_actor::stateful_pointer<manager_state>;
 
 void tell_loads(mgr_ptr self);
 
+/// Keeps each site's newest SLO gate (finished_at is RFC 3339 UTC: ordered
+/// as text), from a finished run: once per run, not per look.
+void note_gate(mgr_ptr self, const pipeline_run& run) {
+  auto& st = self->state;
+  for (auto& [site, verdict] : slo_by_site(run)) {
+    auto& at = st.gate_at[site];
+    if (at > run.finished_at)
+      continue;
+    at = run.finished_at;
+    json::writer w;
+    w.begin_object()
+        .kv("passed", verdict.passed)
+        .kv("intent_id", run.value.intent_id)
+        .kv("pipeline", pipeline_id(run))
+        .kv("at", run.finished_at)
+        .key("results")
+        .raw(verdict.results_json)
+        .end_object();
+    st.gates[site] = {w.take(), !verdict.passed};
+  }
+}
+
 /// Notes a run of an intent (its pipeline id, once).
 void note_run(mgr_ptr self, const pipeline_run& run) {
   auto& st = self->state;
@@ -74,6 +96,7 @@ void resume(mgr_ptr self, const record_list& records) {
       continue; // started again meanwhile
     if (run.step == "done") {
       note_run(self, run);
+      note_gate(self, run);
       st.history[id] = run;
       auto intent_id = run.value.intent_id;
       st.finished[intent_id] = std::move(run);
@@ -102,25 +125,10 @@ void tell_loads(mgr_ptr self) {
       if (auto i = by_site.find(site); i != by_site.end())
         i->second.intents.push_back(id);
   }
-  // The newest gate per site (finished_at is RFC 3339 UTC: ordered as text).
-  std::map<std::string, std::string> gate_at;
-  for (const auto& [pid, run] : st.history)
-    for (auto& [site, verdict] : slo_by_site(run)) {
-      auto i = by_site.find(site);
-      if (i == by_site.end() || gate_at[site] > run.finished_at)
-        continue;
-      gate_at[site] = run.finished_at;
-      json::writer w;
-      w.begin_object()
-          .kv("passed", verdict.passed)
-          .kv("intent_id", run.value.intent_id)
-          .kv("pipeline", pid)
-          .kv("at", run.finished_at)
-          .key("results")
-          .raw(verdict.results_json)
-          .end_object();
-      i->second.slo_json = w.take();
-      i->second.slo_failed = !verdict.passed;
+  for (const auto& [site, gate] : st.gates)
+    if (auto i = by_site.find(site); i != by_site.end()) {
+      i->second.slo_json = gate.first;
+      i->second.slo_failed = gate.second;
     }
   std::vector<site_load> loads;
   for (auto& [name, load] : by_site)
@@ -340,6 +348,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
       [self](atom::done, pipeline_run& run) {
         auto& st = self->state;
         st.running.erase(pipeline_id(run));
+        note_gate(self, run);
         st.history[pipeline_id(run)] = run;
         auto id = run.value.intent_id;
         st.finished[id] = std::move(run);

@@ -28,6 +28,9 @@ struct manager_state {
   std::vector<std::string> order;
   /// What the monitor was last told about the sites.
   std::vector<site_load> loads;
+  /// Each site's newest SLO gate: its JSON, whether it failed; and when.
+  std::map<std::string, std::pair<std::string, bool>> gates;
+  std::map<std::string, std::string> gate_at;
 };
 
 pipeline_manager_actor::behavior_type
