@@ -109,10 +109,14 @@ int run_services(const run_options& opts) {
   caf::actor_system sys{acfg};
   int exit_code = 0;
   {
-    // Requests from the HTTP handlers go through these (gone before the
-    // system: asks made later fall back to one-shot actors).
-    asker_pool askers{sys, sys.scheduler().num_workers()};
+    // Actors never own an Asio object (a WebSocket sink only links to its
+    // connection), except the askers' callbacks of open requests: the
+    // askers go first (their destructor waits), then the io_context, then
+    // the actor system.
     net::io_context ioc{cfg.http.threads};
+    // Requests from the HTTP handlers go through these (asks made after
+    // they are gone fall back to one-shot actors).
+    asker_pool askers{sys, sys.scheduler().num_workers()};
     std::vector<std::unique_ptr<server>> servers;
     server_options sopts;
     sopts.body_limit = cfg.http.body_limit;

@@ -57,7 +57,7 @@ double cpu_us(int pid) {
 }
 
 struct client : std::enable_shared_from_this<client> {
-  websocket::stream<beast::tcp_stream> ws;
+  websocket::stream<beast::tcp_stream, false> ws;
   beast::flat_buffer buf;
   bool ready = false;
   clock_type::time_point got{};

@@ -1,6 +1,7 @@
 #include "io/ask.hpp"
 
 #include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -84,8 +85,17 @@ asker_pool::~asker_pool() {
   auto p = std::atomic_exchange(&current_pool, std::shared_ptr<pool_data>{});
   if (!p)
     return;
-  for (auto& a : p->askers)
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  // Waits until every asker is gone: the callbacks of requests still open
+  // (which own HTTP connections) are destroyed before this returns, while
+  // the io_context they belong to still exists.
+  caf::scoped_actor self{*p->sys};
+  for (auto& a : p->askers) {
+    self->monitor(a);
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  for (size_t i = 0; i < p->askers.size(); ++i)
+    self->receive([](const caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(5)) >> [] {});
 }
 
 caf::actor asker(caf::actor_system& sys) {

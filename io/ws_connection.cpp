@@ -24,20 +24,85 @@ namespace bhttp = beast::http;
 namespace {
 
 template <class Stream>
-class ws_session : public ws_sink,
-                   public std::enable_shared_from_this<ws_session<Stream>> {
+class ws_session;
+
+/// What hubs and session actors hold: the connection's queue counters and a
+/// weak link to it, never the socket. An actor that outlives the
+/// connection (or the io_context, at shutdown) then owns no Asio object.
+template <class Stream>
+class ws_outlet final : public ws_sink {
+public:
+  ws_outlet(uint64_t id, o2hub::role r, size_t queue_limit, size_t queue_bytes)
+      : id_(id), role_(r), queue_limit_(queue_limit), queue_bytes_(queue_bytes) {}
+
+  // -- ws_sink (any thread) ----------------------------------------------------
+
+  bool push(std::shared_ptr<const std::string> text) override {
+    if (closed.load())
+      return false;
+    // Bound the queue *before* posting, or Asio's handler queue grows instead.
+    auto size = text->size();
+    auto queued = pending_bytes.fetch_add(size);
+    if (pending.fetch_add(1) >= queue_limit_
+        || (queued > 0 && queued + size > queue_bytes_)) {
+      unqueue(size);
+      close(close_code::policy_violation, "client too slow: outbound queue full");
+      return false;
+    }
+    auto s = session.lock();
+    if (!s) {
+      unqueue(size);
+      closed = true;
+      return false;
+    }
+    s->post_enqueue(std::move(text));
+    return true;
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    if (closed.exchange(true))
+      return;
+    if (auto s = session.lock())
+      s->post_close(code, std::move(reason));
+  }
+
+  uint64_t id() const override { return id_; }
+  o2hub::role role() const override { return role_; }
+  size_t queued_bytes() const override { return pending_bytes.load(); }
+
+  void unqueue(size_t size) {
+    --pending;
+    pending_bytes -= size;
+  }
+
+  std::weak_ptr<ws_session<Stream>> session;
+  std::atomic<size_t> pending{0};
+  std::atomic<size_t> pending_bytes{0};
+  std::atomic<bool> closed{false};
+
+private:
+  uint64_t id_;
+  o2hub::role role_;
+  size_t queue_limit_;
+  size_t queue_bytes_;
+};
+
+template <class Stream>
+class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
   using std::enable_shared_from_this<ws_session<Stream>>::shared_from_this;
-  using std::enable_shared_from_this<ws_session<Stream>>::weak_from_this;
 
 public:
   ws_session(Stream&& stream, std::shared_ptr<server::impl> srv,
              std::shared_ptr<ws_endpoint> endpoint, o2hub::role r)
       : ws_(std::move(stream)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
-        role_(r), id_(next_connection_id()) {}
+        out_(std::make_shared<ws_outlet<Stream>>(next_connection_id(), r,
+                                                 srv_->opts.ws_queue_limit,
+                                                 srv_->opts.ws_queue_bytes)) {}
 
   void hold(std::shared_ptr<void> ticket) { ticket_ = std::move(ticket); }
 
   void run(std::shared_ptr<http::request> req) {
+    out_->session = shared_from_this();
     upgrade_ = std::move(req);
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
@@ -48,40 +113,21 @@ public:
         *upgrade_, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
   }
 
-  // -- ws_sink (any thread) ----------------------------------------------------
+  // -- from the outlet (any thread) --------------------------------------------
 
-  bool push(std::shared_ptr<const std::string> text) override {
-    if (closed_.load())
-      return false;
-    // Bound the queue *before* posting, or Asio's handler queue grows instead.
-    auto size = text->size();
-    auto queued_bytes = pending_bytes_.fetch_add(size);
-    if (pending_.fetch_add(1) >= srv_->opts.ws_queue_limit
-        || (queued_bytes > 0 && queued_bytes + size > srv_->opts.ws_queue_bytes)) {
-      --pending_;
-      pending_bytes_ -= size;
-      close(close_code::policy_violation, "client too slow: outbound queue full");
-      return false;
-    }
+  void post_enqueue(std::shared_ptr<const std::string> text) {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), text = std::move(text)]() mutable {
                 self->enqueue(std::move(text));
               });
-    return true;
   }
 
-  void close(uint16_t code, std::string reason) override {
-    if (closed_.exchange(true))
-      return;
+  void post_close(uint16_t code, std::string reason) {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
                 self->begin_close(code, std::move(reason));
               });
   }
-
-  uint64_t id() const override { return id_; }
-  o2hub::role role() const override { return role_; }
-  size_t queued_bytes() const override { return pending_bytes_.load(); }
 
 private:
   void on_accept(beast::error_code ec) {
@@ -92,8 +138,8 @@ private:
       return;
     }
     open_ = true;
-    srv_->add(id_, weak_from_this());
-    endpoint_->on_open(shared_from_this());
+    srv_->add(out_->id(), out_);
+    endpoint_->on_open(out_);
     do_read();
     if (closing_ && !writing_)
       do_close(); // close() arrived during the handshake
@@ -114,14 +160,13 @@ private:
     auto data = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (!finished_)
-      endpoint_->on_message(shared_from_this(), data, ws_.got_binary());
+      endpoint_->on_message(out_, data, ws_.got_binary());
     do_read();
   }
 
   void enqueue(std::shared_ptr<const std::string> text) {
     if (finished_ || closing_) {
-      --pending_;
-      pending_bytes_ -= text->size();
+      out_->unqueue(text->size());
       return;
     }
     queue_.push_back(std::move(text));
@@ -137,9 +182,8 @@ private:
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    pending_bytes_ -= queue_.front()->size();
+    out_->unqueue(queue_.front()->size());
     queue_.pop_front();
-    --pending_;
     writing_ = false;
     if (ec)
       return finish();
@@ -157,9 +201,8 @@ private:
     close_reason_->reason = reason;
     // Unsent messages are dropped: a closing client gets nothing new.
     while (queue_.size() > (writing_ ? 1u : 0u)) {
-      pending_bytes_ -= queue_.back()->size();
+      out_->unqueue(queue_.back()->size());
       queue_.pop_back();
-      --pending_;
     }
     closing_ = true;
     if (!open_)
@@ -174,23 +217,24 @@ private:
   }
 
   void finish() {
-    closed_ = true;
+    out_->closed = true;
     if (finished_)
       return;
     finished_ = true;
     if (open_) {
-      srv_->remove(id_);
-      endpoint_->on_close(shared_from_this());
+      srv_->remove(out_->id());
+      endpoint_->on_close(out_);
     }
   }
 
-  websocket::stream<Stream> ws_;
+  // No permessage-deflate (never negotiated): without it the stream compiles
+  // in a fraction of the time and holds no zlib state.
+  websocket::stream<Stream, false> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<server::impl> srv_;
   std::shared_ptr<ws_endpoint> endpoint_;
   std::shared_ptr<http::request> upgrade_;
-  o2hub::role role_;
-  uint64_t id_;
+  std::shared_ptr<ws_outlet<Stream>> out_;
   /// The connection's slot in the gate; freed with the session.
   std::shared_ptr<void> ticket_;
   // Strand-only state.
@@ -200,10 +244,6 @@ private:
   bool open_ = false;
   bool closing_ = false;
   bool finished_ = false;
-  // Any thread.
-  std::atomic<size_t> pending_{0};
-  std::atomic<size_t> pending_bytes_{0};
-  std::atomic<bool> closed_{false};
 };
 
 } // namespace

@@ -107,7 +107,7 @@ std::string read_output_times(ws_client& c, const std::string& text, size_t time
           all += json_at(m, {"content"});
         return count() >= times;
       },
-      10s, seen);
+      20s, seen);
   return all;
 }
 
@@ -247,7 +247,7 @@ BOOST_AUTO_TEST_CASE(events_fire_once_per_new_match) {
 BOOST_AUTO_TEST_CASE(a_killed_tmux_server_is_survived) {
   auto a = viewer(f.bridge);
   process kill{{"/usr/bin/env", "tmux", "-L", f.tmux_socket, "kill-server"}};
-  BOOST_TEST(kill.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(kill.wait(5s).value_or(-1) == 0, kill.tail());
   read_until(*a, [](const std::string& m) {
     return json_at(m, {"match"}) == "tmux session restarted";
   });
@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(the_session_outlives_o2hub_but_not_its_ports) {
   // listening sockets, or a restart would find its ports in use.
   process ls{{"/usr/bin/env", "tmux", "-L", f.tmux_socket, "has-session", "-t",
               "claude-intent"}};
-  BOOST_TEST(ls.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(ls.wait(5s).value_or(-1) == 0, ls.tail());
   std::filesystem::remove(cfg);
   for (auto port : {f.intent, f.monitor, f.bridge}) {
     boost::asio::io_context ioc;
@@ -588,7 +588,7 @@ BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
       read_output_with(*a, "Commands");
     }
     first.signal(SIGTERM);
-    BOOST_TEST(first.wait(10s).value_or(-1) == 0);
+    BOOST_TEST(first.wait(10s).value_or(-1) == 0, first.tail());
   }
   // The token file is the user's alone, and holds no token yet.
   auto file = data + "/console-token";
@@ -611,7 +611,7 @@ BOOST_AUTO_TEST_CASE(a_token_added_at_restart_reaches_the_running_console) {
     BOOST_TEST(ps.output().find("op-later") == std::string::npos);
     BOOST_TEST(ps.output().find("--token-file") != std::string::npos);
     second.signal(SIGTERM);
-    BOOST_TEST(second.wait(10s).value_or(-1) == 0);
+    BOOST_TEST(second.wait(10s).value_or(-1) == 0, second.tail());
   }
   process kill{{"/usr/bin/env", "tmux", "-L", socket, "kill-server"}};
   kill.wait(5s);

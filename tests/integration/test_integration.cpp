@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(tokens_and_origins_guard_websockets) {
   BOOST_TEST(str_member(skip_screen(bearer), "type") == "pong");
   // The tokens never reach the log.
   f.proc.signal(SIGTERM);
-  BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(f.proc.wait(5s).value_or(-1) == 0, f.proc.tail());
   BOOST_TEST(f.proc.output().find("op-token") == std::string::npos);
 }
 
@@ -393,7 +393,7 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_pauses_instead_of_spinni
   idle.clear();
   BOOST_TEST(wait_healthy(port, 10s), p.output().substr(0, 2000));
   p.signal(SIGTERM);
-  BOOST_TEST(p.wait(10s).value_or(-1) == 0);
+  BOOST_TEST(p.wait(10s).value_or(-1) == 0, p.tail());
   std::remove(cfg.c_str());
   std::filesystem::remove_all(data);
 }
@@ -432,7 +432,7 @@ BOOST_AUTO_TEST_CASE(connections_over_the_caps_get_a_503_and_slots_come_back) {
   auto body = http_get(port, "/health");
   BOOST_TEST(body.status == 200u);
   p.signal(SIGTERM);
-  BOOST_TEST(p.wait(10s).value_or(-1) == 0);
+  BOOST_TEST(p.wait(10s).value_or(-1) == 0, p.tail());
   BOOST_TEST(p.output().find("connection refused") != std::string::npos);
   std::remove(cfg.c_str());
   std::filesystem::remove_all(data);
@@ -520,7 +520,7 @@ BOOST_AUTO_TEST_CASE(tls_serves_https_and_wss_and_clients_check_the_certificate)
   }
   BOOST_TEST(answered, "the console never printed the status over HTTPS");
   p.signal(SIGTERM);
-  BOOST_TEST(p.wait(10s).value_or(-1) == 0);
+  BOOST_TEST(p.wait(10s).value_or(-1) == 0, p.tail());
   process kill{{"/usr/bin/env", "tmux", "-L", socket, "kill-server"}};
   kill.wait(5s);
   std::remove(cfg.c_str());
@@ -550,7 +550,7 @@ BOOST_AUTO_TEST_CASE(one_service_alone_and_the_bridge_refuses_open_binds) {
   BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), monitor.output());
   BOOST_TEST(str_member(http_get(port, "/health").body, "service") == "monitor");
   monitor.signal(SIGINT);
-  BOOST_TEST(monitor.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(monitor.wait(5s).value_or(-1) == 0, monitor.tail());
 
   process open_bridge{{o2hub::test::binary(), "bridge", "--bind", "0.0.0.0", "--port",
                        std::to_string(free_port())},
@@ -564,7 +564,7 @@ BOOST_AUTO_TEST_CASE(one_service_alone_and_the_bridge_refuses_open_binds) {
 
 BOOST_AUTO_TEST_CASE(bad_flags_and_configs_are_refused) {
   process help{{o2hub::test::binary(), "serve", "--help"}};
-  BOOST_TEST(help.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(help.wait(5s).value_or(-1) == 0, help.tail());
   BOOST_TEST(help.output().find("--monitor-port") != std::string::npos);
   process bad{{o2hub::test::binary(), "serve", "--config", "/nonexistent.yaml"}};
   BOOST_TEST(bad.wait(5s).value_or(-1) != 0);

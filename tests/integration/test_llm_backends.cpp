@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
                  != std::string::npos,
              metrics);
   hub.proc.signal(SIGTERM);
-  BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0, hub.proc.tail());
   fs::remove_all(dir);
 }
 
@@ -184,10 +184,12 @@ struct fake_openai {
           else if (body.find("MODE_SLOW") != std::string::npos) {
             auto proto = std::make_shared<o2hub::http::request>();
             proto->version(11);
-            std::thread([respond, proto] {
+            // Joined before the io_context goes: the responder owns the
+            // connection.
+            slow.emplace_back([respond, proto] {
               std::this_thread::sleep_for(4s);
               respond(o2hub::http::make_json(*proto, o2hub::http::status::ok, "{}"));
-            }).detach();
+            });
           } else
             reply("no json at all");
         });
@@ -201,10 +203,14 @@ struct fake_openai {
     srv->shutdown();
     ioc.stop();
     thread.join();
+    for (auto& t : slow)
+      t.join();
   }
   boost::asio::io_context ioc;
   std::unique_ptr<o2hub::server> srv;
   std::thread thread;
+  /// Slow answers (on the io thread only).
+  std::vector<std::thread> slow;
   uint16_t port = 0;
   std::string auth;
 };
@@ -233,7 +239,7 @@ BOOST_AUTO_TEST_CASE(http_backend_answers_and_falls_back) {
     BOOST_TEST(json_at(res.body, {"intent", "targetSites"}) == R"(["edge2"])");
   }
   hub.proc.signal(SIGTERM);
-  BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0);
+  BOOST_TEST(hub.proc.wait(5s).value_or(-1) == 0, hub.proc.tail());
   BOOST_TEST(hub.proc.output().find("sk-test-secret") == std::string::npos);
   fs::remove_all(dir);
 }

@@ -424,7 +424,7 @@ BOOST_AUTO_TEST_CASE(unreadable_stored_records_are_reported_not_dropped_silently
                    .status
                == 200u);
     first.proc.signal(SIGTERM);
-    BOOST_TEST(first.proc.wait(10s).value_or(-1) == 0);
+    BOOST_TEST(first.proc.wait(10s).value_or(-1) == 0, first.proc.tail());
   }
   {
     sqlite3* db = nullptr;

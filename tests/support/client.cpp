@@ -82,7 +82,7 @@ std::string raw_exchange(uint16_t port, const std::string& bytes,
 
 struct ws_client::impl {
   net::io_context ioc;
-  websocket::stream<beast::tcp_stream> ws{ioc};
+  websocket::stream<beast::tcp_stream, false> ws{ioc}; // no permessage-deflate
   beast::flat_buffer buf;
   bool closed = false;
   std::string last_error;

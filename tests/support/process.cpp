@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -140,6 +141,31 @@ std::string process::output() const {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string process::tail(size_t n) {
+  auto out = output();
+  if (out.size() > n)
+    out = "..." + out.substr(out.size() - n);
+  if (!running())
+    return out + "\n[exited with " + std::to_string(status_.value_or(-1)) + "]";
+  out += "\n[still running, pid " + std::to_string(pid_) + "; threads:";
+  std::error_code ec;
+  auto task = "/proc/" + std::to_string(pid_) + "/task";
+  for (auto& t : std::filesystem::directory_iterator(task, ec)) {
+    auto read = [&](const char* name) {
+      std::ifstream in{t.path() / name};
+      std::string line;
+      std::getline(in, line);
+      return line;
+    };
+    auto stat = read("stat");
+    auto paren = stat.rfind(')');
+    out += " " + t.path().filename().string() + " " + read("comm") + " "
+           + (paren == std::string::npos ? "?" : stat.substr(paren + 2, 1)) + " "
+           + read("wchan") + ";";
+  }
+  return out + "]";
 }
 
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {

@@ -39,6 +39,10 @@ public:
   /// What the process printed so far.
   std::string output() const;
 
+  /// The last `n` bytes of the output and, while it runs, what the process
+  /// is doing (state and wait channel of each thread): for failure messages.
+  std::string tail(size_t n = 8000);
+
   bool running();
 
 private:

@@ -37,7 +37,7 @@ struct serve_fixture {
     for (auto port : {intent, monitor, bridge})
       BOOST_REQUIRE_MESSAGE(wait_healthy(port, std::chrono::seconds(20)),
                             "no /health on " << port << ":\n"
-                                             << proc.output());
+                                             << proc.tail());
   }
 
   /// Without a config of the test's own, the four default sites move to

@@ -76,7 +76,7 @@ std::vector<std::string> wss_exchange(uint16_t port, const std::string& target,
                                       const std::vector<std::string>& send) {
   net::io_context ioc;
   auto ctx = client_context(ca_file);
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws{ioc, ctx};
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>, false> ws{ioc, ctx};
   connect(ws.next_layer(), port, "localhost");
   ws.handshake("localhost:" + std::to_string(port), target);
   std::vector<std::string> got;
