@@ -14,7 +14,7 @@ namespace o2hub {
 
 namespace {
 
-using self_ptr = agent_hub_actor::stateful_pointer<agent_hub_state>;
+using hub_self = agent_hub_actor::stateful_pointer<agent_hub_state>;
 using site_entry = agent_hub_state::site_entry;
 
 // Limits on what an agent may send (a peer is authenticated, not trusted).
@@ -42,7 +42,7 @@ std::string describe(const std::string& site, const agent_hub_state::agent_link&
   return "agent of " + site + " (o2hub " + a.version + ", instance " + a.instance + ")";
 }
 
-void publish(self_ptr self, const std::string& site, probe_report report,
+void publish(hub_self self, const std::string& site, probe_report report,
              const std::string& version) {
   report.via = "agent";
   report.agent_version = version;
@@ -51,7 +51,7 @@ void publish(self_ptr self, const std::string& site, probe_report report,
 
 /// The site's agent is gone: the site is unreachable now (the report says
 /// why); a `preferred` site is probed from here again.
-void lose(self_ptr self, const std::string& site, const std::string& why) {
+void lose(hub_self self, const std::string& site, const std::string& why) {
   auto& st = self->state;
   auto& e = st.sites[site];
   if (!e.agent || e.agent->session == 0)
@@ -72,7 +72,7 @@ void lose(self_ptr self, const std::string& site, const std::string& why) {
     self->send(e.prober, atom::pause_v, false);
 }
 
-site_entry* joined_site(self_ptr self, uint64_t session, std::string* name = nullptr) {
+site_entry* joined_site(hub_self self, uint64_t session, std::string* name = nullptr) {
   auto& st = self->state;
   auto i = st.sessions.find(session);
   if (i == st.sessions.end())
@@ -85,7 +85,7 @@ site_entry* joined_site(self_ptr self, uint64_t session, std::string* name = nul
   return &e;
 }
 
-caf::result<std::string> hello(self_ptr self, agent_hello& h) {
+caf::result<std::string> hello(hub_self self, agent_hello& h) {
   auto& st = self->state;
   if (h.protocol != node_protocol_version)
     return refused("node protocol " + std::to_string(h.protocol) + " is not this hub's ("
@@ -114,7 +114,7 @@ caf::result<std::string> hello(self_ptr self, agent_hello& h) {
   return nonce;
 }
 
-caf::result<agent_welcome> join(self_ptr self, const std::string& instance,
+caf::result<agent_welcome> join(hub_self self, const std::string& instance,
                                 const std::string& signature) {
   auto& st = self->state;
   std::string name;
@@ -176,7 +176,7 @@ caf::result<agent_welcome> join(self_ptr self, const std::string& instance,
   return w;
 }
 
-caf::result<uint64_t> change(self_ptr self, uint64_t session, agent_change& c) {
+caf::result<uint64_t> change(hub_self self, uint64_t session, agent_change& c) {
   auto& st = self->state;
   std::string name;
   auto e = joined_site(self, session, &name);
@@ -204,7 +204,7 @@ caf::result<uint64_t> change(self_ptr self, uint64_t session, agent_change& c) {
   return applied;
 }
 
-caf::result<edge_answer> query(self_ptr self, const std::string& raw_site,
+caf::result<edge_answer> query(hub_self self, const std::string& raw_site,
                                const edge_query& q) {
   auto& st = self->state;
   auto site = find_site(*st.opts.cfg, raw_site);
@@ -243,7 +243,7 @@ caf::result<edge_answer> query(self_ptr self, const std::string& raw_site,
   return rp;
 }
 
-void tick(self_ptr self) {
+void tick(hub_self self) {
   auto& st = self->state;
   auto interval = std::chrono::seconds(st.opts.heartbeat_s);
   self->delayed_send(self, interval, atom::tick_v);

@@ -15,12 +15,12 @@ namespace o2hub {
 
 namespace {
 
-using self_ptr = bridge_actor::stateful_pointer<bridge_state>;
+using bridge_self = bridge_actor::stateful_pointer<bridge_state>;
 
 /// Pushes `raw` to the ready raw viewers, `plain` (unless empty) to the
 /// others; drops viewers whose sink refused it. One that falls behind stops
 /// getting the stream (never delaying the others) and is resynced later.
-void broadcast(self_ptr self, const std::string& raw, const std::string& plain) {
+void broadcast(bridge_self self, const std::string& raw, const std::string& plain) {
   auto payload = std::make_shared<const std::string>(raw);
   std::shared_ptr<const std::string> plain_payload;
   if (!plain.empty())
@@ -53,14 +53,14 @@ void broadcast(self_ptr self, const std::string& raw, const std::string& plain) 
 }
 
 /// Tells everybody, ready or not (session lost/restarted).
-void tell_all(self_ptr self, const std::string& text) {
+void tell_all(bridge_self self, const std::string& text) {
   auto payload = std::make_shared<const std::string>(text);
   for (auto& [id, v] : self->state.viewers)
     v.sink->push(payload);
 }
 
 /// Sends a command to tmux; false while the control connection is down.
-bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
+bool send_tmux(bridge_self self, const std::string& command, uint64_t tag) {
   auto& st = self->state;
   if (!st.up || !st.opts.tmux)
     return false;
@@ -70,7 +70,7 @@ bool send_tmux(self_ptr self, const std::string& command, uint64_t tag) {
 
 /// Asks tmux to resume a pane it paused for us; a command tmux did not take
 /// (flooded) is sent again shortly, or the pane would stay paused for good.
-void resume_pane(self_ptr self, const std::string& pane) {
+void resume_pane(bridge_self self, const std::string& pane) {
   auto& st = self->state;
   auto tag = st.next_tag++;
   st.continues.emplace(tag, pane);
@@ -80,7 +80,7 @@ void resume_pane(self_ptr self, const std::string& pane) {
     st.continues.erase(tag);
 }
 
-void query_pane(self_ptr self) {
+void query_pane(bridge_self self) {
   auto& st = self->state;
   st.pane_tag = st.next_tag++;
   send_tmux(self, "display-message -p -t " + st.opts.session + " \"#{pane_id}\"",
@@ -89,7 +89,7 @@ void query_pane(self_ptr self) {
 
 /// Asks tmux for the current screen for `ids`, on the control channel: the
 /// answer comes after all output that the screen already contains.
-void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
+void request_snapshot(bridge_self self, std::vector<uint64_t> ids) {
   auto& st = self->state;
   if (ids.empty() || !st.up || st.pane.empty())
     return;
@@ -105,7 +105,7 @@ void request_snapshot(self_ptr self, std::vector<uint64_t> ids) {
 }
 
 /// Resyncs lagging viewers whose queues drained; checks while any lags.
-void check_lagging(self_ptr self) {
+void check_lagging(bridge_self self) {
   auto& st = self->state;
   std::vector<uint64_t> ids;
   bool still = false;
@@ -129,7 +129,7 @@ void check_lagging(self_ptr self) {
   }
 }
 
-std::vector<uint64_t> waiting_viewers(self_ptr self) {
+std::vector<uint64_t> waiting_viewers(bridge_self self) {
   std::vector<uint64_t> ids;
   for (auto& [id, v] : self->state.viewers)
     if (!v.ready)
@@ -137,7 +137,8 @@ std::vector<uint64_t> waiting_viewers(self_ptr self) {
   return ids;
 }
 
-void send_error(self_ptr self, uint64_t sink_id, const char* code, std::string message) {
+void send_error(bridge_self self, uint64_t sink_id, const char* code,
+                std::string message) {
   auto i = self->state.viewers.find(sink_id);
   if (i != self->state.viewers.end())
     i->second.sink->send(wire::ws_error_json(code, message));

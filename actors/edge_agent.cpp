@@ -14,17 +14,17 @@ namespace o2hub {
 
 namespace {
 
-using self_ptr = edge_agent_actor::stateful_pointer<edge_agent_state>;
+using agent_self = edge_agent_actor::stateful_pointer<edge_agent_state>;
 
 constexpr int max_backoff_s = 30;
 
 /// Starts a new timer generation and schedules its tick.
-void schedule(self_ptr self, std::chrono::seconds after) {
+void schedule(agent_self self, std::chrono::seconds after) {
   auto& st = self->state;
   self->delayed_send(self, after, atom::tick_v, ++st.timer);
 }
 
-void problem(self_ptr self, const std::string& what, const std::string& why) {
+void problem(agent_self self, const std::string& what, const std::string& why) {
   auto& st = self->state;
   auto text = what + ": " + why;
   if (text == st.last_problem)
@@ -37,7 +37,7 @@ void problem(self_ptr self, const std::string& what, const std::string& why) {
 }
 
 /// The link failed: try again after the backoff, which doubles up to 30 s.
-void retry(self_ptr self, const std::string& what, const std::string& why) {
+void retry(agent_self self, const std::string& what, const std::string& why) {
   auto& st = self->state;
   st.phase = "idle";
   st.session = 0;
@@ -46,7 +46,7 @@ void retry(self_ptr self, const std::string& what, const std::string& why) {
   st.backoff_s = std::min(st.backoff_s * 2, max_backoff_s);
 }
 
-void send_change(self_ptr self, agent_change c) {
+void send_change(agent_self self, agent_change c) {
   auto& st = self->state;
   self->request(st.hub, st.opts.request_timeout, atom::edge_v, st.session, c)
       .then(
@@ -63,7 +63,7 @@ void send_change(self_ptr self, agent_change c) {
           });
 }
 
-void joined(self_ptr self, const agent_welcome& w) {
+void joined(agent_self self, const agent_welcome& w) {
   auto& st = self->state;
   st.phase = "joined";
   st.session = w.session;
@@ -86,7 +86,7 @@ void joined(self_ptr self, const agent_welcome& w) {
   schedule(self, std::chrono::seconds(st.heartbeat_s));
 }
 
-void say_hello(self_ptr self) {
+void say_hello(agent_self self) {
   auto& st = self->state;
   agent_hello h;
   h.site = st.opts.site.name;
@@ -117,7 +117,7 @@ void say_hello(self_ptr self) {
           });
 }
 
-void connect(self_ptr self) {
+void connect(agent_self self) {
   auto& st = self->state;
   st.phase = "connecting";
   if (st.hub)
@@ -142,7 +142,7 @@ void connect(self_ptr self) {
           });
 }
 
-void tick(self_ptr self, uint64_t timer) {
+void tick(agent_self self, uint64_t timer) {
   auto& st = self->state;
   if (timer != st.timer)
     return; // an older phase's timer

@@ -33,7 +33,7 @@ std::vector<probe_check> checks_for(const edge_site& site, const probing_config&
 
 namespace {
 
-using self_ptr = prober_actor::stateful_pointer<prober_state>;
+using prober_self = prober_actor::stateful_pointer<prober_state>;
 
 /// The check index that means "every check still open" (the round timer).
 constexpr uint32_t all_checks = UINT32_MAX;
@@ -51,7 +51,7 @@ const char* check_state(int32_t status) {
   return "down";
 }
 
-void evaluate(self_ptr self) {
+void evaluate(prober_self self) {
   auto& st = self->state;
   size_t up = 0;
   size_t down = 0;
@@ -100,8 +100,8 @@ void evaluate(self_ptr self) {
 
 /// One check's result: counted once, and only for the current round.
 /// `all_checks`: every check of the round that has no result yet.
-void record(self_ptr self, uint64_t round, uint32_t check, int32_t status, double latency,
-            std::string error) {
+void record(prober_self self, uint64_t round, uint32_t check, int32_t status,
+            double latency, std::string error) {
   auto& st = self->state;
   if (check == all_checks) {
     if (round != st.round)

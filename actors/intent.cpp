@@ -41,10 +41,10 @@ std::string intent_cache_key(const intent_request& req) {
 
 namespace {
 
-using self_ptr = intent_actor::stateful_pointer<intent_state>;
+using intent_self = intent_actor::stateful_pointer<intent_state>;
 
 /// A cached answer for `key`, refreshed in the LRU order; nullptr if none.
-const intent_state::cached* lookup(self_ptr self, const std::string& key) {
+const intent_state::cached* lookup(intent_self self, const std::string& key) {
   auto& st = self->state;
   auto i = st.index.find(key);
   if (i == st.index.end())
@@ -58,7 +58,7 @@ const intent_state::cached* lookup(self_ptr self, const std::string& key) {
   return &st.lru.front();
 }
 
-void store(self_ptr self, std::string key, const intent& value,
+void store(intent_self self, std::string key, const intent& value,
            const intent_metadata& meta) {
   auto& st = self->state;
   if (st.opts.cache_size == 0)
@@ -77,7 +77,7 @@ void store(self_ptr self, std::string key, const intent& value,
 }
 
 /// Gives an answer its own id, time and duration.
-intent_response finish(self_ptr self, intent_response res,
+intent_response finish(intent_self self, intent_response res,
                        caf::actor_clock::time_point start) {
   auto now = self->state.opts.now();
   res.value.intent_id = next_intent_id(now);
@@ -89,7 +89,7 @@ intent_response finish(self_ptr self, intent_response res,
 
 /// Delivers `res`, after starting its pipeline unless the request is a dry
 /// run (a pipeline that cannot start is reported in the metadata).
-void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise,
+void deliver(intent_self self, caf::typed_response_promise<intent_response> promise,
              intent_response res, const intent_request& req) {
   auto& mgr = self->state.opts.pipelines;
   if (!mgr || req.dry_run) {
@@ -116,7 +116,7 @@ void deliver(self_ptr self, caf::typed_response_promise<intent_response> promise
           });
 }
 
-caf::result<intent_response> answer(self_ptr self, intent_response res,
+caf::result<intent_response> answer(intent_self self, intent_response res,
                                     const intent_request& req) {
   if (!self->state.opts.pipelines || req.dry_run) {
     if (!req.dry_run)
@@ -138,7 +138,7 @@ caf::error not_an_intent(const std::string& text) {
 }
 
 /// The rules' answer.
-intent_response by_rules(self_ptr self, const rule_reading& reading,
+intent_response by_rules(intent_self self, const rule_reading& reading,
                          const intent_request& req) {
   intent_response res;
   res.value =
@@ -151,7 +151,7 @@ intent_response by_rules(self_ptr self, const rule_reading& reading,
 }
 
 /// The LLM's answer, with the rules' defaults for what it left out.
-intent_response by_llm(self_ptr self, const llm_answer& a, const intent_request& req) {
+intent_response by_llm(intent_self self, const llm_answer& a, const intent_request& req) {
   rule_reading r;
   r.intent_type = a.intent_type;
   r.sites = a.target_sites;
@@ -177,10 +177,11 @@ std::string reason_of(const caf::error& err) {
   return render(err);
 }
 
-void pump(self_ptr self);
+void pump(intent_self self);
 
 /// Answers everyone waiting for the call of `key`.
-void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> answer) {
+void complete(intent_self self, const std::string& key,
+              caf::expected<llm_answer> answer) {
   auto& st = self->state;
   auto node = st.in_flight.extract(key);
   if (node.empty())
@@ -224,7 +225,7 @@ void complete(self_ptr self, const std::string& key, caf::expected<llm_answer> a
   }
 }
 
-void start_call(self_ptr self, const std::string& key) {
+void start_call(intent_self self, const std::string& key) {
   auto& st = self->state;
   auto i = st.in_flight.find(key);
   if (i == st.in_flight.end())
@@ -260,7 +261,7 @@ struct batch_run {
   caf::typed_response_promise<std::vector<intent_outcome>> promise;
 };
 
-void pump_batch(self_ptr self, const std::shared_ptr<batch_run>& run) {
+void pump_batch(intent_self self, const std::shared_ptr<batch_run>& run) {
   auto me = caf::actor_cast<intent_actor>(self);
   while (run->open < intent_batch_window && run->next < run->requests.size()) {
     auto i = run->next++;
@@ -284,7 +285,7 @@ void pump_batch(self_ptr self, const std::shared_ptr<batch_run>& run) {
     run->promise.deliver(std::move(run->outcomes));
 }
 
-void pump(self_ptr self) {
+void pump(intent_self self) {
   auto& st = self->state;
   while (st.active_calls < st.opts.llm_concurrency && !st.queued.empty()) {
     auto key = std::move(st.queued.front());

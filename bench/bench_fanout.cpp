@@ -40,21 +40,36 @@ long rss_kib(int pid) {
   return -1;
 }
 
-/// utime + stime of `pid`, in microseconds.
-double cpu_us(int pid) {
+/// User and system CPU time of `pid`, in microseconds.
+struct cpu_times {
+  double user = 0;
+  double system = 0;
+  double total() const { return user + system; }
+};
+
+cpu_times cpu_us(int pid) {
   std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
   std::string all{std::istreambuf_iterator<char>{in}, {}};
   auto close = all.rfind(')');
   if (close == std::string::npos)
-    return 0;
+    return {};
   std::istringstream fields{all.substr(close + 2)};
   std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i)
-    if (i == 14 || i == 15)
-      ticks += std::stod(f);
-  return ticks * 1e6 / double(sysconf(_SC_CLK_TCK));
+  cpu_times t;
+  auto us = [](const std::string& ticks) {
+    return std::stod(ticks) * 1e6 / double(sysconf(_SC_CLK_TCK));
+  };
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14)
+      t.user = us(f);
+    else if (i == 15)
+      t.system = us(f);
+  }
+  return t;
 }
+
+/// Frames every client received (all types), for CPU per written frame.
+size_t frames_received = 0;
 
 struct client : std::enable_shared_from_this<client> {
   websocket::stream<beast::tcp_stream, false> ws;
@@ -85,6 +100,7 @@ struct client : std::enable_shared_from_this<client> {
         return;
       auto text = beast::buffers_to_string(self->buf.data());
       self->buf.consume(self->buf.size());
+      ++frames_received;
       if (!self->ready && text.find("initial_state") != std::string::npos) {
         self->ready = true;
         ++*self->connected;
@@ -138,8 +154,9 @@ int main(int argc, char** argv) {
   // Stage updates, one at a time, posted over plain HTTP.
   int rounds = argc > 4 ? std::max(1, std::stoi(argv[4])) : 1;
   std::vector<double> p50s, p99s;
-  double cpu = 0;
+  cpu_times cpu;
   size_t delivered = 0;
+  size_t frames = 0;
   for (int round = 0; round < rounds; ++round) {
     marker = "fanout-" + std::to_string(clock_type::now().time_since_epoch().count());
     for (auto& c : clients)
@@ -152,6 +169,7 @@ int main(int argc, char** argv) {
     req.set(beast::http::field::host, "127.0.0.1");
     req.prepare_payload();
     auto cpu_before = cpu_us(pid);
+    auto frames_before = frames_received;
     auto sent = clock_type::now();
     beast::http::write(http, req);
     deadline = clock_type::now() + std::chrono::seconds(60);
@@ -162,7 +180,10 @@ int main(int argc, char** argv) {
     };
     while (!done() && clock_type::now() < deadline)
       ioc.run_for(std::chrono::milliseconds(5));
-    cpu += cpu_us(pid) - cpu_before;
+    auto cpu_after = cpu_us(pid);
+    cpu.user += cpu_after.user - cpu_before.user;
+    cpu.system += cpu_after.system - cpu_before.system;
+    frames += frames_received - frames_before;
     std::vector<double> ms;
     for (auto& c : clients)
       if (c->ready && c->got != clock_type::time_point{})
@@ -186,8 +207,13 @@ int main(int argc, char** argv) {
   std::sort(p50s.begin(), p50s.end());
   std::sort(p99s.begin(), p99s.end());
   std::printf("median of %d updates: p50 %.1f ms, p99 %.1f ms; server CPU per delivered "
-              "message %.2f us\n",
+              "message %.2f us (user %.2f, system %.2f); %.2f frames per client and "
+              "update, %.2f us per frame\n",
               rounds, p50s[p50s.size() / 2], p99s[p99s.size() / 2],
-              delivered ? cpu / double(delivered) : 0.0);
+              delivered ? cpu.total() / double(delivered) : 0.0,
+              delivered ? cpu.user / double(delivered) : 0.0,
+              delivered ? cpu.system / double(delivered) : 0.0,
+              delivered ? double(frames) / double(delivered) : 0.0,
+              frames ? cpu.total() / double(frames) : 0.0);
   return 0;
 }

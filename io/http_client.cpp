@@ -11,7 +11,9 @@
 
 namespace o2hub {
 
-namespace {
+// Named, not anonymous: http_client::impl (a class with external linkage)
+// holds transfers.
+namespace http_client_detail {
 
 struct transfer {
   fetch_request req;
@@ -33,14 +35,14 @@ size_t on_data(char* data, size_t size, size_t n, void* user) {
   return bytes;
 }
 
-} // namespace
+} // namespace http_client_detail
 
 struct http_client::impl {
   CURLM* multi = nullptr;
   std::thread thread;
   mutable std::mutex mtx;
-  std::deque<std::unique_ptr<transfer>> incoming;
-  std::unordered_map<CURL*, std::unique_ptr<transfer>> running;
+  std::deque<std::unique_ptr<http_client_detail::transfer>> incoming;
+  std::unordered_map<CURL*, std::unique_ptr<http_client_detail::transfer>> running;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> count{0};
 
@@ -66,7 +68,7 @@ struct http_client::impl {
   }
 
   void add_incoming() {
-    std::deque<std::unique_ptr<transfer>> batch;
+    std::deque<std::unique_ptr<http_client_detail::transfer>> batch;
     {
       std::lock_guard<std::mutex> guard{mtx};
       batch.swap(incoming);
@@ -85,7 +87,7 @@ struct http_client::impl {
       curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->req.timeout_ms));
       curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                        static_cast<long>(t->req.timeout_ms));
-      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_client_detail::on_data);
       curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
       curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, t->req.verify_tls ? 1L : 0L);
@@ -151,7 +153,7 @@ void http_client::fetch(fetch_request req, std::function<void(fetch_result)> don
     done(std::move(r));
     return;
   }
-  auto t = std::make_unique<transfer>();
+  auto t = std::make_unique<http_client_detail::transfer>();
   t->req = std::move(req);
   t->done = std::move(done);
   ++impl_->count;

@@ -47,7 +47,7 @@ llm_call_actor::behavior_type cli_call(llm_call_actor::pointer,
   };
 }
 
-size_t collect(char* data, size_t size, size_t n, void* user) {
+size_t collect_reply(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
   if (out->size() + size * n > 8 * 1024 * 1024)
     return 0; // too much: abort the transfer
@@ -59,9 +59,9 @@ int progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return cancelled.load() ? 1 : 0;
 }
 
-llm_call_actor::behavior_type http_call(llm_call_actor::pointer, std::string url,
-                                        std::string body, std::string api_key,
-                                        std::chrono::seconds timeout) {
+llm_call_actor::behavior_type http_llm_call(llm_call_actor::pointer, std::string url,
+                                            std::string body, std::string api_key,
+                                            std::chrono::seconds timeout) {
   return {
       [=](atom::run) -> caf::result<std::string> {
         CURL* h = curl_easy_init();
@@ -83,7 +83,7 @@ llm_call_actor::behavior_type http_call(llm_call_actor::pointer, std::string url
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                          static_cast<long>(timeout.count() * 1000));
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_reply);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
         curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress);
@@ -139,7 +139,7 @@ llm_spawner make_http_llm(std::string endpoint, std::string model, std::string a
         .begin_array();
     w.begin_object().kv("role", "user").kv("content", prompt).end_object();
     w.end_array().end_object();
-    return self->spawn<caf::detached>(http_call, url, w.take(), api_key, timeout);
+    return self->spawn<caf::detached>(http_llm_call, url, w.take(), api_key, timeout);
   };
 }
 

@@ -21,9 +21,9 @@ using namespace monitor_views;
 
 namespace {
 
-using self_ptr = monitor_actor::stateful_pointer<monitor_state>;
+using monitor_self = monitor_actor::stateful_pointer<monitor_state>;
 
-void broadcast(self_ptr self, std::string text) {
+void broadcast(monitor_self self, std::string text) {
   monitor_views::broadcast(self->state, std::move(text));
 }
 

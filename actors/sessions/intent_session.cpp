@@ -12,10 +12,10 @@ namespace o2hub {
 
 namespace {
 
-using self_ptr = ws_session_actor::stateful_pointer<intent_session_state>;
+using session_self = ws_session_actor::stateful_pointer<intent_session_state>;
 
-std::string error_json(self_ptr self, const std::string& code, const std::string& message,
-                       const std::string& id) {
+std::string error_json(session_self self, const std::string& code,
+                       const std::string& message, const std::string& id) {
   json::writer w;
   w.begin_object().kv("type", "error");
   if (!id.empty())
