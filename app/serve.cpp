@@ -124,6 +124,7 @@ int run_services(const run_options& opts) {
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
     sopts.ws_queue_bytes = cfg.http.ws_queue_bytes;
+    sopts.strands = cfg.http.threads > 1; // one thread runs everything in order
     {
       auto fds = raise_fd_limit();
       auto total = cfg.http.max_connections ? cfg.http.max_connections

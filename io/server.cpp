@@ -272,9 +272,10 @@ private:
 // -- listener ----------------------------------------------------------------
 
 void server::impl::do_accept() {
+  auto executor = opts.strands ? net::any_io_executor{net::make_strand(ioc)}
+                               : net::any_io_executor{ioc.get_executor()};
   acceptor.async_accept(
-      net::make_strand(ioc),
-      [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      executor, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || self->stopping)
           return;
         if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space

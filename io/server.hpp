@@ -37,6 +37,10 @@ struct server_options {
   std::shared_ptr<connection_gate> gate;
   /// TLS (HTTPS and WSS on the same port); null: plain HTTP.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  /// A strand per connection. Only needed when more than one thread runs
+  /// the io_context; with one, every handler already runs in order on it,
+  /// and a strand would add a queue and a lock to every post and completion.
+  bool strands = true;
 };
 
 class server {

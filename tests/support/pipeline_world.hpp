@@ -181,6 +181,9 @@ inline size_t count_starting(const std::vector<std::string>& xs,
 }
 
 struct hub_and_edges : edges {
+  // Two HTTP threads (a strand per connection); the other integration tests
+  // run the default one (no strands).
+  hub_and_edges() : edges("http:\n  threads: 2\n") {}
   serve_fixture hub{{}, {"-c", cfg}, data};
 };
 
