@@ -135,7 +135,7 @@ measure() { # who intent-pid intent-port monitor-pid monitor-port
     "$here/bench/intent_post.lua")"
   note "health:$1" "$(run_wrk "$4" "http://127.0.0.1:$5/health")"
   note "fanout:$1" "$("$fanout" "$5" "$clients" "$4" 3 \
-    | sed -n 's/^median of .*p99 \([0-9.]*\) ms; server CPU per delivered message \([0-9.]*\) us/\1 \2/p') $(loadavg)"
+    | sed -n 's/^median of .*p99 \([0-9.]*\) ms; server CPU per delivered message \([0-9.]*\) us.*/\1 \2/p') $(loadavg)"
 }
 
 for round in $(seq 1 "$rounds"); do
