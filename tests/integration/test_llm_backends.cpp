@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 using namespace o2hub::test;
 using namespace std::chrono_literals;
@@ -252,5 +253,41 @@ BOOST_AUTO_TEST_CASE(dangerous_cli_flags_are_refused) {
   process p{{o2hub::test::binary(), "serve", "--config", cfg}};
   BOOST_TEST(p.wait(5s).value_or(-1) == 2);
   BOOST_TEST(p.output().find("never allowed") != std::string::npos, p.output());
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_with_requests_in_flight_exits_cleanly) {
+  // Stop 22: at shutdown an HTTP connection, owned by the callback of a
+  // request still open in an asker actor, was freed after the io_context
+  // (heap-use-after-free under ASan, exit 1). Now nothing an actor holds
+  // owns an Asio object, and the askers are gone before the io_context.
+  auto dir = temp_dir("inflight");
+  auto cfg = write_config(
+      dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
+                       "llm:\n  backend: cli\n  timeout_s: 30\n  cache_size: 0\n"
+                       "  cli_argv: [\""}
+               + o2hub::test::fake_llm_cli()
+               + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
+  serve_fixture hub{{}, {"--config", cfg}};
+  // Requests that wait on a CLI that never answers: REST and WebSocket.
+  std::vector<std::thread> posts;
+  for (int i = 0; i < 4; ++i)
+    posts.emplace_back([&hub, i] {
+      try {
+        ask(hub.intent, "MODE_HANG eMBB on edge3, request " + std::to_string(i));
+      } catch (const std::exception&) {
+        // the connection closes at shutdown
+      }
+    });
+  ws_client intent_ws{hub.intent};
+  intent_ws.send_text(R"({"type":"intent","id":"w","text":"MODE_HANG over the socket"})");
+  ws_client dashboard{hub.monitor};
+  ws_client terminal{hub.bridge};
+  std::this_thread::sleep_for(1s); // every request is with an actor now
+  hub.proc.signal(SIGTERM);
+  BOOST_TEST(hub.proc.wait(15s).value_or(-1) == 0, hub.proc.tail());
+  BOOST_TEST(hub.proc.output().find("AddressSanitizer") == std::string::npos);
+  for (auto& t : posts)
+    t.join();
   fs::remove_all(dir);
 }
