@@ -97,10 +97,22 @@ before(async () => {
 });
 
 after(async () => {
+  listener?.closeAllConnections();
   listener?.close();
   const code = await hub?.stop();
-  sim?.kill('SIGTERM');
-  assert.equal(code, 0, 'o2hub exits 0');
+  // The simulator must go too, or this file's process never ends (once a
+  // CI run waited 300 s here): SIGTERM, then SIGKILL after 10 s, said.
+  if (sim && sim.exitCode === null && sim.signalCode === null) {
+    const gone = new Promise((resolve) => sim.once('exit', resolve));
+    sim.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      console.error('edge-sim still running 10 s after SIGTERM; killed');
+      sim.kill('SIGKILL');
+    }, 10000);
+    await gone;
+    clearTimeout(timer);
+  }
+  assert.equal(code, 0, `o2hub exits 0; its output:\n${hub?.output().slice(-8000)}`);
 });
 
 async function call(method, route, body, type = 'application/json') {
