@@ -163,7 +163,7 @@ std::string process::tail(size_t n) {
     auto paren = stat.rfind(')');
     out += " " + t.path().filename().string() + " " + read("comm") + " "
            + (paren == std::string::npos ? "?" : stat.substr(paren + 2, 1)) + " "
-           + read("wchan") + ";";
+           + read("wchan") + " " + read("syscall").substr(0, 24) + ";";
   }
   return out + "]";
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -33,11 +34,31 @@ struct serve_fixture {
         data(data_dir.empty() ? fresh_data_dir() : std::move(data_dir)),
         tmux_socket("o2hub-it-" + std::to_string(::getpid()) + "-"
                     + std::to_string(ports[2])),
-        proc(args(extra_args), std::move(env)) {
-    for (auto port : {intent, monitor, bridge})
-      BOOST_REQUIRE_MESSAGE(wait_healthy(port, std::chrono::seconds(20)),
-                            "no /health on " << port << ":\n"
-                                             << proc.tail());
+        proc(args(extra_args), env) {
+    for (int attempt = 0;; ++attempt) {
+      uint16_t silent = 0;
+      for (auto port : {intent, monitor, bridge})
+        if (!wait_healthy(port, std::chrono::seconds(20))) {
+          silent = port;
+          break;
+        }
+      if (silent == 0)
+        return;
+      auto evidence = proc.tail();
+      // Seen twice in CI (stop 22, stop 23; once the edge simulator): a
+      // process that printed nothing and ran one thread, busy, for 20 s
+      // before its first log line. Not understood yet: said, and one
+      // restart; anything else fails at once.
+      BOOST_REQUIRE_MESSAGE(attempt == 0 && proc.output().empty() && proc.running(),
+                            "no /health on " << silent << ":\n"
+                                             << evidence);
+      BOOST_TEST_MESSAGE(
+          "o2hub printed nothing and did not answer in 20 s; restarted: " << evidence);
+      proc.signal(SIGKILL);
+      proc.wait(std::chrono::seconds(5));
+      proc.~process();
+      new (&proc) process(args(extra_args), env);
+    }
   }
 
   /// Without a config of the test's own, the four default sites move to
