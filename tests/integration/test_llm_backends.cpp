@@ -42,6 +42,15 @@ std::string write_config(const std::string& dir, const std::string& yaml) {
   return path;
 }
 
+/// The CLI backend on the fake CLI, with `llm_extra` (lines under `llm:`);
+/// the bridge's pane runs `cat`, not the CLI.
+std::string cli_config(const std::string& llm_extra) {
+  return "services:\n  bridge:\n    command: [\"cat\"]\n"
+         "llm:\n  backend: cli\n"
+         + llm_extra + "  cli_argv: [\"" + o2hub::test::fake_llm_cli()
+         + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n";
+}
+
 http_result ask(uint16_t port, const std::string& text) {
   return http_request(port, "POST", "/api/v1/intent", R"({"text":")" + text + R"("})",
                       json_type);
@@ -70,12 +79,7 @@ BOOST_AUTO_TEST_CASE(cli_backend_answers_and_falls_back) {
   auto dir = temp_dir("cli");
   // The bridge's pane would run the CLI too (as it runs `claude`); keep it
   // out of the call counts.
-  auto cfg = write_config(
-      dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
-                       "llm:\n  backend: cli\n  timeout_s: 2\n"
-                       "  cli_argv: [\""}
-               + o2hub::test::fake_llm_cli()
-               + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
+  auto cfg = write_config(dir, cli_config("  timeout_s: 2\n"));
   auto calls = dir + "/calls";
   auto pidfile = dir + "/pids";
   serve_fixture hub{{{"FAKE_LLM_CALLS", calls}, {"FAKE_LLM_PIDFILE", pidfile}},
@@ -262,12 +266,7 @@ BOOST_AUTO_TEST_CASE(sigterm_with_requests_in_flight_exits_cleanly) {
   // (heap-use-after-free under ASan, exit 1). Now nothing an actor holds
   // owns an Asio object, and the askers are gone before the io_context.
   auto dir = temp_dir("inflight");
-  auto cfg = write_config(
-      dir, std::string{"services:\n  bridge:\n    command: [\"cat\"]\n"
-                       "llm:\n  backend: cli\n  timeout_s: 30\n  cache_size: 0\n"
-                       "  cli_argv: [\""}
-               + o2hub::test::fake_llm_cli()
-               + "\", \"-p\", \"{prompt}\", \"--output-format\", \"json\"]\n");
+  auto cfg = write_config(dir, cli_config("  timeout_s: 30\n  cache_size: 0\n"));
   serve_fixture hub{{}, {"--config", cfg}};
   // Requests that wait on a CLI that never answers: REST and WebSocket.
   std::vector<std::thread> posts;
