@@ -77,10 +77,17 @@ export async function startO2hub(extraArgs = [], env = {}, dataDir = null) {
     // 15 s and reported with its output (never a test run that never ends).
     stop: () => new Promise((resolve) => {
       let timer = null;
+      // Always resolves: a throw here (rmSync meeting a file another
+      // process of the test still writes: ENOTEMPTY) once left the after
+      // hook waiting forever, and the whole browser run timed out.
       const done = (code) => {
         clearTimeout(timer);
-        rmSync(dataDir, { recursive: true, force: true });
-        spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+        try {
+          rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+        } catch (err) {
+          console.error(`could not remove ${dataDir}: ${err.message}`);
+        }
+        spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore', timeout: 10000 });
         resolve(code);
       };
       if (proc.exitCode !== null) return done(proc.exitCode);

@@ -99,9 +99,10 @@ before(async () => {
 after(async () => {
   listener?.closeAllConnections();
   listener?.close();
-  const code = await hub?.stop();
-  // The simulator must go too, or this file's process never ends (once a
-  // CI run waited 300 s here): SIGTERM, then SIGKILL after 10 s, said.
+  // The simulator goes first: it shares the data directory that the hub's
+  // stop removes, and its config sync re-created a clone there while the
+  // directory was being removed (ENOTEMPTY; once the run waited 300 s).
+  // SIGTERM, then SIGKILL after 10 s, said.
   if (sim && sim.exitCode === null && sim.signalCode === null) {
     const gone = new Promise((resolve) => sim.once('exit', resolve));
     sim.kill('SIGTERM');
@@ -112,6 +113,7 @@ after(async () => {
     await gone;
     clearTimeout(timer);
   }
+  const code = await hub?.stop();
   assert.equal(code, 0, `o2hub exits 0; its output:\n${hub?.output().slice(-8000)}`);
 });
 
