@@ -24,6 +24,7 @@ packages=(
   tmux curl wrk libbenchmark-dev  # wrk and Google Benchmark for bench/
   openssl                         # scripts/gen-dev-certs.sh
   chromium                        # the browser test harness
+  gdb                             # backtraces of a test's stuck process (tests/support)
 )
 
 missing=()

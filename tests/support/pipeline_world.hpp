@@ -61,7 +61,9 @@ struct edges {
     // 60 s: say what it was doing, then give it one more chance.
     if (wait_healthy(control, 30s))
       return;
-    BOOST_TEST_MESSAGE("edge-sim not healthy after 30 s, restarted: " << sim->tail());
+    BOOST_TEST_MESSAGE("edge-sim not healthy after 30 s, restarted: " << sim->tail()
+                                                                      << "\n"
+                                                                      << sim->stacks());
     sim->signal(SIGKILL);
     sim->wait(5s);
     spawn();

@@ -168,6 +168,33 @@ std::string process::tail(size_t n) {
   return out + "]";
 }
 
+std::string process::stacks() {
+  if (!running())
+    return {};
+  std::string out = "[kernel stacks:";
+  std::error_code ec;
+  auto task = "/proc/" + std::to_string(pid_) + "/task";
+  for (auto& t : std::filesystem::directory_iterator(task, ec)) {
+    std::ifstream in{t.path() / "stack"};
+    std::string line, frames;
+    for (int i = 0; i < 6 && std::getline(in, line); ++i)
+      frames += (frames.empty() ? "" : " < ") + line.substr(line.find(' ') + 1);
+    out +=
+        " " + t.path().filename().string() + ": " + (frames.empty() ? "-" : frames) + ";";
+  }
+  out += "]";
+  if (!std::filesystem::exists("/usr/bin/gdb"))
+    return out + "\n[no gdb: no user-space backtrace]";
+  process gdb{{"/usr/bin/gdb", "-nx", "-batch", "-p", std::to_string(pid_), "-ex",
+               "thread apply all bt 20"}};
+  if (!gdb.wait(std::chrono::seconds(90)))
+    return out + "\n[gdb did not finish in 90 s]";
+  auto bt = gdb.output();
+  if (bt.size() > 6000)
+    bt = "..." + bt.substr(bt.size() - 6000);
+  return out + "\n[gdb:\n" + bt + "]";
+}
+
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);

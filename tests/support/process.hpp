@@ -43,6 +43,11 @@ public:
   /// is doing (state and wait channel of each thread): for failure messages.
   std::string tail(size_t n = 8000);
 
+  /// While it runs: each thread's kernel stack and, when gdb is installed,
+  /// every thread's backtrace (takes seconds: only for a process that is
+  /// stuck, never in a passing test).
+  std::string stacks();
+
   bool running();
 
 private:

@@ -45,6 +45,8 @@ struct serve_fixture {
       if (silent == 0)
         return;
       auto evidence = proc.tail();
+      if (attempt == 0 && proc.output().empty())
+        evidence += "\n" + proc.stacks();
       // Seen twice in CI (stop 22, stop 23; once the edge simulator): a
       // process that printed nothing and ran one thread, busy, for 20 s
       // before its first log line. Not understood yet: said, and one
