@@ -1,12 +1,16 @@
 #include "app/router.hpp"
 
 #include "common/json.hpp"
+#include "common/log.hpp"
 #include "io/ask.hpp"
 #include "io/metrics.hpp"
 #include "io/static_files.hpp"
 #include "protocol/actors.hpp"
 #include "protocol/error.hpp"
 #include "protocol/wire.hpp"
+
+#include <fstream>
+#include <iterator>
 
 namespace o2hub {
 
@@ -99,6 +103,15 @@ std::shared_ptr<http::router> make_router(const service_context& ctx,
   r->add(verb::get, "/favicon.ico", static_file(ctx.webui + "/favicon.svg"));
   r->add_prefix(verb::get, "/vendor/", vendor_files(ctx.webui + "/node_modules"));
   return r;
+}
+
+void warn_undocumented(const http::router& r, const std::string& spec_file,
+                       std::string_view service) {
+  std::ifstream in{spec_file, std::ios::binary};
+  std::string spec{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  for (const auto& route : http::undocumented_routes(r, spec))
+    log::warn("route not in the service's API description",
+              {{"service", std::string{service}}, {"route", route}, {"file", spec_file}});
 }
 
 } // namespace o2hub

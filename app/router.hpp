@@ -8,6 +8,8 @@
 #include "io/service_context.hpp"
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace o2hub {
 
@@ -16,5 +18,10 @@ std::shared_ptr<http::router> make_router(const service_context& ctx,
                                           const run_options& opts,
                                           std::shared_ptr<const security_policy> security,
                                           bool with_health);
+
+/// Logs a warning for each route of `r` missing from the description in
+/// `spec_file`: every route a service answers is documented at its /docs.
+void warn_undocumented(const http::router& r, const std::string& spec_file,
+                       std::string_view service);
 
 } // namespace o2hub

@@ -235,6 +235,13 @@ int run_services(const run_options& opts) {
                             return sys.spawn<caf::hidden>(bridge_session, sink, b);
                           });
       }
+      if (spec.name != std::string_view{"bridge"})
+        warn_undocumented(*router,
+                          webui
+                              + (spec.name == std::string_view{"intent"}
+                                     ? "/openapi.json"
+                                     : "/monitor-openapi.json"),
+                          spec.name);
       sopts.name = spec.name;
       auto srv = std::make_unique<server>(ioc, router, sopts);
       if (auto err = srv->listen(cfg.bind, spec.port); !err.empty()) {

@@ -117,6 +117,11 @@ public:
 
   const security_policy& security() const { return *security_; }
 
+  /// Every exact route as (method in lower case, pattern), WebSocket
+  /// routes as ("get", path); prefix routes (files) are left out. For the
+  /// check that each is in the service's API description.
+  std::vector<std::pair<std::string, std::string>> routes() const;
+
 private:
   struct entry {
     verb method;
@@ -137,6 +142,11 @@ private:
   response_hook on_response_;
   std::vector<std::pair<std::string, error_writer>> error_formats_;
 };
+
+/// The routes of `r` that the OpenAPI description `spec` (JSON text) does
+/// not list (as "METHOD /path"), pages (/, /home, /favicon.ico) aside; or
+/// {"cannot read the API description: ..."}.
+std::vector<std::string> undocumented_routes(const router& r, std::string_view spec);
 
 /// The path part of a request target, without the query.
 std::string_view target_path(std::string_view target);

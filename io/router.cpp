@@ -3,7 +3,9 @@
 #include "protocol/wire.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <simdjson.h>
 
+#include <cctype>
 #include <chrono>
 
 namespace o2hub::http {
@@ -38,6 +40,28 @@ int hex_value(char c) {
 }
 
 } // namespace
+
+std::vector<std::string> undocumented_routes(const router& r, std::string_view spec) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object paths;
+  if (auto err = parser.parse(spec.data(), spec.size())["paths"].get(paths))
+    return {std::string{"cannot read the API description: "}
+            + simdjson::error_message(err)};
+  std::vector<std::string> missing;
+  for (const auto& [method, pattern] : r.routes()) {
+    if (pattern == "/" || pattern == "/home" || pattern == "/favicon.ico")
+      continue;
+    simdjson::dom::object ops;
+    simdjson::dom::element op;
+    if (paths[pattern].get(ops) || ops[method].get(op)) {
+      std::string m = method;
+      for (auto& c : m)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      missing.push_back(m + " " + pattern);
+    }
+  }
+  return missing;
+}
 
 std::string_view target_path(std::string_view target) {
   auto q = target.find('?');
@@ -138,6 +162,21 @@ void router::add_prefix(verb method, std::string prefix, handler h, access level
 void router::add_ws(std::string path, std::shared_ptr<ws_endpoint> endpoint,
                     access level) {
   ws_routes_.push_back({std::move(path), std::move(endpoint), level});
+}
+
+std::vector<std::pair<std::string, std::string>> router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : routes_) {
+    if (e.prefix)
+      continue;
+    std::string m{boost::beast::http::to_string(e.method)};
+    for (auto& c : m)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.emplace_back(std::move(m), e.pattern);
+  }
+  for (const auto& w : ws_routes_)
+    out.emplace_back("get", w.path);
+  return out;
 }
 
 void router::on_response(response_hook f) {

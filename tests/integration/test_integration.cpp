@@ -117,6 +117,11 @@ BOOST_AUTO_TEST_CASE(serve_runs_three_services_and_exits_cleanly_on_sigterm) {
                  << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
                  << " ms");
   BOOST_TEST(f.proc.output().find("\"msg\":\"stopped\"") != std::string::npos);
+  // Every route the intent service and the monitor answer is in the API
+  // description their /docs show (checked at start-up, said in the log).
+  BOOST_TEST(f.proc.output().find("not in the service's API description")
+                 == std::string::npos,
+             f.proc.output());
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors_and_the_server_lives) {

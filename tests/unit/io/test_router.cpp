@@ -200,3 +200,22 @@ BOOST_AUTO_TEST_CASE(static_files_refuse_traversal) {
                    "/static/.hidden", "/static/a/../../main.cpp"})
     BOOST_TEST(call(r, make_request(http::verb::get, bad)).result_int() == 404u, bad);
 }
+
+BOOST_AUTO_TEST_CASE(lists_the_routes_its_api_description_lacks) {
+  http::router r{open_policy()};
+  r.add(http::verb::get, "/", echo_route());
+  r.add(http::verb::get, "/api/v1/things/{id}", echo_route());
+  r.add(http::verb::delete_, "/api/v1/things/{id}", echo_route());
+  r.add(http::verb::post, "/webhook/alert", echo_route());
+  r.add_prefix(http::verb::get, "/static/", echo_route());
+  r.add_ws("/ws", nullptr);
+  auto spec =
+      R"({"openapi":"3.0.3","paths":{"/api/v1/things/{id}":{"get":{}},"/ws":{"get":{}}}})";
+  auto missing = http::undocumented_routes(r, spec);
+  // The page (/) and the file prefix are not API routes.
+  BOOST_TEST(missing
+                 == (std::vector<std::string>{"DELETE /api/v1/things/{id}",
+                                              "POST /webhook/alert"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(http::undocumented_routes(r, "{").front().rfind("cannot read", 0) == 0u);
+}
