@@ -50,6 +50,8 @@ function percentile(xs, p) {
 }
 
 // -- 1. latency --------------------------------------------------------------
+// Alone, then with <viewers> other viewers attached (each reads every
+// output message, as a browser does): issue 16's figure is the second.
 {
   const hub = await start('latency', ['cat', '-u'], 18704);
   const ws = await open(18704);
@@ -61,15 +63,29 @@ function percentile(xs, p) {
       const w = waiting; waiting = null; w.resolve(performance.now() - w.t0);
     }
   };
-  const times = [];
-  for (let i = 0; i < 300; i += 1) {
-    const marker = `mk${i}x${Math.random().toString(36).slice(2, 8)}`;
-    const done = new Promise((resolve) => { waiting = { marker, resolve, t0: performance.now() }; });
-    ws.send(JSON.stringify({ type: 'command', content: marker }));
-    times.push(await done);
-  }
+  const rounds = async () => {
+    const times = [];
+    for (let i = 0; i < 300; i += 1) {
+      const marker = `mk${i}x${Math.random().toString(36).slice(2, 8)}`;
+      const done = new Promise((resolve) => { waiting = { marker, resolve, t0: performance.now() }; });
+      ws.send(JSON.stringify({ type: 'command', content: marker }));
+      times.push(await done);
+    }
+    return `median ${percentile(times, 0.5).toFixed(2)} ms, p99 ${percentile(times, 0.99).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`;
+  };
   console.log('== keystroke -> output (command typed into `cat -u`, 300 rounds) ==');
-  console.log(`median ${percentile(times, 0.5).toFixed(2)} ms, p99 ${percentile(times, 0.99).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
+  console.log(`1 viewer: ${await rounds()}`);
+  const others = [];
+  let received = 0;
+  for (let i = 0; i < viewers; i += 1) {
+    const v = await open(18704);
+    v.onmessage = () => { received += 1; };
+    others.push(v);
+  }
+  await sleep(1000);
+  received = 0;
+  console.log(`${viewers + 1} viewers: ${await rounds()} (the others received ${received} messages)`);
+  others.forEach((v) => v.close());
   ws.close();
   hub.stop();
 }
