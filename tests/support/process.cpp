@@ -195,6 +195,29 @@ std::string process::stacks() {
   return out + "\n[gdb:\n" + bt + "]";
 }
 
+void kill_tmux_server(const std::string& name) {
+  process kill{{"/usr/bin/env", "tmux", "-L", name, "kill-server"}};
+  kill.wait(std::chrono::seconds(5));
+  // Whatever is left: processes whose argv holds "tmux" ... "-L" name.
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    auto pid_text = entry.path().filename().string();
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream in{entry.path() / "cmdline", std::ios::binary};
+    std::vector<std::string> args;
+    for (std::string a; std::getline(in, a, '\0');)
+      args.push_back(a);
+    if (args.empty() || args[0].find("tmux") == std::string::npos)
+      continue;
+    for (size_t i = 1; i + 1 < args.size(); ++i)
+      if (args[i] == "-L" && args[i + 1] == name) {
+        ::kill(static_cast<pid_t>(std::stol(pid_text)), SIGKILL);
+        break;
+      }
+  }
+}
+
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);

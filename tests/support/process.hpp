@@ -56,6 +56,12 @@ private:
   std::string log_path_;
 };
 
+/// Stops the tmux server on socket `-L name`: kill-server, then SIGKILL to
+/// any tmux process still running for that socket (tmux 3.3a can wedge when
+/// a control client's peer died: it then refuses every new client, so
+/// kill-server cannot reach it, and it would outlive the test).
+void kill_tmux_server(const std::string& name);
+
 /// Waits until `port` answers GET /health with 200 and "healthy" (or with
 /// 200 for 2 s: a service may stay degraded); false after `timeout`.
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout);

@@ -101,8 +101,7 @@ struct serve_fixture {
       proc.wait(std::chrono::seconds(5));
     }
     // The bridge's private tmux server outlives o2hub by design; not ours.
-    process kill{{"/usr/bin/env", "tmux", "-L", tmux_socket, "kill-server"}};
-    kill.wait(std::chrono::seconds(5));
+    kill_tmux_server(tmux_socket);
     std::error_code ec;
     std::filesystem::remove(data + "-sites.yaml", ec);
     if (owns_data) {
