@@ -324,13 +324,21 @@ BOOST_AUTO_TEST_CASE(the_session_outlives_o2hub_but_not_its_ports) {
 
 BOOST_AUTO_TEST_CASE(the_console_runs_in_the_pane) {
   serve_fixture f;
+  // The fixture lets a bridge that is still "degraded" pass after 2 s; input
+  // typed before the bridge knows its pane is refused (session_unavailable).
+  // Typing starts once the session is up.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (http_get(f.bridge, "/health").body.find("\"status\":\"healthy\"")
+             == std::string::npos
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
   auto a = viewer(f.bridge);
   a->send_text(R"({"type":"command","content":"help"})");
   BOOST_TEST_CHECKPOINT("help");
-  // Under load (2 test jobs and Chromium on 2 cores) the first command was
-  // lost about once in ten full runs, before the console answered anything;
-  // not understood yet (see the stop note). Typed again once, the console
-  // must answer: a console that never does still fails here.
+  // Under load (2 test jobs and Chromium on 2 cores) the first command got
+  // no answer about once in ten full runs, when typing began before the
+  // session was up (see above; the likely cause). Kept: typed again once,
+  // saying what arrived instead; a console that never answers still fails.
   std::string others;
   if (!saw_output_with(*a, "Commands", 5s, &others)) {
     // What came instead (a `session_unavailable` error would mean the pane
