@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <thread>
 #include <unistd.h>
@@ -396,6 +397,7 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
   };
   BOOST_TEST_REQUIRE(eventually(10s, [&] { return latest_change().first == "healthy"; }),
                      w.log_of("agent2"));
+  auto buffered = std::stoul(latest_change().second); // sent when the link is back
 
   // 4. Link up: the agent comes back by itself, e2 is its healthy self
   // again, and a new pipeline for e2 completes.
@@ -407,14 +409,23 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
                                 }),
                      w.edges() << "\nagent2:\n"
                                << w.log_of("agent2"));
-  // The buffered change was applied once: exactly one line for its seq.
-  auto latest_seq = latest_change().second;
-  auto applied_line = "\"agent change applied\",\"site\":\"edge2\",\"seq\":\""
-                      + latest_seq + "\",\"status\":\"healthy\"";
+  // What the agent buffered while cut off reached the hub, and no change
+  // was applied twice: each of edge2's change numbers appears in one
+  // "agent change applied" line at most. (The site may change again after
+  // the link is back — a degraded probe under load — so the check is not
+  // tied to the latest change.)
   auto hub_log = w.log_of("hub");
-  auto first = hub_log.find(applied_line);
-  BOOST_TEST(first != std::string::npos, hub_log << "\nagent2:\n" << w.log_of("agent2"));
-  BOOST_TEST(hub_log.find(applied_line, first + 1) == std::string::npos, hub_log);
+  const std::string applied = "\"agent change applied\",\"site\":\"edge2\",\"seq\":\"";
+  std::map<unsigned long, int> applied_seqs;
+  for (auto at = hub_log.find(applied); at != std::string::npos;
+       at = hub_log.find(applied, at + 1))
+    ++applied_seqs[std::stoul(hub_log.substr(at + applied.size()))];
+  BOOST_TEST((!applied_seqs.empty() && applied_seqs.rbegin()->first >= buffered),
+             hub_log << "\nagent2:\n"
+                     << w.log_of("agent2"));
+  for (auto [seq, n] : applied_seqs)
+    BOOST_TEST(n == 1, "edge2's change " << seq << " applied " << n << " times\n"
+                                         << hub_log);
   auto after = post_intent(w, "Deploy eMBB on edge02");
   p = finished(w, after);
   BOOST_TEST(json_at(p, {"status"}) == "completed", p);
