@@ -558,6 +558,7 @@ BOOST_AUTO_TEST_CASE(output_keeps_streaming_after_floods_and_viewer_churn) {
       }
     }
     bool over = false;
+    std::string last_screen, last_why;
     for (int i = 0; i < 120 && !over; ++i) {
       try {
         ws_client c{f.bridge};
@@ -566,14 +567,24 @@ BOOST_AUTO_TEST_CASE(output_keeps_streaming_after_floods_and_viewer_churn) {
         auto snap = try_read_until(
             c, [](const std::string& m) { return json_at(m, {"snapshot"}) == "true"; },
             15s, nullptr, why);
-        over = snap
-               && json_at(*snap, {"content"}).find("got-" + marker) != std::string::npos;
-      } catch (const std::exception&) {
+        if (snap)
+          last_screen = json_at(*snap, {"content"});
+        last_why = why;
+        over = snap && last_screen.find("got-" + marker) != std::string::npos;
+      } catch (const std::exception& e) {
+        last_why = e.what();
       }
       if (!over)
         std::this_thread::sleep_for(1s);
     }
-    BOOST_TEST_REQUIRE(over, "round " << round << ": the flood never ended on screen");
+    // Seen once in ~14 runs (stop 24), not understood: what the screen and
+    // the bridge said then.
+    BOOST_TEST_REQUIRE(
+        over, "round " << round << ": the flood never ended on screen; last "
+                       << "screen:\n"
+                       << last_screen.substr(0, 3000) << "\nlast read: " << last_why
+                       << "\n/health: " << http_get(f.bridge, "/health").body << "\n"
+                       << f.proc.tail(6000));
     // Then output streams again: typed now, it arrives as output.
     auto fresh = patient_viewer(f.bridge);
     auto probe = "probe-" + std::to_string(round);
