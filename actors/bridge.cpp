@@ -59,14 +59,17 @@ void tell_all(bridge_self self, const std::string& text) {
     v.sink->push(payload);
 }
 
-/// Sends a command to tmux; false while the control connection is down.
-bool send_tmux(bridge_self self, const std::string& command, uint64_t tag) {
+} // namespace
+
+bool bridge_send_tmux(bridge_self self, const std::string& command, uint64_t tag) {
   auto& st = self->state;
   if (!st.up || !st.opts.tmux)
     return false;
   self->send(st.opts.tmux, atom::command_v, command, tag);
   return true;
 }
+
+namespace {
 
 /// Asks tmux to resume a pane it paused for us; a command tmux did not take
 /// (flooded) is sent again shortly, or the pane would stay paused for good.
@@ -76,33 +79,35 @@ void resume_pane(bridge_self self, const std::string& pane) {
   st.continues.emplace(tag, pane);
   // Quoted: tmux's command parser reads a bare word starting with '%' as a
   // directive and answered "parse error", so a paused pane stayed paused.
-  if (!send_tmux(self, "refresh-client -A '" + pane + ":continue'", tag))
+  if (!bridge_send_tmux(self, "refresh-client -A '" + pane + ":continue'", tag))
     st.continues.erase(tag);
 }
 
 void query_pane(bridge_self self) {
   auto& st = self->state;
   st.pane_tag = st.next_tag++;
-  send_tmux(self, "display-message -p -t " + st.opts.session + " \"#{pane_id}\"",
-            st.pane_tag);
+  bridge_send_tmux(self, "display-message -p -t " + st.opts.session + " \"#{pane_id}\"",
+                   st.pane_tag);
 }
 
-/// Asks tmux for the current screen for `ids`, on the control channel: the
-/// answer comes after all output that the screen already contains.
-void request_snapshot(bridge_self self, std::vector<uint64_t> ids) {
+} // namespace
+
+void bridge_request_snapshot(bridge_self self, std::vector<uint64_t> ids) {
   auto& st = self->state;
   if (ids.empty() || !st.up || st.pane.empty())
     return;
   auto capture = st.next_tag++;
   auto cursor = st.next_tag++;
-  if (!send_tmux(self, "capture-pane -p -e -J -t " + st.pane, capture)
-      || !send_tmux(self,
-                    "display-message -p -t " + st.pane + " \"#{cursor_x},#{cursor_y}\"",
-                    cursor))
+  if (!bridge_send_tmux(self, "capture-pane -p -e -J -t " + st.pane, capture)
+      || !bridge_send_tmux(
+          self, "display-message -p -t " + st.pane + " \"#{cursor_x},#{cursor_y}\"",
+          cursor))
     return; // the link is going down; link(true) asks again
   st.captures[capture] = cursor;
   st.snapshots[cursor].viewers = std::move(ids);
 }
+
+namespace {
 
 /// Resyncs lagging viewers whose queues drained; checks while any lags.
 void check_lagging(bridge_self self) {
@@ -120,7 +125,7 @@ void check_lagging(bridge_self self) {
       still = true;
     }
   }
-  request_snapshot(self, std::move(ids));
+  bridge_request_snapshot(self, std::move(ids));
   if (still) {
     st.lag_timer = true;
     self->delayed_send(self, std::chrono::milliseconds(100), atom::tick_v);
@@ -135,13 +140,6 @@ std::vector<uint64_t> waiting_viewers(bridge_self self) {
     if (!v.ready)
       ids.push_back(id);
   return ids;
-}
-
-void send_error(bridge_self self, uint64_t sink_id, const char* code,
-                std::string message) {
-  auto i = self->state.viewers.find(sink_id);
-  if (i != self->state.viewers.end())
-    i->second.sink->send(wire::ws_error_json(code, message));
 }
 
 } // namespace
@@ -176,7 +174,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           st.ever_up = true;
           // A pane this client falls 2 s behind on is paused by tmux (its
           // output dropped for us); %pause then makes us resync everybody.
-          send_tmux(self, "refresh-client -f pause-after=2", 0);
+          bridge_send_tmux(self, "refresh-client -f pause-after=2", 0);
           query_pane(self);
         } else {
           tell_all(self,
@@ -213,6 +211,8 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
       },
       [self](atom::reply, uint64_t tag, bool ok, std::string& body) {
         auto& st = self->state;
+        if (bridge_input_answer(self, tag, ok, body))
+          return;
         if (tag == st.pane_tag) {
           st.pane_tag = 0;
           while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
@@ -232,7 +232,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
             for (auto& [id, v] : st.viewers)
               v.ready = false;
           }
-          request_snapshot(self, waiting_viewers(self));
+          bridge_request_snapshot(self, waiting_viewers(self));
           bridge_report(self);
           return;
         }
@@ -296,7 +296,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
               v.ready = false;
               ids.push_back(id);
             }
-            request_snapshot(self, std::move(ids));
+            bridge_request_snapshot(self, std::move(ids));
           }
           return;
         }
@@ -318,7 +318,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
         sink->send(wire::bridge_connection_json(st.opts.session, to_string(sink->role()),
                                                 st.up));
         st.viewers[id] = bridge_viewer{std::move(sink), false};
-        request_snapshot(self, {id});
+        bridge_request_snapshot(self, {id});
         bridge_report(self, true, id);
       },
       [self](atom::leave, uint64_t id) {
@@ -326,42 +326,7 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           bridge_report(self, true);
       },
       [self](atom::input, uint64_t sink_id, const std::string& kind,
-             const std::string& data) {
-        auto& st = self->state;
-        if (!st.up || st.pane.empty()) {
-          send_error(self, sink_id, "session_unavailable",
-                     "the tmux session is not running right now; it is being "
-                     "restarted");
-          return;
-        }
-        bool ok = true;
-        if (kind == "command") {
-          ok = send_tmux(self, tmux::send_bytes_command(st.pane, data + "\r"), 0);
-        } else if (kind == "input") {
-          ok = send_tmux(self, tmux::send_bytes_command(st.pane, data), 0);
-        } else if (kind == "key") {
-          auto key = tmux::allowed_key(data);
-          if (!key) {
-            send_error(self, sink_id, "key_not_allowed",
-                       "key '" + data + "' is not on the allowed list");
-            return;
-          }
-          ok = send_tmux(self, "send-keys -t " + st.pane + " " + *key, 0);
-        } else if (kind == "clear") {
-          // Reset, then Ctrl-L: the console redraws its prompt and line.
-          ok = send_tmux(self, "send-keys -R -t " + st.pane + " C-l", 0)
-               && send_tmux(self, "clear-history -t " + st.pane, 0);
-          st.matcher->reset();
-          // Everybody's screen is redrawn from tmux's (now empty) one.
-          std::vector<uint64_t> ids;
-          for (auto& [id, v] : st.viewers)
-            ids.push_back(id);
-          request_snapshot(self, std::move(ids));
-        }
-        if (!ok)
-          send_error(self, sink_id, "session_unavailable",
-                     "the tmux session did not take the input");
-      },
+             const std::string& data) { bridge_input(self, sink_id, kind, data); },
       [self](atom::tick) {
         bridge_presence(self);
         check_lagging(self);
@@ -372,15 +337,15 @@ bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> 
           return;
         v->second.raw = raw;
         v->second.ready = false; // its next screen is in the new form
-        request_snapshot(self, {id});
+        bridge_request_snapshot(self, {id});
       },
       [self](atom::resize, uint32_t cols, uint32_t rows) {
         auto& st = self->state;
         if (st.up)
-          send_tmux(self,
-                    "refresh-client -C " + std::to_string(cols) + "x"
-                        + std::to_string(rows),
-                    0);
+          bridge_send_tmux(self,
+                           "refresh-client -C " + std::to_string(cols) + "x"
+                               + std::to_string(rows),
+                           0);
       },
   };
 }

@@ -76,6 +76,10 @@ struct bridge_state {
   /// `refresh-client -A <pane>:continue` tag -> pane: a paused pane stays
   /// paused until tmux took the command, so a refused one is sent again.
   std::map<uint64_t, std::string> continues;
+  /// Typed input's command tag -> the viewer who typed it: a command tmux
+  /// did not take (or that a lost connection left unanswered) is told to
+  /// that viewer, never dropped without a word.
+  std::map<uint64_t, uint64_t> inputs;
   std::unique_ptr<tmux::event_matcher> matcher;
   /// The unfinished line of the plain-text stream.
   std::string text_carry;
@@ -93,6 +97,27 @@ struct bridge_state {
 
 bridge_actor::behavior_type bridge(bridge_actor::stateful_pointer<bridge_state> self,
                                    bridge_options opts);
+
+/// Sends a command to tmux; false while the control connection is down.
+bool bridge_send_tmux(bridge_actor::stateful_pointer<bridge_state> self,
+                      const std::string& command, uint64_t tag);
+
+/// Asks tmux for the current screen for `ids`, on the control channel: the
+/// answer comes after all output that the screen already contains.
+void bridge_request_snapshot(bridge_actor::stateful_pointer<bridge_state> self,
+                             std::vector<uint64_t> ids);
+
+/// An operator's input (`command`, `input`, `key`, `clear`) as literal tmux
+/// commands, each tagged so that tmux's answer comes back
+/// (actors/bridge_input.cpp).
+void bridge_input(bridge_actor::stateful_pointer<bridge_state> self, uint64_t sink_id,
+                  const std::string& kind, const std::string& data);
+
+/// tmux's answer to an input command: false when `tag` is not one. A refusal
+/// (or a connection lost before the answer) is told to the viewer who typed
+/// it.
+bool bridge_input_answer(bridge_actor::stateful_pointer<bridge_state> self, uint64_t tag,
+                         bool ok, std::string& body);
 
 /// Tells the status actor the bridge's health fields; with `presence` (a
 /// viewer came or went) every viewer who keeps up and the `newcomer`: who

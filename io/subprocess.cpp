@@ -2,6 +2,7 @@
 
 #include "common/fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -24,6 +25,17 @@ std::set<pid_t> running_groups;
 bool cancelled = false;
 
 } // namespace
+
+std::vector<char*> environment_without(std::initializer_list<const char*> drop) {
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e)
+    if (std::none_of(drop.begin(), drop.end(), [e](const char* name) {
+          return std::strncmp(*e, name, std::strlen(name)) == 0;
+        }))
+      env.push_back(*e);
+  env.push_back(nullptr);
+  return env;
+}
 
 void prepare_spawn(posix_spawn_file_actions_t& actions, posix_spawnattr_t& attr,
                    bool new_group) {

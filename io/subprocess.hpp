@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <spawn.h>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ process_result run_process(const std::vector<std::string>& argv,
 /// sockets must not live on in a child, e.g. tmux's server), an empty
 /// signal mask, default SIGPIPE/SIGINT/SIGTERM; `new_group`: its own
 /// process group. Call after adding the stream actions.
+/// The process's environment without the variables named in `drop` (each
+/// "NAME="), null-terminated for posix_spawn; points into `environ`.
+std::vector<char*> environment_without(std::initializer_list<const char*> drop);
+
 void prepare_spawn(posix_spawn_file_actions_t& actions, posix_spawnattr_t& attr,
                    bool new_group);
 

@@ -19,8 +19,6 @@
 #include <thread>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace o2hub {
 
 std::vector<std::string> tmux_control_argv(const tmux_options& opts) {
@@ -49,25 +47,26 @@ struct tmux_link::impl {
   int in_fd = -1;            // guarded by mtx
   pid_t child = -1;          // guarded by mtx
   std::deque<uint64_t> tags; // guarded by mtx: our commands awaiting answers
+  /// Guarded by mtx: command lines tmux has not read yet (its stdin pipe was
+  /// full). Written in order as the pipe drains; never half a command lost.
+  std::string out;
   int wake[2] = {-1, -1};
 
   void run();
+  /// Writes what the pipe takes of `out` (mtx held).
+  void flush_locked();
+  void wake_up();
   bool spawn(int& out_fd, int& err_fd);
   void read_loop(int out_fd, int err_fd, bool& attached, std::string& errors);
 };
 
 bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0)
-    return false;
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    ::close(in_pipe[0]);
-    ::close(in_pipe[1]);
-    return false;
-  }
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0
+      || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]})
-      ::close(fd);
+      if (fd >= 0)
+        ::close(fd);
     return false;
   }
   auto argv = tmux_control_argv(opts);
@@ -76,11 +75,7 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
     cargv.push_back(a.data());
   cargv.push_back(nullptr);
   // The environment without TMUX/TMUX_PANE: o2hub may itself run in tmux.
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "TMUX=", 5) != 0 && std::strncmp(*e, "TMUX_PANE=", 10) != 0)
-      env.push_back(*e);
-  env.push_back(nullptr);
+  auto env = environment_without({"TMUX=", "TMUX_PANE="});
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
@@ -98,9 +93,8 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
   if (rc != 0) {
     log::error("cannot run tmux",
                {{"program", opts.tmux}, {"reason", std::strerror(rc)}});
-    ::close(in_pipe[1]);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
+    for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]})
+      ::close(fd);
     return false;
   }
   // Writes never block the caller (an actor): a full pipe drops the command.
@@ -110,6 +104,7 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
     in_fd = in_pipe[1];
     child = pid;
     tags.clear();
+    out.clear();
   }
   out_fd = out_pipe[0];
   err_fd = err_pipe[0];
@@ -136,8 +131,18 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
   };
   char chunk[65536];
   while (out_fd >= 0) {
-    pollfd pfds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
-    int n = ::poll(pfds, err_fd >= 0 ? 3 : 1, -1);
+    int pending_fd = -1;
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (!out.empty())
+        pending_fd = in_fd;
+    }
+    // A negative fd is skipped by poll.
+    pollfd pfds[4] = {{out_fd, POLLIN, 0},
+                      {err_fd, POLLIN, 0},
+                      {wake[0], POLLIN, 0},
+                      {pending_fd, POLLOUT, 0}};
+    int n = ::poll(pfds, 4, -1);
     if (n < 0) {
       if (errno == EINTR)
         continue;
@@ -151,8 +156,12 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
         errors.append(chunk, static_cast<size_t>(got));
     }
     if (pfds[2].revents & POLLIN) {
-      char c;
-      [[maybe_unused]] auto r = ::read(wake[0], &c, 1);
+      char c[64];
+      [[maybe_unused]] auto r = ::read(wake[0], c, sizeof c);
+    }
+    if (pfds[3].revents & (POLLOUT | POLLERR | POLLHUP)) {
+      std::lock_guard<std::mutex> guard{mtx};
+      flush_locked();
     }
     if (!(pfds[0].revents & (POLLIN | POLLHUP | POLLERR)))
       continue;
@@ -164,6 +173,7 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
         std::lock_guard<std::mutex> guard{mtx};
         if (stopping)
           return;
+        flush_locked(); // tmux still gets what was typed meanwhile
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -254,13 +264,20 @@ void tmux_link::impl::run() {
       close_fd(out_fd);
       close_fd(err_fd);
       pid_t pid;
+      std::deque<uint64_t> unanswered;
       {
         std::lock_guard<std::mutex> guard{mtx};
         close_fd(in_fd);
         pid = child;
         child = -1;
-        tags.clear();
+        unanswered.swap(tags);
+        out.clear();
       }
+      // Every tagged command gets an answer: these will never get tmux's
+      // (taken or not, nobody can tell now), so they are told as failed.
+      for (auto tag : unanswered)
+        if (tag != 0 && cbs.on_reply)
+          cbs.on_reply(tag, false, "the tmux control connection ended");
       int status = 0;
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
@@ -310,36 +327,38 @@ void tmux_link::start() {
 
 bool tmux_link::send(const std::string& command, uint64_t tag) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
-  if (impl_->in_fd < 0 || impl_->stopping)
+  auto& i = *impl_;
+  if (i.in_fd < 0 || i.stopping)
     return false;
-  std::string line = command;
-  line.push_back('\n');
-  size_t done = 0;
-  while (done < line.size()) {
-    auto n = ::write(impl_->in_fd, line.data() + done, line.size() - done);
+  // tmux stopped reading (stopped, or swamped): past 1 MiB waiting the
+  // command is refused, and the caller says so.
+  if (i.out.size() + command.size() + 1 > max_unsent_bytes)
+    return false;
+  bool was_empty = i.out.empty();
+  i.out += command;
+  i.out.push_back('\n');
+  i.tags.push_back(tag);
+  i.flush_locked();
+  if (was_empty && !i.out.empty()) // the link's thread writes the rest
+    i.wake_up();
+  return true;
+}
+
+void tmux_link::impl::flush_locked() {
+  while (!out.empty() && in_fd >= 0) {
+    auto n = ::write(in_fd, out.data(), out.size());
     if (n < 0 && errno == EINTR)
       continue;
-    if (n <= 0) {
-      if (done == 0)
-        return false;
-      // Half a command is worse than a short wait: finish it.
-      pollfd p{impl_->in_fd, POLLOUT, 0};
-      if (::poll(&p, 1, 1000) <= 0) {
-        // The rest would glue onto the next command and shift every reply
-        // after it onto the wrong request: start the connection afresh.
-        log::warn("tmux did not take a whole command; reconnecting",
-                  {{"session", impl_->opts.session}});
-        if (impl_->child > 0)
-          ::kill(impl_->child, SIGTERM);
-        close_fd(impl_->in_fd);
-        return false;
-      }
-      continue;
-    }
-    done += static_cast<size_t>(n);
+    if (n <= 0)
+      return; // full (EAGAIN) or gone (EPIPE: the read side sees the end)
+    out.erase(0, static_cast<size_t>(n));
   }
-  impl_->tags.push_back(tag);
-  return true;
+}
+
+void tmux_link::impl::wake_up() {
+  if (wake[1] >= 0) {
+    [[maybe_unused]] auto r = ::write(wake[1], "x", 1);
+  }
 }
 
 void tmux_link::stop() {
@@ -354,9 +373,7 @@ void tmux_link::stop() {
     pid = impl_->child;
   }
   impl_->cv.notify_all();
-  if (impl_->wake[1] >= 0) {
-    [[maybe_unused]] auto r = ::write(impl_->wake[1], "x", 1);
-  }
+  impl_->wake_up();
   if (impl_->thread.joinable()) {
     // A control client that does not leave within 2 s is killed.
     std::thread killer;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,8 +57,13 @@ public:
   void start();
 
   /// Sends one command line. With a non-zero tag, on_reply reports its
-  /// answer. False when the link is down (the command is dropped).
+  /// answer — tmux's, or a failure when the connection ends first. A
+  /// command tmux cannot read yet waits, in order, up to
+  /// `max_unsent_bytes`. False when the link is down or that much waits
+  /// (the command is dropped, no answer follows).
   bool send(const std::string& command, uint64_t tag = 0);
+
+  static constexpr size_t max_unsent_bytes = 1024 * 1024;
 
   /// Detaches (the session keeps running) and joins the thread.
   void stop();

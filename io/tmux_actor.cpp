@@ -25,11 +25,13 @@ tmux_behavior(tmux_actor::stateful_pointer<tmux_actor_state> self,
         auto link = self->state.link.lock();
         if (link && link->send(command, tag))
           return;
-        // Not sent (the connection went down): a tagged command still gets
-        // its answer, a failed one, so the asker never waits forever.
+        // Not sent (the connection is down, or tmux stopped reading and
+        // too much waits): a tagged command still gets its answer, a failed
+        // one, so the asker never waits forever.
         if (tag != 0)
           if (auto to = caf::actor_cast<bridge_actor>(self->current_sender()))
-            self->send(to, atom::reply_v, tag, false, std::string{"tmux link down"});
+            self->send(to, atom::reply_v, tag, false,
+                       std::string{"the tmux control connection is down or not reading"});
       },
   };
 }

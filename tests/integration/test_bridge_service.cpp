@@ -3,6 +3,8 @@
 // the console in the pane.
 #define BOOST_TEST_MODULE bridge_service
 #include "common/json.hpp"
+#include "io/tmux.hpp"
+#include "protocol/tmux_control.hpp"
 #include "support/client.hpp"
 #include "support/json_query.hpp"
 #include "support/serve.hpp"
@@ -11,11 +13,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -693,4 +697,81 @@ BOOST_AUTO_TEST_CASE(a_missing_llm_cli_falls_back_to_the_console) {
     return screen.find("o2hub console") != std::string::npos;
   });
   BOOST_TEST(f.proc.output().find("the LLM CLI is not installed") != std::string::npos);
+}
+
+// Issue 15 #14: input typed while tmux was not reading its commands (a full
+// stdin pipe: tmux busy with a flood, or stopped) was dropped without a word
+// — and a command tmux took only half of restarted the connection, losing
+// what was in flight. Now commands wait, in order, until tmux reads them,
+// and every tagged one gets tmux's answer.
+BOOST_AUTO_TEST_CASE(commands_wait_in_order_while_tmux_does_not_read) {
+  auto socket = "o2hub-it-link-" + std::to_string(::getpid());
+  auto file = fresh_data_dir() + "-typed";
+  std::mutex m;
+  std::condition_variable cv;
+  bool up = false;
+  std::vector<std::pair<uint64_t, bool>> answers;
+  o2hub::tmux_options opts;
+  opts.socket = socket;
+  opts.session = "link";
+  opts.command = {"/usr/bin/tee", file}; // what the pane reads, in a file
+  o2hub::tmux_callbacks cbs;
+  cbs.on_link = [&](bool now) {
+    std::lock_guard<std::mutex> g{m};
+    up = now;
+    cv.notify_all();
+  };
+  cbs.on_reply = [&](uint64_t tag, bool ok, std::string) {
+    std::lock_guard<std::mutex> g{m};
+    answers.emplace_back(tag, ok);
+    cv.notify_all();
+  };
+  auto link = std::make_unique<o2hub::tmux_link>(opts, cbs);
+  link->start();
+  {
+    std::unique_lock<std::mutex> lock{m};
+    BOOST_TEST_REQUIRE(cv.wait_for(lock, 20s, [&] { return up; }));
+  }
+  process pid_of{
+      {"/usr/bin/env", "tmux", "-L", socket, "display-message", "-p", "#{pid}"}};
+  BOOST_TEST_REQUIRE(pid_of.wait(10s).value_or(-1) == 0);
+  auto server = static_cast<pid_t>(std::stoi(pid_of.output()));
+  // The server reads the control client's stdin itself: stopped, it reads
+  // nothing, and ~150 KB of commands is more than a pipe holds (64 KiB).
+  BOOST_TEST_REQUIRE(::kill(server, SIGSTOP) == 0);
+  const uint64_t count = 3000;
+  std::string expected;
+  bool all_taken = true;
+  for (uint64_t i = 1; i <= count; ++i) {
+    auto line = "line-" + std::to_string(i);
+    expected += line + "\n";
+    all_taken &= link->send(o2hub::tmux::send_bytes_command("link", line + "\r"), i);
+  }
+  std::this_thread::sleep_for(300ms);
+  ::kill(server, SIGCONT);
+  BOOST_TEST(all_taken);
+  {
+    std::unique_lock<std::mutex> lock{m};
+    cv.wait_for(lock, 60s, [&] { return answers.size() >= count; });
+    BOOST_TEST_REQUIRE(answers.size() == count);
+    bool in_order = true, ok = true;
+    for (uint64_t i = 0; i < count; ++i) {
+      in_order &= answers[i].first == i + 1;
+      ok &= answers[i].second;
+    }
+    BOOST_TEST(in_order);
+    BOOST_TEST(ok);
+  }
+  // Every line reached the pane, whole and in order.
+  std::string typed;
+  for (int i = 0; i < 200 && typed.size() < expected.size(); ++i) {
+    std::this_thread::sleep_for(50ms);
+    std::ifstream in{file};
+    typed.assign(std::istreambuf_iterator<char>{in}, {});
+  }
+  BOOST_TEST((typed == expected), typed.substr(0, 300) << " … " << typed.size() << " of "
+                                                       << expected.size() << " bytes");
+  link.reset();
+  kill_tmux_server(socket);
+  std::filesystem::remove(file);
 }

@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(operators_input_becomes_literal_commands) {
   caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"key"}, std::string{"C-c"});
   caf::anon_send(b, atom::resize_v, uint32_t{100}, uint32_t{30});
   run();
-  BOOST_TEST(tag_of("send-keys -t %0 -H") == 0u);
+  BOOST_TEST(tag_of("send-keys -t %0 -H") != 0u); // tmux's answer is read
   bool hex = false, key = false, resize = false;
   for (auto& [cmd, tag] : sent) {
     hex |= cmd == "send-keys -t %0 -H 43 2d 63 0d";
@@ -242,6 +242,36 @@ BOOST_AUTO_TEST_CASE(operators_input_becomes_literal_commands) {
   BOOST_TEST(hex);
   BOOST_TEST(key);
   BOOST_TEST(resize);
+}
+
+// Issue 15: typed input was sent untagged, so a command tmux refused (or one
+// a lost control connection left unanswered) vanished without a word after
+// the viewer had its command_received.
+BOOST_AUTO_TEST_CASE(input_tmux_refuses_is_told_to_the_viewer_who_typed_it) {
+  attach();
+  auto a = std::make_shared<recording_sink>(1);
+  auto other = std::make_shared<recording_sink>(2);
+  caf::anon_send(b, atom::join_v, ws_sink_ptr{a});
+  caf::anon_send(b, atom::join_v, ws_sink_ptr{other});
+  run();
+  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"command"},
+                 std::string{"first"});
+  caf::anon_send(b, atom::input_v, uint64_t{1}, std::string{"key"}, std::string{"C-c"});
+  run();
+  auto typed = tag_of("send-keys -t %0 -H");
+  auto key = tag_of("send-keys -t %0 C-c");
+  BOOST_TEST(typed != key);
+  reply(typed, "");
+  BOOST_TEST(a->of_type("error").empty()); // taken: nothing to say
+  reply(key, "the tmux control connection ended\n", false);
+  BOOST_TEST_REQUIRE(a->of_type("error").size() == 1u);
+  auto error = a->of_type("error")[0];
+  BOOST_TEST(json_at(error, {"code"}) == "session_unavailable");
+  BOOST_TEST(json_at(error, {"message"}).find("connection ended") != std::string::npos,
+             error);
+  BOOST_TEST(other->of_type("error").empty()); // only the one who typed it
+  reply(key, "again", false);                  // answered once; a stray answer is ignored
+  BOOST_TEST(a->of_type("error").size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(input_while_down_gets_an_error) {
