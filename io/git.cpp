@@ -144,7 +144,8 @@ std::string git_publisher::push() {
   std::lock_guard<std::mutex> guard{o->mtx};
   auto& remote = o->remote;
   cred_payload payload{token_};
-  git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+  git_push_options opts;
+  git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
   // push_update_reference and credentials share the payload pointer in
   // libgit2; keep credentials working by wrapping both.
   struct status_t {

@@ -74,7 +74,8 @@ std::shared_ptr<opened> open_cached(const std::string& dir, const std::string& u
 
 std::string fetch_origin(git_remote* remote, const std::string& token) {
   cred_payload payload{token};
-  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+  git_fetch_options opts;
+  git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
   opts.callbacks.credentials = credentials;
   opts.callbacks.payload = &payload;
   opts.prune = GIT_FETCH_PRUNE;
