@@ -33,6 +33,12 @@ records_actor::behavior_type records(records_actor::stateful_pointer<records_sta
           return caf::make_error(ec::filesystem_error, "record not erased: " + key);
         return atom::ok_v;
       },
+      [self](atom::get, const std::string& key) -> caf::result<std::string> {
+        std::string value;
+        if (!self->state.store->get(key, value))
+          return caf::make_error(ec::unknown_entity, "no record " + key);
+        return value;
+      },
       [self](atom::all) {
         record_list out;
         for (auto& [k, v] : self->state.store->all()) {

@@ -166,6 +166,8 @@ using records_actor = caf::typed_actor<
     caf::replies_to<atom::put, std::string, std::string>::with<atom::ok>,
     // Removes a record (absent is fine).
     caf::replies_to<atom::erase, std::string>::with<atom::ok>,
+    // One record's value; unknown_entity when there is none.
+    caf::replies_to<atom::get, std::string>::with<std::string>,
     // Every record, oldest insertion first.
     caf::replies_to<atom::all>::with<record_list>>;
 

@@ -5,6 +5,7 @@
 
 #include "actors/pipeline/pipeline.hpp"
 
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +21,11 @@ struct manager_state {
   /// Each intent's latest finished run (a completed deploy may still be
   /// rolled back by an alert): intent id -> run.
   std::map<std::string, pipeline_run> finished;
-  /// Every finished run by pipeline id (its reports).
+  /// The newest finished runs by pipeline id (their reports), at most
+  /// env.history_limit; older ones are in the runs table.
   std::map<std::string, pipeline_run> history;
+  /// history's keys, oldest first.
+  std::deque<std::string> history_order;
   /// Each intent's runs by pipeline id, oldest first.
   std::map<std::string, std::vector<std::string>> runs_of;
   /// Intent ids, first seen first.

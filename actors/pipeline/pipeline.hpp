@@ -33,6 +33,9 @@ struct pipeline_env {
   std::string monitor_url;
   /// The time of day of timestamps (tests: virtual time).
   wall_clock now = system_wall_clock();
+  /// Finished runs the manager keeps in memory (the newest); older ones are
+  /// read from the runs table when asked for.
+  size_t history_limit = 1000;
 };
 
 struct pipeline_state {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/actors.hpp"
+#include "protocol/error.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -40,6 +41,11 @@ inline records_actor::behavior_type memory_records(records_actor::pointer,
         if (auto i = find(key); i != s->table.end())
           s->table.erase(i);
         return atom::ok_v;
+      },
+      [s, find](atom::get, const std::string& key) -> caf::result<std::string> {
+        if (auto i = find(key); i != s->table.end())
+          return i->second;
+        return caf::make_error(ec::unknown_entity, "no record " + key);
       },
       [s](atom::all) {
         record_list out;

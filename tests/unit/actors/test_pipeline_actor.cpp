@@ -370,6 +370,43 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_manager_resumes_at_the_recorded_step,
   BOOST_TEST(git->pushes.front().op == "intent-old:revert:o2hub-gitops");
 }
 
+// A hub that runs for months must not keep every finished run's reports in
+// memory: the newest stay at hand, older ones are read from the runs table.
+BOOST_FIXTURE_TEST_CASE(older_finished_runs_are_read_from_the_runs_table,
+                        mocked_fixture) {
+  env.history_limit = 2;
+  pipeline_run done;
+  done.value.intent_type = "eMBB";
+  done.value.target_sites = {"edge2"};
+  done.value.bandwidth_mbps = 100;
+  done.text = "text";
+  done.step = "done";
+  done.result = "completed";
+  for (std::string id : {"intent-a", "intent-b", "intent-c"}) {
+    done.value.intent_id = id;
+    runs->table.emplace_back(id, to_json(done));
+  }
+  start_manager();
+  auto get = [&](const std::string& id) {
+    return request<pipeline_run>(mgr, atom::get_v, atom::pipeline_v, id);
+  };
+  for (std::string id : {"intent-a", "intent-b", "intent-c"}) {
+    auto r = get(id);
+    BOOST_TEST_REQUIRE(static_cast<bool>(r), id << ": " << o2hub::test::error_of(r));
+    BOOST_TEST(r->value.intent_id == id);
+    BOOST_TEST(r->result == "completed");
+  }
+  // The oldest was read from the table, the newest are in memory.
+  runs->table.clear();
+  BOOST_TEST(!get("intent-a"));
+  BOOST_TEST(static_cast<bool>(get("intent-b")));
+  BOOST_TEST(static_cast<bool>(get("intent-c")));
+  auto none = get("intent-x");
+  BOOST_TEST_REQUIRE(!none);
+  BOOST_TEST(o2hub::test::error_of(none).find("no pipeline run intent-x")
+             != std::string::npos);
+}
+
 // -- a crash between the final stage and the record ------------------------------
 
 namespace {
