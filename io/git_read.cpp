@@ -19,7 +19,7 @@ struct walk_ctx {
   std::map<std::string, std::string>* files;
 };
 
-int collect(const char* root, const git_tree_entry* entry, void* payload) {
+int collect_tree_entry(const char* root, const git_tree_entry* entry, void* payload) {
   auto* ctx = static_cast<walk_ctx*>(payload);
   if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
     return 0;
@@ -82,7 +82,7 @@ std::string git_read_tree(const std::string& mirror_dir, const std::string& url,
       || git_commit_tree(tree.out(), c.get()) != 0)
     return last_error("cannot read the branch");
   walk_ctx ctx{repo.get(), prefix, &files};
-  git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect, &ctx);
+  git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_tree_entry, &ctx);
   return {};
 }
 

@@ -12,7 +12,7 @@ struct sink_t {
   size_t max;
 };
 
-size_t collect(char* data, size_t size, size_t n, void* user) {
+size_t collect_body(char* data, size_t size, size_t n, void* user) {
   auto* s = static_cast<sink_t*>(user);
   auto len = size * n;
   if (s->out->size() < s->max)
@@ -51,7 +51,7 @@ fetch_result http_call(const http_call_request& req) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req.timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(req.timeout_ms, 5000L));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   if (!req.ca_file.empty())

@@ -42,19 +42,6 @@ void note_gate(mgr_ptr self, const pipeline_run& run) {
   }
 }
 
-/// Keeps a finished run's reports at hand; past env.history_limit the
-/// oldest goes (the runs table still has it).
-void remember(mgr_ptr self, const pipeline_run& run) {
-  auto& st = self->state;
-  auto id = pipeline_id(run);
-  if (st.history.insert_or_assign(id, run).second)
-    st.history_order.push_back(std::move(id));
-  while (st.history_order.size() > std::max<size_t>(st.env.history_limit, 1)) {
-    st.history.erase(st.history_order.front());
-    st.history_order.pop_front();
-  }
-}
-
 /// Notes a run of an intent (its pipeline id, once).
 void note_run(mgr_ptr self, const pipeline_run& run) {
   auto& st = self->state;
@@ -110,7 +97,7 @@ void resume(mgr_ptr self, const record_list& records) {
     if (run.step == "done") {
       note_run(self, run);
       note_gate(self, run);
-      remember(self, run);
+      manager_remember(self, run);
       auto intent_id = run.value.intent_id;
       st.finished[intent_id] = std::move(run);
     } else {
@@ -362,7 +349,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
         auto& st = self->state;
         st.running.erase(pipeline_id(run));
         note_gate(self, run);
-        remember(self, run);
+        manager_remember(self, run);
         auto id = run.value.intent_id;
         st.finished[id] = std::move(run);
         tell_loads(self);
@@ -378,29 +365,7 @@ pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
         auto& st = self->state;
         if (auto r = st.running.find(id); r != st.running.end())
           return r->second.second;
-        if (auto h = st.history.find(id); h != st.history.end())
-          return h->second;
-        if (!st.env.runs)
-          return caf::error{ec::unknown_entity, "no pipeline run " + id};
-        // An older run: the runs table has it.
-        auto rp = self->make_response_promise<pipeline_run>();
-        self->request(st.env.runs, std::chrono::seconds(10), atom::get_v, id)
-            .then(
-                [rp, id](const std::string& json) mutable {
-                  pipeline_run run;
-                  if (from_json(json, run) && run.step == "done")
-                    rp.deliver(std::move(run));
-                  else
-                    rp.deliver(caf::error{ec::unknown_entity, "no pipeline run " + id});
-                },
-                [rp, id](const caf::error& err) mutable {
-                  if (err.category() == caf::atom("o2hub")
-                      && static_cast<ec>(err.code()) == ec::unknown_entity)
-                    rp.deliver(caf::error{ec::unknown_entity, "no pipeline run " + id});
-                  else
-                    rp.deliver(err); // the table could not be read: said so
-                });
-        return rp;
+        return manager_history(self, id);
       },
   };
 }

@@ -37,6 +37,16 @@ struct manager_state {
   std::map<std::string, std::string> gate_at;
 };
 
+/// Keeps a finished run's reports at hand; past env.history_limit the
+/// oldest goes (the runs table still has it). (actors/pipeline/history.cpp)
+void manager_remember(pipeline_manager_actor::stateful_pointer<manager_state> self,
+                      const pipeline_run& run);
+
+/// A finished run by pipeline id: from memory, else from the runs table.
+caf::result<pipeline_run>
+manager_history(pipeline_manager_actor::stateful_pointer<manager_state> self,
+                const std::string& id);
+
 pipeline_manager_actor::behavior_type
 pipeline_manager(pipeline_manager_actor::stateful_pointer<manager_state> self,
                  pipeline_env env);
