@@ -358,7 +358,9 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
   BOOST_TEST(json_at(p, {"status"}) == "failed", p);
   BOOST_TEST(json_at(p, {"rolled_back"}) == "true", p);
   BOOST_TEST(p.find("agent of edge2") != std::string::npos, p);
-  BOOST_TEST(w.edge("edge1", "status") == "healthy");
+  // edge1 is not affected (healthy within a probe round: see step 5).
+  BOOST_TEST(eventually(15s, [&] { return w.edge("edge1", "status") == "healthy"; }),
+             w.edges());
   BOOST_TEST(w.edge("edge1", "via") == "agent");
   // Meanwhile e2's site goes down and comes back: the agent sees both
   // changes and keeps the latest (healthy again) for the hub.
@@ -453,9 +455,12 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
   BOOST_TEST(w.edge("edge3", "via") != "agent", w.edges());
   BOOST_TEST(w.log_of("hub").find("\"edge agent registered\",\"site\":\"edge3\"")
              == std::string::npos);
-  // The good agents were not disturbed by the bad peers.
-  BOOST_TEST(w.edge("edge1", "via") == "agent");
-  BOOST_TEST(w.edge("edge1", "status") == "healthy");
+  // The good agents were not disturbed by the bad peers. Healthy again
+  // within a probe round or two: under a parallel test run one probe can
+  // time out and the site shows degraded for a round (seen once, stop 25).
+  BOOST_TEST(w.edge("edge1", "via") == "agent", w.edges());
+  BOOST_TEST(eventually(15s, [&] { return w.edge("edge1", "status") == "healthy"; }),
+             w.edges());
 
   // 6. An intent service on its own node starts a pipeline on the hub.
   w.start("intent", i_ns,
