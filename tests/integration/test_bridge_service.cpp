@@ -424,18 +424,24 @@ BOOST_AUTO_TEST_CASE(the_console_edits_lines_keeps_history_and_completes) {
   // The streamed output from now until `text` and then a fresh prompt (keys
   // typed before the prompt would reach the program, not the line editor).
   auto try_answered = [&](const std::string& text, std::chrono::seconds timeout) {
-    std::string all, why;
+    std::string all, why, other;
     auto got = try_read_until(
         *a,
         [&](const std::string& m) {
           if (type_of(m) == "output" && json_at(m, {"snapshot"}) != "true")
             all += json_at(m, {"content"});
+          else if (other.size() < 4000)
+            other += m.substr(0, 500) + "\n"; // errors, events, screens
           auto pos = all.find(text);
           return pos != std::string::npos && all.find("o2hub>", pos) != std::string::npos;
         },
         timeout, nullptr, why);
     if (!got)
-      BOOST_TEST_MESSAGE("output while waiting for '" << text << "': " << all);
+      BOOST_TEST_MESSAGE("output while waiting for '"
+                         << text << "': " << all << "\nother messages:\n"
+                         << other << "read: " << why
+                         << "\n/health: " << http_get(f.bridge, "/health").body << "\n"
+                         << f.proc.tail(4000));
     return got ? std::optional<std::string>{all} : std::nullopt;
   };
   auto answered = [&](const std::string& text) {
@@ -707,6 +713,17 @@ BOOST_AUTO_TEST_CASE(a_missing_llm_cli_falls_back_to_the_console) {
 BOOST_AUTO_TEST_CASE(commands_wait_in_order_while_tmux_does_not_read) {
   auto socket = "o2hub-it-link-" + std::to_string(::getpid());
   auto file = fresh_data_dir() + "-typed";
+  // Even when a check fails: no tmux server (stopped or not) is left behind.
+  struct cleanup {
+    std::string socket, file;
+    pid_t server = -1;
+    ~cleanup() {
+      if (server > 0)
+        ::kill(server, SIGCONT);
+      kill_tmux_server(socket);
+      std::filesystem::remove(file);
+    }
+  } done{socket, file};
   std::mutex m;
   std::condition_variable cv;
   bool up = false;
@@ -736,6 +753,7 @@ BOOST_AUTO_TEST_CASE(commands_wait_in_order_while_tmux_does_not_read) {
       {"/usr/bin/env", "tmux", "-L", socket, "display-message", "-p", "#{pid}"}};
   BOOST_TEST_REQUIRE(pid_of.wait(10s).value_or(-1) == 0);
   auto server = static_cast<pid_t>(std::stoi(pid_of.output()));
+  done.server = server;
   // The server reads the control client's stdin itself: stopped, it reads
   // nothing, and ~150 KB of commands is more than a pipe holds (64 KiB).
   BOOST_TEST_REQUIRE(::kill(server, SIGSTOP) == 0);
@@ -771,7 +789,5 @@ BOOST_AUTO_TEST_CASE(commands_wait_in_order_while_tmux_does_not_read) {
   }
   BOOST_TEST((typed == expected), typed.substr(0, 300) << " … " << typed.size() << " of "
                                                        << expected.size() << " bytes");
-  link.reset();
-  kill_tmux_server(socket);
-  std::filesystem::remove(file);
+  link.reset(); // detaches before `done` kills the server
 }
