@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -68,6 +69,11 @@ std::optional<o2hub::config> load(const common_flags& f) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A write to a pipe whose reader is gone (tmux's control client that just
+  // died, a subprocess) must be an EPIPE error the caller handles, not a
+  // signal that kills every service. Children get the default back
+  // (io/subprocess.cpp: prepare_spawn).
+  ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"o2hub: intent-to-O2 services (intent 8002, monitor 8003, "
                "bridge 8004)"};
   app.require_subcommand(1);

@@ -97,7 +97,8 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
       ::close(fd);
     return false;
   }
-  // Writes never block the caller (an actor): a full pipe drops the command.
+  // Writes never block the caller (an actor): what a full pipe does not take
+  // waits in `out` for the link's thread.
   ::fcntl(in_pipe[1], F_SETFL, ::fcntl(in_pipe[1], F_GETFL) | O_NONBLOCK);
   {
     std::lock_guard<std::mutex> guard{mtx};
@@ -349,8 +350,15 @@ void tmux_link::impl::flush_locked() {
     auto n = ::write(in_fd, out.data(), out.size());
     if (n < 0 && errno == EINTR)
       continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      // tmux is gone (EPIPE): nothing waiting can reach it; the reader sees
+      // the end and fails every unanswered tag. Dropped now, or the poll
+      // for POLLOUT would report the error again and again.
+      out.clear();
+      return;
+    }
     if (n <= 0)
-      return; // full (EAGAIN) or gone (EPIPE: the read side sees the end)
+      return; // full
     out.erase(0, static_cast<size_t>(n));
   }
 }

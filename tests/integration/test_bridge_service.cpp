@@ -789,5 +789,21 @@ BOOST_AUTO_TEST_CASE(commands_wait_in_order_while_tmux_does_not_read) {
   }
   BOOST_TEST((typed == expected), typed.substr(0, 300) << " … " << typed.size() << " of "
                                                        << expected.size() << " bytes");
+  // tmux dies with commands waiting: each still gets one answer, a failure
+  // (and the process lives on: o2hub ignores SIGPIPE, as main() does).
+  ::signal(SIGPIPE, SIG_IGN);
+  BOOST_TEST_REQUIRE(::kill(server, SIGSTOP) == 0);
+  for (uint64_t i = count + 1; i <= 2 * count; ++i)
+    link->send(o2hub::tmux::send_bytes_command("link", "lost\r"), i);
+  ::kill(server, SIGKILL);
+  {
+    std::unique_lock<std::mutex> lock{m};
+    cv.wait_for(lock, 30s, [&] { return answers.size() >= 2 * count; });
+    BOOST_TEST_REQUIRE(answers.size() == 2 * count);
+    bool failed = true;
+    for (uint64_t i = count; i < 2 * count; ++i)
+      failed &= answers[i].first == i + 1 && !answers[i].second;
+    BOOST_TEST(failed);
+  }
   link.reset(); // detaches before `done` kills the server
 }
