@@ -29,8 +29,7 @@ std::vector<std::string> tmux_control_argv(const tmux_options& opts) {
   argv.insert(argv.end(), {"-C", "new-session", "-A", "-s", opts.session, "-x",
                            std::to_string(opts.cols), "-y", std::to_string(opts.rows)});
   auto cmd = opts.command;
-  // tmux runs a single argument through /bin/sh -c; two or more are exec'd
-  // directly. env(1) keeps even a one-word command away from the shell.
+  // One argument would run through /bin/sh -c: env(1) keeps it from the shell.
   if (cmd.size() == 1)
     cmd.insert(cmd.begin(), "/usr/bin/env");
   argv.insert(argv.end(), cmd.begin(), cmd.end());
@@ -47,8 +46,7 @@ struct tmux_link::impl {
   int in_fd = -1;            // guarded by mtx
   pid_t child = -1;          // guarded by mtx
   std::deque<uint64_t> tags; // guarded by mtx: our commands awaiting answers
-  /// Guarded by mtx: command lines tmux has not read yet (its stdin pipe was
-  /// full). Written in order as the pipe drains; never half a command lost.
+  /// Guarded by mtx: command lines tmux's full stdin pipe did not take yet.
   std::string out;
   int wake[2] = {-1, -1};
 
@@ -97,8 +95,7 @@ bool tmux_link::impl::spawn(int& out_fd, int& err_fd) {
       ::close(fd);
     return false;
   }
-  // Writes never block the caller (an actor): what a full pipe does not take
-  // waits in `out` for the link's thread.
+  // Writes never block the caller (an actor): the rest waits in `out`.
   ::fcntl(in_pipe[1], F_SETFL, ::fcntl(in_pipe[1], F_GETFL) | O_NONBLOCK);
   {
     std::lock_guard<std::mutex> guard{mtx};
@@ -138,7 +135,6 @@ void tmux_link::impl::read_loop(int out_fd, int err_fd, bool& attached,
       if (!out.empty())
         pending_fd = in_fd;
     }
-    // A negative fd is skipped by poll.
     pollfd pfds[4] = {{out_fd, POLLIN, 0},
                       {err_fd, POLLIN, 0},
                       {wake[0], POLLIN, 0},
@@ -274,8 +270,7 @@ void tmux_link::impl::run() {
         unanswered.swap(tags);
         out.clear();
       }
-      // Every tagged command gets an answer: these will never get tmux's
-      // (taken or not, nobody can tell now), so they are told as failed.
+      // Every tagged command gets an answer: these are told as failed.
       for (auto tag : unanswered)
         if (tag != 0 && cbs.on_reply)
           cbs.on_reply(tag, false, "the tmux control connection ended");
@@ -331,8 +326,7 @@ bool tmux_link::send(const std::string& command, uint64_t tag) {
   auto& i = *impl_;
   if (i.in_fd < 0 || i.stopping)
     return false;
-  // tmux stopped reading (stopped, or swamped): past 1 MiB waiting the
-  // command is refused, and the caller says so.
+  // tmux stopped reading: past 1 MiB waiting, refused (the caller says so).
   if (i.out.size() + command.size() + 1 > max_unsent_bytes)
     return false;
   bool was_empty = i.out.empty();
@@ -351,9 +345,8 @@ void tmux_link::impl::flush_locked() {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      // tmux is gone (EPIPE): nothing waiting can reach it; the reader sees
-      // the end and fails every unanswered tag. Dropped now, or the poll
-      // for POLLOUT would report the error again and again.
+      // tmux is gone (EPIPE): the reader fails every unanswered tag; kept,
+      // the wait for POLLOUT would report this error again and again.
       out.clear();
       return;
     }
@@ -383,7 +376,6 @@ void tmux_link::stop() {
   impl_->cv.notify_all();
   impl_->wake_up();
   if (impl_->thread.joinable()) {
-    // A control client that does not leave within 2 s is killed.
     std::thread killer;
     std::mutex m;
     std::condition_variable done_cv;
