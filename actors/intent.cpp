@@ -11,70 +11,13 @@
 #include <caf/stateful_actor.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 
 namespace o2hub {
 
-std::string intent_cache_key(const intent_request& req) {
-  std::string key;
-  key.reserve(req.text.size() + 64);
-  bool space = false;
-  for (char c : req.text) {
-    auto uc = static_cast<unsigned char>(c);
-    if (std::isspace(uc)) {
-      space = !key.empty();
-      continue;
-    }
-    if (space)
-      key += ' ';
-    space = false;
-    key += static_cast<char>(std::tolower(uc));
-  }
-  key += '\n';
-  for (const auto& s : req.target_sites)
-    key += s + ",";
-  key += '\n';
-  key += req.context_json;
-  return key;
-}
-
 namespace {
 
 using intent_self = intent_actor::stateful_pointer<intent_state>;
-
-/// A cached answer for `key`, refreshed in the LRU order; nullptr if none.
-const intent_state::cached* lookup(intent_self self, const std::string& key) {
-  auto& st = self->state;
-  auto i = st.index.find(key);
-  if (i == st.index.end())
-    return nullptr;
-  if (i->second->expires <= self->clock().now()) {
-    st.lru.erase(i->second);
-    st.index.erase(i);
-    return nullptr;
-  }
-  st.lru.splice(st.lru.begin(), st.lru, i->second);
-  return &st.lru.front();
-}
-
-void store(intent_self self, std::string key, const intent& value,
-           const intent_metadata& meta) {
-  auto& st = self->state;
-  if (st.opts.cache_size == 0)
-    return;
-  if (auto i = st.index.find(key); i != st.index.end()) {
-    st.lru.erase(i->second);
-    st.index.erase(i);
-  }
-  auto expires = self->clock().now() + std::chrono::seconds(st.opts.cache_ttl_s);
-  st.lru.push_front({key, value, meta, expires});
-  st.index.emplace(std::move(key), st.lru.begin());
-  while (st.lru.size() > st.opts.cache_size) {
-    st.index.erase(st.lru.back().key);
-    st.lru.pop_back();
-  }
-}
 
 /// Gives an answer its own id, time and duration.
 intent_response finish(intent_self self, intent_response res,
@@ -202,7 +145,7 @@ void complete(intent_self self, const std::string& key,
       if (auto err = feasibility_error(res.value, st.opts.limits); err && refused.empty())
         refused = "the LLM's answer is infeasible: " + error_detail(err);
       if (refused.empty() && !stored) {
-        store(self, key, res.value, res.metadata);
+        cache_store(self, key, res.value, res.metadata);
         stored = true;
       }
     }
@@ -294,6 +237,62 @@ void pump(intent_self self) {
   }
 }
 
+/// Understands one request: an answer, a refusal, or a promise (LLM,
+/// pipeline start).
+caf::result<intent_response> process_request(intent_self self, intent_request& req) {
+  auto start = self->clock().now();
+  auto& st = self->state;
+  ++st.stats.requests;
+  auto key = intent_cache_key(req);
+  if (auto hit = cache_lookup(self, key)) {
+    ++st.stats.cache_hits;
+    intent_response res{hit->value, hit->metadata};
+    res.value.description = req.text;
+    res.metadata.cached = true;
+    return answer(self, finish(self, std::move(res), start), req);
+  }
+  auto reading = read_intent_text(req.text, st.opts.sites);
+  if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
+    std::string names;
+    for (const auto& s : reading.unknown_sites)
+      names += (names.empty() ? "" : ", ") + s;
+    std::string known;
+    for (const auto& s : st.opts.sites)
+      known += (known.empty() ? "" : ", ") + s;
+    return caf::error{ec::unknown_site, "unknown site " + names
+                                            + " in the text; configured "
+                                              "sites: "
+                                            + known};
+  }
+  if (!st.opts.llm) {
+    // Never act on what was not understood.
+    if (says_nothing(reading))
+      return not_an_intent(req.text);
+    auto res = by_rules(self, reading, req);
+    if (auto err = feasibility_error(res.value, st.opts.limits))
+      return err;
+    cache_store(self, std::move(key), res.value, res.metadata);
+    return answer(self, finish(self, std::move(res), start), req);
+  }
+  // LLM: identical requests in flight share one call.
+  auto promise = self->make_response_promise<intent_response>();
+  auto& call = st.in_flight[key];
+  call.waiters.emplace_back(promise, req);
+  if (call.waiters.size() == 1) {
+    call.start = start;
+    st.queued.push_back(key);
+    pump(self);
+  }
+  return promise;
+}
+
+/// Whether `process_request` answers `req` at once (rules only, no
+/// pipeline to start): no promise, so no asking actor is needed.
+bool answers_at_once(intent_self self, const intent_request& req) {
+  const auto& opts = self->state.opts;
+  return !opts.llm && (!opts.pipelines || req.dry_run);
+}
+
 } // namespace
 
 intent_actor::behavior_type
@@ -303,50 +302,26 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
     self->state.opts.llm_concurrency = 1;
   return {
       [self](atom::process, intent_request& req) -> caf::result<intent_response> {
-        auto start = self->clock().now();
-        auto& st = self->state;
-        ++st.stats.requests;
-        auto key = intent_cache_key(req);
-        if (auto hit = lookup(self, key)) {
-          ++st.stats.cache_hits;
-          intent_response res{hit->value, hit->metadata};
-          res.value.description = req.text;
-          res.metadata.cached = true;
-          return answer(self, finish(self, std::move(res), start), req);
+        return process_request(self, req);
+      },
+      [self](atom::process, intent_request& req, intent_reply& reply) {
+        if (answers_at_once(self, req)) {
+          auto res = process_request(self, req);
+          if (res.flag == caf::rt_value && res.value.match_elements<intent_response>())
+            reply.deliver(std::move(res.value.get_mutable_as<intent_response>(0)));
+          else if (res.flag == caf::rt_error)
+            reply.deliver(std::move(res.err));
+          else
+            reply.deliver(caf::make_error(caf::sec::unexpected_response));
+          return;
         }
-        auto reading = read_intent_text(req.text, st.opts.sites);
-        if (req.target_sites.empty() && !reading.unknown_sites.empty()) {
-          std::string names;
-          for (const auto& s : reading.unknown_sites)
-            names += (names.empty() ? "" : ", ") + s;
-          std::string known;
-          for (const auto& s : st.opts.sites)
-            known += (known.empty() ? "" : ", ") + s;
-          return caf::error{ec::unknown_site, "unknown site " + names
-                                                  + " in the text; configured "
-                                                    "sites: "
-                                                  + known};
-        }
-        if (!st.opts.llm) {
-          // Never act on what was not understood.
-          if (says_nothing(reading))
-            return not_an_intent(req.text);
-          auto res = by_rules(self, reading, req);
-          if (auto err = feasibility_error(res.value, st.opts.limits))
-            return err;
-          store(self, std::move(key), res.value, res.metadata);
-          return answer(self, finish(self, std::move(res), start), req);
-        }
-        // LLM: identical requests in flight share one call.
-        auto promise = self->make_response_promise<intent_response>();
-        auto& call = st.in_flight[key];
-        call.waiters.emplace_back(promise, req);
-        if (call.waiters.size() == 1) {
-          call.start = start;
-          st.queued.push_back(key);
-          pump(self);
-        }
-        return promise;
+        // An LLM call or a pipeline start: the promise-based handler,
+        // asked by this actor itself.
+        auto me = caf::actor_cast<intent_actor>(self);
+        self->request(me, std::chrono::seconds(intent_item_timeout_s), atom::process_v,
+                      std::move(req))
+            .then([reply](intent_response& res) { reply.deliver(std::move(res)); },
+                  [reply](caf::error& err) { reply.deliver(std::move(err)); });
       },
       [self](atom::process, intent& x) -> caf::result<intent_response> {
         auto start = self->clock().now();

@@ -77,6 +77,15 @@ struct intent_state {
 /// The cache key: normalised text, sites and context.
 std::string intent_cache_key(const intent_request& req);
 
+/// A cached answer for `key`, refreshed in the LRU order; nullptr if none
+/// (or expired, then dropped).
+const intent_state::cached*
+cache_lookup(intent_actor::stateful_pointer<intent_state> self, const std::string& key);
+
+/// Keeps an answer (nothing when the cache is off); the oldest go first.
+void cache_store(intent_actor::stateful_pointer<intent_state> self, std::string key,
+                 const intent& value, const intent_metadata& meta);
+
 intent_actor::behavior_type
 intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options opts);
 

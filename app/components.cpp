@@ -24,6 +24,7 @@
 #include "protocol/error.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include <cstdlib>
@@ -31,6 +32,26 @@
 #include <set>
 
 namespace o2hub {
+
+void await_down(caf::actor_system& sys, const std::vector<caf::actor>& actors,
+                std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{sys};
+  for (const auto& a : actors)
+    self->monitor(a);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (size_t left = actors.size(); left > 0; --left) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
+      return;
+    bool timed_out = false;
+    self->receive(
+        [](const caf::down_msg&) {},
+        caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now))
+            >> [&] { timed_out = true; });
+    if (timed_out)
+      return;
+  }
+}
 
 std::string local_url(const config& cfg, uint16_t port) {
   auto host =

@@ -11,6 +11,7 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ struct running {
     return h;
   }
 };
+
+/// Waits until every actor in `actors` has terminated, at most `timeout`
+/// in all (they must have been told to exit).
+void await_down(caf::actor_system& sys, const std::vector<caf::actor>& actors,
+                std::chrono::milliseconds timeout);
 
 /// The prober of an edge site (sink and client set by who spawns it).
 prober_options site_prober(const config& cfg, const edge_site& site);

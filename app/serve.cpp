@@ -307,6 +307,10 @@ int run_services(const run_options& opts) {
     for (auto& t : threads)
       t.join();
     servers.clear();
+    // An actor that stops drops the replies it still owed; a direct reply
+    // (the intent route's) then answers its connection, which needs the
+    // io_context: wait for the services' actors before it goes.
+    await_down(sys, run.actors, std::chrono::seconds(5));
   }
   sys.await_all_actors_done();
   if (exit_code == 0)

@@ -132,14 +132,15 @@ private:
     access level;
   };
 
-  bool match(const entry& e, std::string_view path, request_context& ctx) const;
+  bool match(const entry& e, const std::vector<std::string_view>& segments,
+             request_context& ctx) const;
   response refuse(const request& req, const std::string& path, status st,
                   std::string_view code, const std::string& message) const;
 
   std::shared_ptr<const security_policy> security_;
   std::vector<entry> routes_;
   std::vector<ws_route> ws_routes_;
-  response_hook on_response_;
+  std::shared_ptr<const response_hook> on_response_;
   std::vector<std::pair<std::string, error_writer>> error_formats_;
 };
 

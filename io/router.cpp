@@ -29,6 +29,25 @@ std::vector<std::string> split_segments(std::string_view path) {
   return out;
 }
 
+/// The segments of `path` as views into it (no copies).
+std::vector<std::string_view> split_views(std::string_view path) {
+  std::vector<std::string_view> out;
+  out.reserve(8);
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos)
+      j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -180,7 +199,7 @@ std::vector<std::pair<std::string, std::string>> router::routes() const {
 }
 
 void router::on_response(response_hook f) {
-  on_response_ = std::move(f);
+  on_response_ = std::make_shared<const response_hook>(std::move(f));
 }
 
 const ws_route* router::find_ws(std::string_view target) const {
@@ -191,23 +210,26 @@ const ws_route* router::find_ws(std::string_view target) const {
   return nullptr;
 }
 
-bool router::match(const entry& e, std::string_view path, request_context& ctx) const {
-  auto segments = split_segments(path);
+bool router::match(const entry& e, const std::vector<std::string_view>& segments,
+                   request_context& ctx) const {
   if (e.prefix) {
     if (segments.size() < e.segments.size())
       return false;
   } else if (segments.size() != e.segments.size()) {
     return false;
   }
-  std::map<std::string, std::string> params;
+  for (size_t i = 0; i < e.segments.size(); ++i) {
+    const auto& want = e.segments[i];
+    bool param = want.size() > 2 && want.front() == '{' && want.back() == '}';
+    if (!param && want != segments[i])
+      return false;
+  }
+  // Matched: only now the parameters and the rest are copied out.
   for (size_t i = 0; i < e.segments.size(); ++i) {
     const auto& want = e.segments[i];
     if (want.size() > 2 && want.front() == '{' && want.back() == '}')
-      params[want.substr(1, want.size() - 2)] = segments[i];
-    else if (want != segments[i])
-      return false;
+      ctx.params[want.substr(1, want.size() - 2)] = std::string{segments[i]};
   }
-  ctx.params = std::move(params);
   if (e.prefix) {
     std::string rest;
     for (size_t i = e.segments.size(); i < segments.size(); ++i) {
@@ -235,9 +257,9 @@ void router::handle(const request& req, responder respond) const {
     // landing page on another port) may read it.
     if (route == "/health")
       res.set(bhttp::field::access_control_allow_origin, "*");
-    if (counter) {
+    if (counter && *counter) {
       std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-      counter(route, res.result_int(), took.count());
+      (*counter)(route, res.result_int(), took.count());
     }
     respond(std::move(res));
   };
@@ -262,23 +284,27 @@ void router::handle(const request& req, responder respond) const {
                                    "the query string has an invalid escape"));
     return;
   }
-  // Find the routes for this path; prefer exact routes over prefixes.
+  // Find the routes for this path; prefer exact routes over prefixes. The
+  // path is split once; a route's parameters are copied only when it is
+  // the one taken.
+  auto segments = split_views(ctx.path);
   const entry* found = nullptr;
   std::string allowed;
   for (int pass = 0; pass < 2 && !found; ++pass) {
     for (const auto& e : routes_) {
       if (e.prefix != (pass == 1))
         continue;
-      request_context probe;
-      if (!match(e, ctx.path, probe))
-        continue;
       bool head_ok = req.method() == verb::head && e.method == verb::get;
-      if (e.method == req.method() || head_ok) {
+      bool method_ok = e.method == req.method() || head_ok;
+      if (method_ok) {
+        if (!match(e, segments, ctx))
+          continue;
         found = &e;
-        ctx.params = std::move(probe.params);
-        ctx.rest = std::move(probe.rest);
         break;
       }
+      request_context probe;
+      if (!match(e, segments, probe))
+        continue;
       if (!allowed.empty())
         allowed += ", ";
       allowed += std::string{bhttp::to_string(e.method)};
@@ -336,9 +362,10 @@ void router::handle(const request& req, responder respond) const {
     }
     return;
   }
-  auto route = ctx.route;
   found->h(req, ctx,
-           [finish, route](response res) mutable { finish(route, std::move(res)); });
+           [finish = std::move(finish), route = found->pattern](response res) mutable {
+             finish(route, std::move(res));
+           });
 }
 
 void router::error_format(std::string prefix, error_writer w) {

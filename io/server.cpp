@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -55,6 +56,30 @@ std::string unsafe_framing(const http::request& req) {
   if (req.count(bhttp::field::content_length) > 0)
     return "Transfer-Encoding and Content-Length together";
   return {};
+}
+
+/// The status line and header fields of `res`, as Beast's serializer
+/// writes them (every response here has a string body with its
+/// Content-Length set, or none and the connection closes after it).
+std::string render_head(const http::response& res) {
+  std::string out;
+  out.reserve(256);
+  out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.result_int());
+  out += ' ';
+  auto reason = res.reason();
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& f : res) {
+    auto name = f.name_string();
+    auto value = f.value();
+    out.append(name.data(), name.size());
+    out += ": ";
+    out.append(value.data(), value.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
 }
 
 } // namespace
@@ -136,12 +161,14 @@ private:
       return upgrade(std::move(req));
     lowest().expires_never(); // handlers bound their own time
     bool head = req->method() == bhttp::verb::head;
+    // A handler that answers at once (on this thread) is written at once;
+    // one that answers from an actor is posted back to the connection.
     srv_->router->handle(*req,
                          [self = shared_from_this(), req, head](http::response res) {
-                           net::post(self->stream_.get_executor(),
-                                     [self, head, res = std::move(res)]() mutable {
-                                       self->send(std::move(res), head);
-                                     });
+                           net::dispatch(self->stream_.get_executor(),
+                                         [self, head, res = std::move(res)]() mutable {
+                                           self->send(std::move(res), head);
+                                         });
                          });
   }
 
@@ -230,15 +257,21 @@ private:
       res.content_length(size);
     }
     close_after_ = res.need_eof();
-    res_ = std::make_shared<http::response>(std::move(res));
+    // One gathered write of the head and the body: Beast's serializer
+    // walks a chain of buffer views per write, several times the cost of
+    // the rest of a small request (profiled for issue 16).
+    head_ = render_head(res);
+    body_ = std::move(res.body());
     lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
-    bhttp::async_write(
-        stream_, *res_,
+    std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(body_)};
+    net::async_write(
+        stream_, bufs,
         beast::bind_front_handler(&http_session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    res_.reset();
+    head_.clear();
+    body_ = std::string{};
     if (ec)
       return;
     if (linger_)
@@ -257,7 +290,8 @@ private:
   beast::flat_buffer buffer_;
   std::shared_ptr<server::impl> srv_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::shared_ptr<http::response> res_;
+  std::string head_;
+  std::string body_;
   /// The connection's slot in the gate; freed with the session (or handed
   /// to the WebSocket session on upgrade).
   std::shared_ptr<void> ticket_;

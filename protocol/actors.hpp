@@ -2,6 +2,7 @@
 // file to follow any message's path.
 #pragma once
 
+#include "protocol/direct_reply.hpp"
 #include "protocol/fwd.hpp"
 #include "protocol/intent.hpp"
 #include "protocol/io_messages.hpp"
@@ -27,9 +28,13 @@ class ws_sink;
 /// actor in the same process, never sent across nodes.
 using ws_sink_ptr = std::shared_ptr<ws_sink>;
 
+/// Where an intent answer goes when an HTTP connection asks directly.
+using intent_reply = direct_reply<intent_response>;
+
 } // namespace o2hub
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(o2hub::ws_sink_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(o2hub::intent_reply)
 
 namespace o2hub {
 
@@ -60,6 +65,9 @@ using llm_spawner =
 using intent_actor = caf::typed_actor<
     // Understands one request (sites already validated by the caller).
     caf::replies_to<atom::process, intent_request>::with<intent_response>,
+    // The same, answered to `reply` instead of the sender (the REST route:
+    // no asking actor in between). Local only.
+    caf::reacts_to<atom::process, intent_request, intent_reply>,
     // Checks an intent stated with explicit requirements (TMF921
     // characteristics; no NLU): sites, feasibility; gives it an id and, with
     // pipelines, starts its deployment (metadata.pipeline).

@@ -21,6 +21,7 @@ packages=(
   libspdlog-dev libcli11-dev
   libsqlite3-dev libgit2-dev      # durable state and GitOps (later issues)
   libedit-dev                     # the console's line editing, history, completion
+  libjemalloc-dev                 # o2hub's allocator in the product's builds (issue 16)
   tmux curl wrk libbenchmark-dev  # wrk and Google Benchmark for bench/
   openssl                         # scripts/gen-dev-certs.sh
   chromium                        # the browser test harness

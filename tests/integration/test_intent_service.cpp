@@ -358,6 +358,55 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   BOOST_TEST(http_get(port(), "/vendor/swagger-ui/swagger-ui-bundle.js").status == 200u);
 }
 
+// Issue 16: responses are written by o2hub's own head writer (one gathered
+// write), not Beast's serializer; the framing must stay exact.
+BOOST_AUTO_TEST_CASE(responses_are_framed_exactly_on_kept_alive_connections) {
+  const std::string body = R"({"text":"Deploy eMBB on edge1 with 200 Mbps"})";
+  // Three requests at once on one connection: an intent (answered by the
+  // intent actor), a HEAD and a GET of /health; then HTTP/1.0, which closes.
+  auto raw =
+      raw_exchange(port(), "POST /api/v1/intent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Type: application/json\r\nContent-Length: "
+                               + std::to_string(body.size()) + "\r\n\r\n" + body
+                               + "HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                 "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                                 "close\r\n\r\n");
+  std::vector<std::pair<std::string, std::string>> got; // head, body
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    auto end = raw.find("\r\n\r\n", pos);
+    BOOST_TEST_REQUIRE(end != std::string::npos, raw.substr(pos));
+    auto head = raw.substr(pos, end + 4 - pos);
+    auto cl = head.find("Content-Length: ");
+    BOOST_TEST_REQUIRE(cl != std::string::npos, head);
+    auto length = std::stoul(head.substr(cl + 16));
+    bool is_head = got.size() == 1;
+    auto n = is_head ? 0 : length;
+    got.emplace_back(head, raw.substr(end + 4, n));
+    pos = end + 4 + n;
+  }
+  BOOST_TEST_REQUIRE(got.size() == 3u, raw);
+  BOOST_TEST(got[0].first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0u, got[0].first);
+  BOOST_TEST(at(got[0].second, {"status"}) == "success");
+  BOOST_TEST(at(got[0].second, {"intent", "intentType"}) == "eMBB");
+  BOOST_TEST(got[0].first.find("Content-Type: application/json\r\n")
+             != std::string::npos);
+  // HEAD: the length of the body GET would have, and no body.
+  BOOST_TEST(got[1].first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0u);
+  auto head_length = got[1].first.substr(got[1].first.find("Content-Length: ") + 16);
+  BOOST_TEST(std::stoul(head_length) > 20u);
+  BOOST_TEST(at(got[2].second, {"service"}) == "intent");
+  BOOST_TEST(got[2].first.find("Connection: close\r\n") != std::string::npos);
+  // HTTP/1.0 without keep-alive: answered as 1.0, then closed.
+  auto old = raw_exchange(port(), "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  BOOST_TEST(old.rfind("HTTP/1.0 200 OK\r\n", 0) == 0u, old.substr(0, 200));
+  BOOST_TEST(at(old.substr(old.find("\r\n\r\n") + 4), {"service"}) == "intent");
+  // A refusal is framed the same way.
+  auto bad = raw_exchange(port(), "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  "Connection: close\r\n\r\n");
+  BOOST_TEST(bad.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0u, bad.substr(0, 200));
+}
+
 // Issue 12, safety: understood, asked, or refused; never guessed.
 BOOST_AUTO_TEST_CASE(what_is_not_an_intent_is_refused_and_nothing_runs) {
   for (auto text : {"what is the weather today?", "hello", "asdf qwerty"}) {

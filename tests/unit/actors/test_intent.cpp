@@ -68,6 +68,20 @@ intent_request req_of(std::string text) {
   return r;
 }
 
+/// What a direct reply got: answers and errors, in order.
+struct reply_log {
+  std::vector<intent_response> answers;
+  std::vector<caf::error> errors;
+  intent_reply reply() {
+    return intent_reply{[this](caf::expected<intent_response> r) {
+      if (r)
+        answers.push_back(std::move(*r));
+      else
+        errors.push_back(std::move(r.error()));
+    }};
+  }
+};
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(intent_actor_tests, test::actor_fixture)
@@ -88,6 +102,44 @@ BOOST_AUTO_TEST_CASE(understands_and_counts) {
   BOOST_TEST(stats->requests == 1u);
   BOOST_TEST(stats->answered_by_rules == 1u);
   BOOST_TEST(stats->llm == "disabled");
+}
+
+BOOST_AUTO_TEST_CASE(answers_a_direct_reply_once_without_an_asker) {
+  auto a = spawn(intent_service, intent_opts());
+  reply_log log;
+  caf::anon_send(a, atom::process_v, req_of("Deploy URLLC with 1ms latency on edge01"),
+                 log.reply());
+  caf::anon_send(a, atom::process_v, req_of("hello there"), log.reply());
+  run();
+  BOOST_TEST_REQUIRE(log.answers.size() == 1u);
+  BOOST_TEST(log.answers[0].value.intent_type == "URLLC");
+  BOOST_TEST(log.answers[0].value.target_sites == std::vector<std::string>{"edge1"});
+  // Words that are no intent: a refusal, to the same kind of reply.
+  BOOST_TEST_REQUIRE(log.errors.size() == 1u);
+  BOOST_TEST(log.errors[0].code() == static_cast<uint8_t>(ec::not_an_intent));
+  BOOST_TEST(request<intent_stats>(a, atom::stats_v)->requests == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_direct_reply_dropped_unanswered_says_so) {
+  reply_log log;
+  {
+    auto r = log.reply();
+    auto copy = r; // a message copy: still one answer
+    copy.deliver(caf::make_error(caf::sec::request_timeout));
+    r.deliver(caf::make_error(caf::sec::request_receiver_down));
+  }
+  BOOST_TEST_REQUIRE(log.errors.size() == 1u);
+  BOOST_TEST(log.errors[0].code() == static_cast<uint8_t>(caf::sec::request_timeout));
+  // The actor is gone: the message is dropped, the reply answers anyway.
+  auto a = spawn(intent_service, intent_opts());
+  caf::anon_send_exit(a, caf::exit_reason::kill);
+  run();
+  caf::anon_send(a, atom::process_v, req_of("Deploy eMBB on edge1"), log.reply());
+  run();
+  BOOST_TEST(log.answers.empty());
+  BOOST_TEST_REQUIRE(log.errors.size() == 2u);
+  BOOST_TEST(log.errors[1].code()
+             == static_cast<uint8_t>(caf::sec::request_receiver_down));
 }
 
 BOOST_AUTO_TEST_CASE(caches_with_lru_and_ttl) {
@@ -240,6 +292,23 @@ BOOST_AUTO_TEST_CASE(uses_a_valid_llm_answer_and_caches_it) {
   BOOST_TEST(again->metadata.cached);
   BOOST_TEST(fake->prompts.size() == 1u);
   BOOST_TEST(request<intent_stats>(a, atom::stats_v)->llm == "healthy");
+}
+
+BOOST_AUTO_TEST_CASE(a_direct_reply_waits_for_the_llm) {
+  auto fake = std::make_shared<fake_llm>();
+  fake->hold = true;
+  auto a = spawn(intent_service, llm_opts(fake));
+  reply_log log;
+  caf::anon_send(a, atom::process_v, req_of("something vague"), log.reply());
+  run();
+  BOOST_TEST(fake->prompts.size() == 1u);
+  BOOST_TEST(log.answers.empty());
+  BOOST_TEST(log.errors.empty());
+  caf::anon_send(fake->workers[0], caf::ok_atom_v, good_answer);
+  run();
+  BOOST_TEST_REQUIRE(log.answers.size() == 1u);
+  BOOST_TEST(log.answers[0].metadata.engine == "llm");
+  BOOST_TEST(log.errors.empty());
 }
 
 BOOST_AUTO_TEST_CASE(falls_back_to_rules_and_does_not_cache_failures) {
