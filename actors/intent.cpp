@@ -122,6 +122,20 @@ std::string reason_of(const caf::error& err) {
 
 void pump(intent_self self);
 
+/// The counters as the stats request returns them.
+intent_stats current_stats(intent_self self) {
+  auto& st = self->state;
+  auto stats = st.stats;
+  stats.cache_size = st.lru.size();
+  stats.llm = !st.opts.llm ? "disabled" : st.last_call_ok ? "healthy" : "degraded";
+  return stats;
+}
+
+void publish_stats(intent_self self) {
+  if (self->state.opts.board)
+    self->state.opts.board->publish(current_stats(self));
+}
+
 /// Answers everyone waiting for the call of `key`.
 void complete(intent_self self, const std::string& key,
               caf::expected<llm_answer> answer) {
@@ -166,6 +180,7 @@ void complete(intent_self self, const std::string& key,
     }
     deliver(self, promise, finish(self, std::move(res), node.mapped().start), req);
   }
+  publish_stats(self);
 }
 
 void start_call(intent_self self, const std::string& key) {
@@ -300,13 +315,17 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
   self->state.opts = std::move(opts);
   if (self->state.opts.llm_concurrency < 1)
     self->state.opts.llm_concurrency = 1;
+  publish_stats(self);
   return {
       [self](atom::process, intent_request& req) -> caf::result<intent_response> {
-        return process_request(self, req);
+        auto res = process_request(self, req);
+        publish_stats(self);
+        return res;
       },
       [self](atom::process, intent_request& req, intent_reply& reply) {
         if (answers_at_once(self, req)) {
           auto res = process_request(self, req);
+          publish_stats(self);
           if (res.flag == caf::rt_value && res.value.match_elements<intent_response>())
             reply.deliver(std::move(res.value.get_mutable_as<intent_response>(0)));
           else if (res.flag == caf::rt_error)
@@ -354,13 +373,7 @@ intent_service(intent_actor::stateful_pointer<intent_state> self, intent_options
                    subs.end());
         subs.push_back(sink);
       },
-      [self](atom::stats) -> caf::result<intent_stats> {
-        auto& st = self->state;
-        auto stats = st.stats;
-        stats.cache_size = st.lru.size();
-        stats.llm = !st.opts.llm ? "disabled" : st.last_call_ok ? "healthy" : "degraded";
-        return stats;
-      },
+      [self](atom::stats) -> caf::result<intent_stats> { return current_stats(self); },
   };
 }
 

@@ -6,6 +6,7 @@
 #include "actors/intent_rules.hpp"
 #include "common/clock.hpp"
 #include "protocol/actors.hpp"
+#include "protocol/intent_board.hpp"
 #include "protocol/ws_sink.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -41,6 +42,9 @@ struct intent_options {
   pipeline_starter_actor pipelines;
   /// What the sites can offer: intents asking more are refused.
   intent_limits limits;
+  /// Where the counters are published after every change (GET /health
+  /// reads them without a message); null: not published.
+  std::shared_ptr<intent_board> board;
 };
 
 struct intent_state {

@@ -13,12 +13,13 @@ namespace o2hub {
 /// on a condition variable, and wake every 10 ms while asleep. o2hub's work
 /// comes in short bursts (one HTTP request, one probe answer, one event), so
 /// each burst paid for ~25 ms of spinning on every worker it touched. Here a
-/// worker polls briefly (2 tight polls, 5 polls 0.5 ms apart), then sleeps
-/// until a job arrives in its queue (the condition variable is notified on
-/// enqueue) and tries to steal only every 50 ms. Measured on 2 cores
-/// (README, issue 10 note): probing 201 endpoints 2.6% -> 0.7% of a core;
-/// intent POST 18k -> 21.5k req/s, 78 -> 63 us of CPU per request; fan-out
-/// to 5,000 clients unchanged.
+/// worker polls twice, then sleeps until a job arrives in its queue (the
+/// condition variable is notified on enqueue) and tries to steal only every
+/// 50 ms. Measured on 2 cores (README, issue 10 note): probing 201 endpoints
+/// 2.6% -> 0.7% of a core; intent POST 18k -> 21.5k req/s, 78 -> 63 us of
+/// CPU per request; fan-out to 5,000 clients unchanged. Issue 16 dropped the
+/// 0.5 ms sleeping polls in between (keystroke median 1.3 -> 0.6 ms) and
+/// runs one scheduler worker per core instead of CAF's floor of four.
 void configure_actor_system(caf::actor_system_config& cfg);
 
 } // namespace o2hub

@@ -201,7 +201,8 @@ intent_options intent_checks(const config& cfg) {
 } // namespace
 
 intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
-                          pipeline_starter_actor pipelines, running& r) {
+                          pipeline_starter_actor pipelines, running& r,
+                          std::shared_ptr<intent_board> board) {
   auto iopts = intent_checks(cfg);
   iopts.cache_size = cfg.llm.cache_size;
   iopts.cache_ttl_s = cfg.llm.cache_ttl_s;
@@ -217,6 +218,7 @@ intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
   if (iopts.llm)
     log::info("LLM enabled", {{"backend", cfg.llm.backend}});
   iopts.pipelines = std::move(pipelines);
+  iopts.board = std::move(board);
   return r.own(sys.spawn(intent_service, std::move(iopts)));
 }
 

@@ -19,6 +19,7 @@
 namespace o2hub {
 
 class http_client;
+class intent_board;
 class tmux_link;
 
 /// What is running, in the order it is stopped: the actors get an exit
@@ -72,7 +73,8 @@ caf::expected<pipeline_manager_actor> spawn_pipelines(caf::actor_system& sys,
 
 /// The intent actor, with the configured LLM backend.
 intent_actor spawn_intent(caf::actor_system& sys, const config& cfg,
-                          pipeline_starter_actor pipelines, running& r);
+                          pipeline_starter_actor pipelines, running& r,
+                          std::shared_ptr<intent_board> board = nullptr);
 
 /// The TMF921 API's actor over the intent service and the pipelines, with
 /// its tables in the data directory's database. Fails when the database

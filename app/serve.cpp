@@ -183,7 +183,8 @@ int run_services(const run_options& opts) {
           starter = run.own(sys.spawn(hub_client, std::move(hc)));
           log::info("pipelines run on the hub", {{"hub", opts.hub}});
         }
-        auto intent = spawn_intent(sys, cfg, starter, run);
+        ctx.intent_counters = std::make_shared<intent_board>();
+        auto intent = spawn_intent(sys, cfg, starter, run, ctx.intent_counters);
         router = make_router(ctx, opts, security, false);
         intent_session_options so;
         so.intent = intent;

@@ -136,9 +136,23 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
   auto sites = site_names(*ctx.cfg);
 
   r.add(verb::get, "/health",
-        [&sys, status = ctx.status, intent,
-         metrics = ctx.metrics](const http::request& req, const http::request_context&,
-                                http::responder respond) {
+        [&sys, status = ctx.status, intent, metrics = ctx.metrics, board = ctx.health,
+         counters = ctx.intent_counters](const http::request& req,
+                                         const http::request_context&,
+                                         http::responder respond) {
+          // Answered here, on the connection's thread, from what the status
+          // and intent actors published last: no message (issue 16).
+          if (auto latest = board && counters ? board->latest() : nullptr) {
+            auto report = *latest;
+            report.uptime_s = board->uptime_s();
+            report.requests_total = metrics->total();
+            auto stats = counters->latest();
+            respond(http::make_json(req, http::status::ok,
+                                    wire::health_json(report, [&](json::writer& w) {
+                                      write_stats_members(w, stats);
+                                    })));
+            return;
+          }
           auto proto = http::reply_prototype(req);
           auto fail = [proto, respond](const caf::error& err) {
             respond(http::make_error(*proto, http::status::service_unavailable,
@@ -227,9 +241,14 @@ void add_intent_routes(http::router& r, const service_context& ctx, intent_actor
 
   r.add(
       verb::get, "/metrics",
-      [&sys, intent, metrics = ctx.metrics](const http::request& req,
-                                            const http::request_context&,
-                                            http::responder respond) {
+      [&sys, intent, metrics = ctx.metrics, counters = ctx.intent_counters](
+          const http::request& req, const http::request_context&,
+          http::responder respond) {
+        if (counters)
+          return respond(
+              http::make_body(req, http::status::ok,
+                              metrics->render() + stats_prometheus(counters->latest()),
+                              "text/plain; version=0.0.4"));
         auto proto = http::reply_prototype(req);
         ask(
             sys, intent, 2s,

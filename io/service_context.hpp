@@ -6,6 +6,7 @@
 #include "io/metrics.hpp"
 #include "protocol/actors.hpp"
 #include "protocol/health_board.hpp"
+#include "protocol/intent_board.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -21,6 +22,8 @@ struct service_context {
   status_actor status;
   /// The status actor's latest report, for GET /health without a message.
   std::shared_ptr<health_board> health;
+  /// The intent actor's latest counters (the intent service only).
+  std::shared_ptr<intent_board> intent_counters;
   std::shared_ptr<http_metrics> metrics;
   std::string webui;
 };

@@ -330,6 +330,27 @@ BOOST_AUTO_TEST_CASE(health_metrics_openapi_and_docs) {
   BOOST_TEST(at(h.body, {"llm"}) == "disabled");
   BOOST_TEST(at(h.body, {"cache_size"}) != "<missing>");
   BOOST_TEST(at(h.body, {"counts", "requests"}) != "<missing>");
+  // The counters are read without asking the intent actor (issue 16), yet
+  // an answered intent is counted by the time its answer arrives.
+  auto count = [](const std::string& body, const char* key) {
+    return std::stoul(json_at(body, {"counts", key}));
+  };
+  auto before = http_get(port(), "/health").body;
+  for (int i = 0; i < 3; ++i)
+    BOOST_TEST_REQUIRE(post("/api/v1/intent",
+                            R"({"text":"Deploy URLLC with 1ms latency on edge2 number )"
+                                + std::to_string(i) + R"(","dry_run":true})")
+                           .status
+                       == 200u);
+  BOOST_TEST_REQUIRE(post("/api/v1/intent", R"({"text":"hello there"})").status == 422u);
+  auto after = http_get(port(), "/health").body;
+  BOOST_TEST(count(after, "requests") == count(before, "requests") + 4);
+  BOOST_TEST(count(after, "rules") == count(before, "rules") + 3);
+  auto prom = http_get(port(), "/metrics").body;
+  BOOST_TEST(
+      prom.find("o2hub_intent_requests_total " + std::to_string(count(after, "requests")))
+          != std::string::npos,
+      prom);
   auto m = http_get(port(), "/metrics");
   BOOST_TEST(m.status == 200u);
   BOOST_TEST(m.headers["Content-Type"].rfind("text/plain", 0) == 0u);
