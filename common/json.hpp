@@ -55,6 +55,10 @@ public:
     return value(v);
   }
 
+  /// Room for `n` bytes of text up front (fewer reallocations while a
+  /// document of about that size is written).
+  void reserve(size_t n) { out_.reserve(n); }
+
   /// The text so far.
   const std::string& str() const { return out_; }
   /// Moves the text out; the writer is empty afterwards.

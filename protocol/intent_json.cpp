@@ -176,6 +176,7 @@ bool read_intent_json(std::string_view text, intent& out) {
 
 std::string intent_envelope(const intent_response& r, std::string_view extra_metadata) {
   json::writer w;
+  w.reserve(1024 + r.value.description.size() + extra_metadata.size());
   w.begin_object();
   write_envelope_members(w, r, extra_metadata);
   w.end_object();
