@@ -18,8 +18,7 @@ namespace o2hub {
 /// 50 ms. Measured on 2 cores (README, issue 10 note): probing 201 endpoints
 /// 2.6% -> 0.7% of a core; intent POST 18k -> 21.5k req/s, 78 -> 63 us of
 /// CPU per request; fan-out to 5,000 clients unchanged. Issue 16 dropped the
-/// 0.5 ms sleeping polls in between (keystroke median 1.3 -> 0.6 ms) and
-/// runs one scheduler worker per core instead of CAF's floor of four.
+/// 0.5 ms sleeping polls in between (keystroke median 1.3 -> 0.6 ms).
 void configure_actor_system(caf::actor_system_config& cfg);
 
 } // namespace o2hub

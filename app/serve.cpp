@@ -28,6 +28,7 @@
 #include "io/webhook_routes.hpp"
 #include "protocol/error.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -36,9 +37,12 @@
 #include <caf/scheduler/abstract_coordinator.hpp>
 #include <caf/send.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace o2hub {
 
@@ -113,7 +117,17 @@ int run_services(const run_options& opts) {
     // connection), except the askers' callbacks of open requests: the
     // askers go first (their destructor waits), then the io_context, then
     // the actor system.
-    net::io_context ioc{cfg.http.threads};
+    net::io_context ioc{1};
+    // http.threads > 1: one io_context per further thread, connections
+    // dealt out over all of them in turn (no strands: each context has one
+    // thread). Declared after `ioc`, so they go first.
+    std::vector<std::unique_ptr<net::io_context>> more_contexts;
+    int http_threads =
+        cfg.http.threads > 0
+            ? cfg.http.threads
+            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 1; i < http_threads; ++i)
+      more_contexts.push_back(std::make_unique<net::io_context>(1));
     // Requests from the HTTP handlers go through these (asks made after
     // they are gone fall back to one-shot actors).
     asker_pool askers{sys, sys.scheduler().num_workers()};
@@ -124,7 +138,12 @@ int run_services(const run_options& opts) {
     sopts.ws_frame_limit = cfg.http.ws_frame_limit;
     sopts.ws_queue_limit = cfg.http.ws_queue_limit;
     sopts.ws_queue_bytes = cfg.http.ws_queue_bytes;
-    sopts.strands = cfg.http.threads > 1; // one thread runs everything in order
+    sopts.strands = false; // each io_context has one thread: handlers run in order
+    if (!more_contexts.empty()) {
+      sopts.connection_contexts.push_back(&ioc);
+      for (auto& c : more_contexts)
+        sopts.connection_contexts.push_back(c.get());
+    }
     {
       auto fds = raise_fd_limit();
       auto total = cfg.http.max_connections ? cfg.http.max_connections
@@ -271,7 +290,11 @@ int run_services(const run_options& opts) {
         run.tmux->stop(); // detaches; the session keeps running
       // Let close frames and last responses go out, then stop.
       grace.expires_after(std::chrono::milliseconds(500));
-      grace.async_wait([&ioc](boost::system::error_code) { ioc.stop(); });
+      grace.async_wait([&ioc, &more_contexts](boost::system::error_code) {
+        for (auto& c : more_contexts)
+          c->stop();
+        ioc.stop();
+      });
     };
     if (exit_code == 0 && hub_here && run.hub) {
       // The services work without other nodes: a port in use is reported,
@@ -302,9 +325,14 @@ int run_services(const run_options& opts) {
       });
     }
     std::vector<std::thread> threads;
-    for (int i = 1; i < cfg.http.threads; ++i)
-      threads.emplace_back([&ioc] { ioc.run(); });
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> busy;
+    for (auto& c : more_contexts) {
+      busy.push_back(net::make_work_guard(*c));
+      threads.emplace_back([c = c.get()] { c->run(); });
+    }
     ioc.run();
+    for (auto& c : more_contexts)
+      c->stop();
     for (auto& t : threads)
       t.join();
     servers.clear();

@@ -34,7 +34,7 @@ echo "== fan-out: $clients WebSocket clients =="
 cat >"$tmp/fanout.yaml" <<YAML
 http:
   ws_queue_limit: 64
-  threads: ${O2HUB_BENCH_THREADS:-1}
+  threads: ${O2HUB_BENCH_THREADS:-0}
 YAML
 "$build/o2hub" monitor --port 18603 --config "$tmp/fanout.yaml" --data-dir "$tmp/d1" \
   --log-level warn >"$tmp/fanout.log" 2>&1 &

@@ -121,7 +121,7 @@ caf::error parse_config(std::string_view yaml, const std::string& origin, config
     r.read(h, "ws_frame_limit", "http", cfg.http.ws_frame_limit, 1024, 1L << 30);
     r.read(h, "ws_queue_limit", "http", cfg.http.ws_queue_limit, 1, 1L << 20);
     r.read(h, "ws_queue_bytes", "http", cfg.http.ws_queue_bytes, 1024, 1L << 32);
-    r.read(h, "threads", "http", cfg.http.threads, 1, 64);
+    r.read(h, "threads", "http", cfg.http.threads, 0, 64);
     r.read(h, "max_connections", "http", cfg.http.max_connections, 0, 1L << 20);
     if (auto t = h["tls"]; t && r.expect_map(t, "http.tls")) {
       r.check_keys(t, "http.tls", {"cert", "key", "ca"});

@@ -22,8 +22,9 @@ constexpr size_t ws_frame_limit = 1024 * 1024;
 constexpr size_t ws_queue_limit = 1024;
 /// WebSocket: outbound bytes queued per client before it counts as slow.
 constexpr size_t ws_queue_bytes = 8 * 1024 * 1024;
-/// Threads running the Asio io_context.
-constexpr int http_threads = 1;
+/// Threads running the HTTP/WebSocket server, each with its own io_context
+/// and its share of the connections; 0: one per core.
+constexpr int http_threads = 0;
 /// Open connections of the whole process; 0: derived from the open-files
 /// limit (io/connection_gate.hpp).
 constexpr size_t max_connections = 0;

@@ -306,8 +306,14 @@ private:
 // -- listener ----------------------------------------------------------------
 
 void server::impl::do_accept() {
-  auto executor = opts.strands ? net::any_io_executor{net::make_strand(ioc)}
-                               : net::any_io_executor{ioc.get_executor()};
+  net::any_io_executor executor;
+  if (!opts.connection_contexts.empty())
+    executor = opts.connection_contexts[next_context++ % opts.connection_contexts.size()]
+                   ->get_executor();
+  else if (opts.strands)
+    executor = net::make_strand(ioc);
+  else
+    executor = ioc.get_executor();
   acceptor.async_accept(
       executor, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || self->stopping)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -41,6 +42,11 @@ struct server_options {
   /// the io_context; with one, every handler already runs in order on it,
   /// and a strand would add a queue and a lock to every post and completion.
   bool strands = true;
+  /// Where accepted connections live, dealt out in turn; each io_context is
+  /// run by one thread, so a connection's handlers run in order without a
+  /// strand, and the connections spread over the threads (http.threads).
+  /// Empty: the server's own io_context (strands as set above).
+  std::vector<boost::asio::io_context*> connection_contexts;
 };
 
 class server {

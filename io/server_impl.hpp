@@ -61,6 +61,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   std::chrono::steady_clock::time_point last_log{};
   uint64_t held_back = 0;
   std::atomic<bool> stopping{false};
+  /// The next of opts.connection_contexts (the acceptor's strand only).
+  size_t next_context = 0;
   mutable std::mutex mtx;
   std::unordered_map<uint64_t, std::weak_ptr<ws_sink>> sessions;
 };

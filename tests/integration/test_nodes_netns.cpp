@@ -352,6 +352,7 @@ BOOST_AUTO_TEST_CASE(hub_and_two_edge_agents_across_namespaces,
       w.edges());
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - cut);
+  BOOST_TEST_MESSAGE("edge2 unreachable after " << took.count() << " ms");
   BOOST_TEST(took.count() <= 5000, "unreachable after " << took.count() << " ms");
   auto during = post_intent(w, "Deploy eMBB on edge02");
   p = finished(w, during);

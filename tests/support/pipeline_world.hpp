@@ -183,8 +183,9 @@ inline size_t count_starting(const std::vector<std::string>& xs,
 }
 
 struct hub_and_edges : edges {
-  // Two HTTP threads (a strand per connection); the other integration tests
-  // run the default one (no strands).
+  // Two HTTP threads set explicitly (each with its own io_context and half
+  // the connections); the other integration tests run the default, one
+  // per core.
   hub_and_edges() : edges("http:\n  threads: 2\n") {}
   serve_fixture hub{{}, {"-c", cfg}, data};
 };

@@ -144,6 +144,13 @@ BOOST_AUTO_TEST_CASE(wrong_types_name_file_line_and_key) {
              render(err));
   err = parse_config("security:\n  cors_credentials: maybe\n", "o2hub.yaml", cfg);
   BOOST_TEST(render(err).find("true or false") != std::string::npos);
+  // HTTP threads: 0 (the default) is one per core; at most 64.
+  BOOST_TEST(default_config().http.threads == 0);
+  err = parse_config("http:\n  threads: 65\n", "o2hub.yaml", cfg);
+  BOOST_TEST(render(err).find("http.threads") != std::string::npos, render(err));
+  err = parse_config("http:\n  threads: 2\n", "o2hub.yaml", cfg);
+  BOOST_TEST(!err, render(err));
+  BOOST_TEST(cfg.http.threads == 2);
 }
 
 BOOST_AUTO_TEST_CASE(broken_yaml_and_duplicates_fail) {
