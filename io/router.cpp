@@ -12,23 +12,6 @@ namespace o2hub::http {
 
 namespace {
 
-std::vector<std::string> split_segments(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    auto j = path.find('/', i);
-    if (j == std::string_view::npos)
-      j = path.size();
-    out.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 /// The segments of `path` as views into it (no copies).
 std::vector<std::string_view> split_views(std::string_view path) {
   std::vector<std::string_view> out;
@@ -46,6 +29,12 @@ std::vector<std::string_view> split_views(std::string_view path) {
     i = j;
   }
   return out;
+}
+
+/// The segments of `path` as strings (a route's pattern, kept).
+std::vector<std::string> split_segments(std::string_view path) {
+  auto views = split_views(path);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 int hex_value(char c) {
