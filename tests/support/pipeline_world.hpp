@@ -74,8 +74,16 @@ struct edges {
   ~edges() {
     sim->signal(SIGTERM);
     sim->wait(5s);
+    // The data dir, the config and the mirrors beside it (data + "-...").
     std::error_code ec;
-    std::filesystem::remove(cfg, ec);
+    auto parent = std::filesystem::path{data}.parent_path();
+    auto stem = std::filesystem::path{data}.filename().string();
+    std::filesystem::remove_all(data, ec);
+    for (const auto& e : std::filesystem::directory_iterator{parent, ec}) {
+      auto name = e.path().filename().string();
+      if (name.rfind(stem + "-", 0) == 0 || name == stem + ".yaml")
+        std::filesystem::remove_all(e.path(), ec);
+    }
   }
 
   void fault(const std::string& body) {

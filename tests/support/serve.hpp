@@ -8,20 +8,33 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <new>
+#include <random>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
 namespace o2hub::test {
 
-/// A data directory of its own for every o2hub a test starts.
+/// A data directory of its own for every o2hub a test starts (also a
+/// prefix for a test's other files). The process id alone is not unique:
+/// pids wrap (pid_max 32768 on CI machines) and an earlier test's
+/// leftovers under the same name once lent a monitor a finished pipeline
+/// (stop 26, CI) — hence the random part.
 inline std::string fresh_data_dir() {
   static int counter = 0;
-  return "/tmp/o2hub-it-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  static const std::string salt = [] {
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    return std::string{buf};
+  }();
+  return "/tmp/o2hub-it-" + std::to_string(::getpid()) + "-" + salt + "-"
+         + std::to_string(counter++);
 }
 
 struct serve_fixture {
