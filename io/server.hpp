@@ -41,7 +41,7 @@ struct server_options {
   /// A strand per connection. Only needed when more than one thread runs
   /// the io_context; with one, every handler already runs in order on it,
   /// and a strand would add a queue and a lock to every post and completion.
-  bool strands = true;
+  bool strands = false;
   /// Where accepted connections live, dealt out in turn; each io_context is
   /// run by one thread, so a connection's handlers run in order without a
   /// strand, and the connections spread over the threads (http.threads).

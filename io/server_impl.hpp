@@ -16,7 +16,10 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace o2hub {
 
@@ -29,10 +32,64 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 /// A process-wide id for every connection.
 uint64_t next_connection_id();
 
+/// Messages for the WebSocket sessions of one io_context, gathered: a
+/// broadcast to N sessions posts to each io_context once, not N times
+/// (a post is a lock, a handler allocation and, to an idle thread, a
+/// wake-up; issue 16). Per producer, messages keep their order.
+class ws_outbox : public std::enable_shared_from_this<ws_outbox> {
+public:
+  /// A session, as the outbox delivers to it (on its io_context).
+  struct receiver {
+    virtual ~receiver() = default;
+    virtual void deliver(std::shared_ptr<const std::string> text) = 0;
+  };
+
+  explicit ws_outbox(net::io_context::executor_type ex) : ex_(ex) {}
+
+  /// Any thread.
+  void push(std::weak_ptr<receiver> to, std::shared_ptr<const std::string> text);
+
+private:
+  struct item {
+    std::weak_ptr<receiver> to;
+    std::shared_ptr<const std::string> text;
+  };
+
+  /// On the io_context: delivers a bounded share, then posts itself again
+  /// (other handlers of the thread get their turn) until nothing is left.
+  void drain();
+
+  net::io_context::executor_type ex_;
+  std::mutex mtx_;
+  std::vector<item> items_; // guarded by mtx_
+  bool scheduled_ = false;  // guarded by mtx_
+  std::vector<item> batch_; // the io_context only
+  size_t cursor_ = 0;       // the io_context only
+};
+
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(net::io_context& io, std::shared_ptr<const http::router> r, server_options o)
       : ioc(io), router(std::move(r)), opts(std::move(o)), acceptor(net::make_strand(io)),
-        pause(acceptor.get_executor()) {}
+        pause(acceptor.get_executor()) {
+    if (!opts.connection_contexts.empty()) {
+      for (auto* c : opts.connection_contexts)
+        outboxes.emplace_back(c, std::make_shared<ws_outbox>(c->get_executor()));
+    } else if (!opts.strands) {
+      outboxes.emplace_back(&ioc, std::make_shared<ws_outbox>(ioc.get_executor()));
+    }
+  }
+
+  /// The outbox of the io_context `ex` runs on; null for a strand (its
+  /// sessions get a post each).
+  std::shared_ptr<ws_outbox> outbox_for(const net::any_io_executor& ex) const {
+    auto* plain = ex.target<net::io_context::executor_type>();
+    if (plain == nullptr)
+      return nullptr;
+    for (const auto& [ctx, box] : outboxes)
+      if (&plain->context() == ctx)
+        return box;
+    return nullptr;
+  }
 
   void do_accept();
   /// Accepting failed for want of descriptors or memory: wait, then retry.
@@ -65,6 +122,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   size_t next_context = 0;
   mutable std::mutex mtx;
   std::unordered_map<uint64_t, std::weak_ptr<ws_sink>> sessions;
+  std::vector<std::pair<net::io_context*, std::shared_ptr<ws_outbox>>> outboxes;
 };
 
 /// Takes over an upgraded socket: runs the WebSocket handshake for `req`

@@ -1,6 +1,7 @@
-// A WebSocket connection: the chat-multi shape (strand, one write in
-// flight, a bounded queue checked before net::post), and the outbound
-// sink that hubs and sessions push into.
+// A WebSocket connection: the chat-multi shape (one write in flight, a
+// bounded queue checked before anything is queued), the outbound sink that
+// hubs and sessions push into, and the outbox that carries their messages
+// to the io_context (io/server_impl.hpp).
 #include "common/log.hpp"
 #include "io/server_impl.hpp"
 
@@ -88,7 +89,8 @@ private:
 };
 
 template <class Stream>
-class ws_session : public std::enable_shared_from_this<ws_session<Stream>> {
+class ws_session : public std::enable_shared_from_this<ws_session<Stream>>,
+                   public ws_outbox::receiver {
   using std::enable_shared_from_this<ws_session<Stream>>::shared_from_this;
 
 public:
@@ -97,7 +99,8 @@ public:
       : ws_(std::move(stream)), srv_(std::move(srv)), endpoint_(std::move(endpoint)),
         out_(std::make_shared<ws_outlet<Stream>>(next_connection_id(), r,
                                                  srv_->opts.ws_queue_limit,
-                                                 srv_->opts.ws_queue_bytes)) {}
+                                                 srv_->opts.ws_queue_bytes)),
+        outbox_(srv_->outbox_for(ws_.get_executor())) {}
 
   void hold(std::shared_ptr<void> ticket) { ticket_ = std::move(ticket); }
 
@@ -116,6 +119,11 @@ public:
   // -- from the outlet (any thread) --------------------------------------------
 
   void post_enqueue(std::shared_ptr<const std::string> text) {
+    if (outbox_) {
+      outbox_->push(std::weak_ptr<ws_outbox::receiver>{shared_from_this()},
+                    std::move(text));
+      return;
+    }
     net::post(ws_.get_executor(),
               [self = shared_from_this(), text = std::move(text)]() mutable {
                 self->enqueue(std::move(text));
@@ -127,6 +135,11 @@ public:
               [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
                 self->begin_close(code, std::move(reason));
               });
+  }
+
+  /// From the outbox, on the connection's io_context.
+  void deliver(std::shared_ptr<const std::string> text) override {
+    enqueue(std::move(text));
   }
 
 private:
@@ -235,6 +248,8 @@ private:
   std::shared_ptr<ws_endpoint> endpoint_;
   std::shared_ptr<http::request> upgrade_;
   std::shared_ptr<ws_outlet<Stream>> out_;
+  /// Null under a strand.
+  std::shared_ptr<ws_outbox> outbox_;
   /// The connection's slot in the gate; freed with the session.
   std::shared_ptr<void> ticket_;
   // Strand-only state.
@@ -247,6 +262,43 @@ private:
 };
 
 } // namespace
+
+void ws_outbox::push(std::weak_ptr<receiver> to,
+                     std::shared_ptr<const std::string> text) {
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    items_.push_back({std::move(to), std::move(text)});
+    post = !scheduled_;
+    scheduled_ = true;
+  }
+  if (post)
+    net::post(ex_, [self = shared_from_this()] { self->drain(); });
+}
+
+void ws_outbox::drain() {
+  // A share small enough that a thread with thousands of sessions still
+  // reads and accepts in between.
+  constexpr size_t share = 256;
+  if (cursor_ == batch_.size()) {
+    batch_.clear();
+    cursor_ = 0;
+    std::lock_guard<std::mutex> guard{mtx_};
+    batch_.swap(items_);
+    if (batch_.empty()) {
+      scheduled_ = false;
+      return;
+    }
+  }
+  auto end = std::min(batch_.size(), cursor_ + share);
+  for (; cursor_ < end; ++cursor_) {
+    auto& x = batch_[cursor_];
+    if (auto to = x.to.lock())
+      to->deliver(std::move(x.text));
+    x = item{};
+  }
+  net::post(ex_, [self = shared_from_this()] { self->drain(); });
+}
 
 namespace {
 

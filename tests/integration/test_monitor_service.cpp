@@ -412,6 +412,42 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// A broadcast reaches the sessions of each HTTP thread through that
+// thread's outbox (io/server_impl.hpp): every client has every message,
+// once and in order, whichever thread it landed on.
+BOOST_AUTO_TEST_CASE(a_burst_reaches_every_client_whole_and_in_order) {
+  auto dir = fresh_data_dir();
+  std::filesystem::create_directories(dir);
+  auto cfg = dir + "/o2hub.yaml";
+  std::ofstream{cfg} << "http:\n  threads: 2\n";
+  serve_fixture hub3{{}, {"--config", cfg}};
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.push_back(std::make_unique<ws_client>(hub3.monitor));
+    BOOST_TEST_REQUIRE(at(next(*clients.back()), {"type"}) == "initial_state");
+  }
+  constexpr int updates = 150;
+  for (int i = 0; i < updates; ++i) {
+    auto res = http_request(
+        hub3.monitor, "POST", "/api/v1/edge/update?edge=edge2&status=healthy",
+        R"({"seq":)" + std::to_string(i) + "}", {{"Content-Type", "application/json"}});
+    BOOST_REQUIRE(res.status == 200u);
+  }
+  for (size_t c = 0; c < clients.size(); ++c) {
+    int expected = 0;
+    while (expected < updates) {
+      auto msg = next(*clients[c]);
+      if (at(msg, {"type"}) != "edge_update" || at(msg, {"data", "edge"}) != "edge02")
+        continue;
+      auto seq = at(msg, {"data", "status", "checks", "manual", "seq"});
+      BOOST_TEST_REQUIRE(seq == std::to_string(expected), "client " << c);
+      ++expected;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 BOOST_AUTO_TEST_CASE(unreadable_stored_records_are_reported_not_dropped_silently) {
   // Issue 15 #4: a stored record that could not be read back vanished after a
   // restart (404) without a log line.
