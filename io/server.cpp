@@ -1,7 +1,6 @@
 #include "io/server.hpp"
 
 #include "common/log.hpp"
-#include "common/text.hpp"
 #include "io/connection_gate.hpp"
 #include "io/http.hpp"
 #include "io/security.hpp"
@@ -38,76 +37,26 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-std::atomic<uint64_t> connection_ids{1};
-
-/// Why a request's framing is unsafe, or "".
-std::string unsafe_framing(const http::request& req) {
-  auto te = req[bhttp::field::transfer_encoding];
-  if (te.empty())
-    return {};
-  auto last = te.substr(te.rfind(',') == std::string_view::npos ? 0 : te.rfind(',') + 1);
-  while (!last.empty() && (last.front() == ' ' || last.front() == '\t'))
-    last.remove_prefix(1);
-  while (!last.empty() && (last.back() == ' ' || last.back() == '\t'))
-    last.remove_suffix(1);
-  if (!iequals(last, "chunked"))
-    return "Transfer-Encoding must end in chunked (got '" + std::string{te.substr(0, 64)}
-           + "')";
-  if (req.count(bhttp::field::content_length) > 0)
-    return "Transfer-Encoding and Content-Length together";
-  return {};
-}
-
-/// The status line and header fields of `res`, as Beast's serializer
-/// writes them (every response here has a string body with its
-/// Content-Length set, or none and the connection closes after it).
-std::string render_head(const http::response& res) {
-  std::string out;
-  out.reserve(256);
-  out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(res.result_int());
-  out += ' ';
-  auto reason = res.reason();
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
-  for (const auto& f : res) {
-    auto name = f.name_string();
-    auto value = f.value();
-    out.append(name.data(), name.size());
-    out += ": ";
-    out.append(value.data(), value.size());
-    out += "\r\n";
-  }
-  out += "\r\n";
-  return out;
-}
-
-} // namespace
-
-uint64_t next_connection_id() {
-  return connection_ids++;
-}
-
-namespace {
-
 // -- HTTP session --------------------------------------------------------------
 
-/// One HTTP connection over `Stream`: beast::tcp_stream, or
-/// tls_stream (beast::ssl_stream over one) when http.tls is configured.
+/// One HTTP connection over `Stream`: tcp::socket, or tls_stream
+/// (beast::ssl_stream over one) when http.tls is configured.
 template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
-  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool tls = !std::is_same_v<Stream, tcp::socket>;
   using std::enable_shared_from_this<http_session<Stream>>::shared_from_this;
+  using clock = std::chrono::steady_clock;
 
 public:
   http_session(Stream&& stream, std::shared_ptr<server::impl> srv,
                std::shared_ptr<void> ticket)
-      : stream_(std::move(stream)), srv_(std::move(srv)), ticket_(std::move(ticket)) {}
+      : stream_(std::move(stream)), srv_(std::move(srv)), ticket_(std::move(ticket)),
+        timer_(stream_.get_executor()) {}
 
   void run() {
     if constexpr (tls) {
       // The handshake is bounded like a request.
-      lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+      deadline(std::chrono::seconds(srv_->opts.read_timeout_s));
       stream_.async_handshake(net::ssl::stream_base::server,
                               [self = shared_from_this()](beast::error_code ec) {
                                 if (ec)
@@ -122,13 +71,51 @@ public:
   }
 
 private:
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // -- time limits -------------------------------------------------------------
+  // One lazy timer per connection instead of one timer operation per read
+  // and write (Beast's basic_stream): a deadline is a store; the timer,
+  // when it fires, closes the socket if the deadline has passed (the
+  // pending operation then ends with an error) or waits again for the rest.
+  // It holds the session weakly: a finished connection goes at once.
+
+  void deadline(std::chrono::seconds s) {
+    deadline_ = clock::now() + s;
+    // A wait already pending ends no later: it fires and waits again for
+    // the rest. A shorter limit (the linger after a refusal) re-arms.
+    if (!timer_waiting_ || timer_.expiry() > deadline_)
+      wait_until(deadline_);
+  }
+
+  void no_deadline() { deadline_ = clock::time_point::max(); }
+
+  void wait_until(clock::time_point at) {
+    timer_waiting_ = true;
+    timer_.expires_at(at); // cancels a pending wait
+    timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock())
+        self->on_timer(ec);
+    });
+  }
+
+  void on_timer(beast::error_code ec) {
+    if (ec == net::error::operation_aborted)
+      return; // re-armed, or handed over to a WebSocket session
+    timer_waiting_ = false;
+    if (deadline_ == clock::time_point::max())
+      return; // nothing to time now; the next deadline waits again
+    if (clock::now() < deadline_)
+      return wait_until(deadline_);
+    beast::error_code ignored;
+    lowest().close(ignored);
+  }
 
   void do_read() {
     parser_.emplace();
     parser_->body_limit(srv_->opts.body_limit);
     parser_->header_limit(16 * 1024);
-    lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+    deadline(std::chrono::seconds(srv_->opts.read_timeout_s));
     bhttp::async_read(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -159,7 +146,7 @@ private:
       return reject(http::status::bad_request, "bad_framing", std::move(why));
     if (websocket::is_upgrade(*req))
       return upgrade(std::move(req));
-    lowest().expires_never(); // handlers bound their own time
+    no_deadline(); // handlers bound their own time
     bool head = req->method() == bhttp::verb::head;
     // A handler that answers at once (on this thread) is written at once;
     // one that answers from an actor is posted back to the connection.
@@ -187,8 +174,8 @@ private:
   // reset the connection before the client has read our error response.
   void linger() {
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-    lowest().expires_after(std::chrono::seconds(2));
+    lowest().shutdown(tcp::socket::shutdown_send, ec);
+    deadline(std::chrono::seconds(2));
     scratch_ = std::make_unique<std::array<char, 16384>>();
     drain();
   }
@@ -245,7 +232,8 @@ private:
                     *who == role::anonymous ? "unauthorized" : "forbidden",
                     "this WebSocket needs a token (Authorization: Bearer or "
                     "?token=)");
-    lowest().expires_never();
+    no_deadline();
+    timer_.cancel();
     start_ws_connection(std::move(stream_), srv_, route->endpoint, *who, std::move(req),
                         std::move(ticket_));
   }
@@ -262,7 +250,7 @@ private:
     // the rest of a small request (profiled for issue 16).
     head_ = render_head(res);
     body_ = std::move(res.body());
-    lowest().expires_after(std::chrono::seconds(srv_->opts.read_timeout_s));
+    deadline(std::chrono::seconds(srv_->opts.read_timeout_s));
     std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(body_)};
     net::async_write(
         stream_, bufs,
@@ -283,7 +271,7 @@ private:
 
   void do_close() {
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().shutdown(tcp::socket::shutdown_send, ec);
   }
 
   Stream stream_;
@@ -297,6 +285,9 @@ private:
   std::shared_ptr<void> ticket_;
   std::unique_ptr<std::array<char, 16384>> scratch_;
   size_t drained_ = 0;
+  net::steady_timer timer_;
+  clock::time_point deadline_ = clock::time_point::max();
+  bool timer_waiting_ = false;
   bool close_after_ = false;
   bool linger_ = false;
 };
@@ -349,8 +340,8 @@ void server::impl::do_accept() {
               tls_stream{std::move(socket), *self->opts.tls}, self, std::move(ticket))
               ->run();
         else
-          std::make_shared<http_session<beast::tcp_stream>>(
-              beast::tcp_stream{std::move(socket)}, self, std::move(ticket))
+          std::make_shared<http_session<tcp::socket>>(std::move(socket), self,
+                                                      std::move(ticket))
               ->run();
         self->do_accept();
       });

@@ -10,7 +10,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <atomic>
@@ -26,11 +25,21 @@ namespace o2hub {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-/// A connection's stream under TLS.
-using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+/// A connection's stream under TLS. Plain connections are a bare
+/// tcp::socket: Beast's basic_stream wraps every operation in a timeout
+/// operation, which sessions here replace with one lazy timer each.
+using tls_stream = boost::beast::ssl_stream<tcp::socket>;
 
 /// A process-wide id for every connection.
 uint64_t next_connection_id();
+
+/// Why a request's framing is unsafe (RFC 9112 6.1, 6.3), or "".
+std::string unsafe_framing(const http::request& req);
+
+/// The status line and header fields of `res`, as Beast's serializer
+/// writes them (every response here has a string body with its
+/// Content-Length set, or none and the connection closes after it).
+std::string render_head(const http::response& res);
 
 /// Messages for the WebSocket sessions of one io_context, gathered: a
 /// broadcast to N sessions posts to each io_context once, not N times
@@ -128,8 +137,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 /// Takes over an upgraded socket: runs the WebSocket handshake for `req`
 /// and the connection, registered with `srv` while it is open; `ticket`
 /// (the connection's slot, io/connection_gate.hpp) lives as long.
-void start_ws_connection(boost::beast::tcp_stream&& stream,
-                         std::shared_ptr<server::impl> srv,
+void start_ws_connection(tcp::socket&& stream, std::shared_ptr<server::impl> srv,
                          std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
                          std::shared_ptr<http::request> req,
                          std::shared_ptr<void> ticket);

@@ -314,7 +314,7 @@ void start(Stream&& stream, std::shared_ptr<server::impl> srv,
 
 } // namespace
 
-void start_ws_connection(beast::tcp_stream&& stream, std::shared_ptr<server::impl> srv,
+void start_ws_connection(tcp::socket&& stream, std::shared_ptr<server::impl> srv,
                          std::shared_ptr<ws_endpoint> endpoint, o2hub::role r,
                          std::shared_ptr<http::request> req,
                          std::shared_ptr<void> ticket) {

@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <poll.h>
 #include <sstream>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -431,6 +433,67 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_pauses_instead_of_spinni
   // When the idle ones go (or time out), the service answers again.
   idle.clear();
   BOOST_TEST(wait_healthy(port, 10s), p.output().substr(0, 2000));
+  p.signal(SIGTERM);
+  BOOST_TEST(p.wait(10s).value_or(-1) == 0, p.tail());
+  std::remove(cfg.c_str());
+  std::filesystem::remove_all(data);
+}
+
+/// Seconds until the server closes `fd` (EOF or reset), reading whatever
+/// comes; with `drip`, one more header byte every 400 ms meanwhile (a
+/// Slowloris client). -1: still open after `limit`.
+double seconds_until_closed(int fd, std::chrono::seconds limit, bool drip) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto last_drip = t0;
+  while (std::chrono::steady_clock::now() - t0 < limit) {
+    if (drip && std::chrono::steady_clock::now() - last_drip > 400ms) {
+      ::send(fd, "X", 1, MSG_NOSIGNAL);
+      last_drip = std::chrono::steady_clock::now();
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) > 0) {
+      char buf[4096];
+      auto n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0)
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    }
+  }
+  return -1;
+}
+
+// The read limit (http.read_timeout_s) bounds each request from its first
+// byte, however slowly the bytes come, and an idle kept-alive connection;
+// the service answers others meanwhile.
+BOOST_AUTO_TEST_CASE(slow_and_idle_connections_are_closed_at_the_read_timeout) {
+  auto port = free_port();
+  auto cfg = write_config("http:\n  read_timeout_s: 2\n");
+  auto data = fresh_data_dir();
+  process p{{o2hub::test::binary(), "monitor", "--port", std::to_string(port), "-c", cfg,
+             "--data-dir", data}};
+  BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), p.output());
+  boost::asio::io_context ioc;
+  using boost::asio::ip::tcp;
+  auto connect = [&] {
+    tcp::socket s{ioc};
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    return s;
+  };
+  // Slowloris: a header byte every 400 ms never completes a request.
+  auto slow = connect();
+  boost::asio::write(slow, boost::asio::buffer(std::string{
+                               "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "}));
+  auto slow_closed = seconds_until_closed(slow.native_handle(), 15s, true);
+  BOOST_TEST(slow_closed > 1.5, slow_closed);
+  BOOST_TEST(slow_closed < 8.0, "still open after " << slow_closed << " s");
+  // Idle after one answered request on a kept-alive connection.
+  auto idle = connect();
+  boost::asio::write(idle, boost::asio::buffer(std::string{
+                               "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}));
+  auto idle_closed = seconds_until_closed(idle.native_handle(), 15s, false);
+  BOOST_TEST(idle_closed > 1.5, idle_closed);
+  BOOST_TEST(idle_closed < 8.0, "still open after " << idle_closed << " s");
+  BOOST_TEST(http_get(port, "/health").status == 200u);
   p.signal(SIGTERM);
   BOOST_TEST(p.wait(10s).value_or(-1) == 0, p.tail());
   std::remove(cfg.c_str());
