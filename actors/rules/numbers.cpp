@@ -27,13 +27,13 @@ int small_number_word(std::string_view w) {
 }
 
 double scale_word(std::string_view w) {
-  if (w == "hundred")
+  if (same(w, "hundred"))
     return 1e2;
-  if (w == "thousand")
+  if (same(w, "thousand"))
     return 1e3;
-  if (w == "million")
+  if (same(w, "million"))
     return 1e6;
-  if (w == "billion")
+  if (same(w, "billion"))
     return 1e9;
   return 0;
 }
@@ -88,7 +88,7 @@ void merge_number_words(tokens& t) {
     any = any
           || (tk.k == kind::word
               && (small_number_word(tk.text) >= 0 || scale_word(tk.text) > 0
-                  || tk.text == "half" || tk.text == "quarter"));
+                  || same(tk.text, "half") || same(tk.text, "quarter")));
   if (!any)
     return;
   tokens out;

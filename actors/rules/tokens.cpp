@@ -275,7 +275,7 @@ int number_word(const token& tk) {
   if (tk.k != kind::word)
     return -1;
   for (size_t n = 0; n < words.size(); ++n)
-    if (tk.text == words[n])
+    if (same(tk.text, words[n]))
       return static_cast<int>(n);
   return -1;
 }

@@ -56,8 +56,20 @@ void mark_distractors(tokens& t);
 void normalize_words(tokens& t, std::vector<text_correction>& corrections);
 
 /// a == b, the sizes compared first (most words differ in length).
+/// Words and keywords are short: a loop, not a call to memcmp (the rules
+/// compare every word with many keywords; most differ in the first byte).
 inline bool same(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && a.compare(b) == 0;
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+/// `a` begins with `b`.
+inline bool begins_with(std::string_view a, std::string_view b) {
+  return a.size() >= b.size() && same(a.substr(0, b.size()), b);
 }
 
 inline bool is_word(const tokens& t, size_t i, std::string_view w) {

@@ -40,6 +40,18 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
       "excluding",   "everywhere",   "urllc",        "embb",         "mmtc",
       "mbps",        "gbps",         "kbps",         "reliable",     "tbps",
       "except"};
+  // For each word length, the keywords one edit can reach (a length at
+  // most one apart), in the vocabulary's order: a word is compared with
+  // those only (the order decides which correction wins).
+  constexpr size_t longest = 16;
+  static const auto reachable = [] {
+    std::array<std::vector<std::string_view>, longest + 1> out;
+    for (size_t n = 0; n <= longest; ++n)
+      for (auto v : vocabulary)
+        if (v.size() + 1 >= n && v.size() <= n + 1)
+          out[n].push_back(v);
+    return out;
+  }();
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i].k != kind::word)
       continue;
@@ -48,13 +60,14 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
       w = std::string{a->second};
       continue;
     }
-    if (w.size() < 3)
+    if (w.size() < 3 || w.size() > longest)
       continue;
-    if (std::any_of(vocabulary.begin(), vocabulary.end(),
+    const auto& near = reachable[w.size()];
+    if (std::any_of(near.begin(), near.end(),
                     [&](std::string_view v) { return same(w, v); }))
       continue;
     bool after_number = i > 0 && t[i - 1].k == kind::number;
-    for (auto v : vocabulary) {
+    for (auto v : near) {
       bool unit = v.size() == 4 && v.substr(1) == "bps";
       if ((unit && !after_number) || (!unit && w.size() < 4)
           || (w.size() + 1 < v.size() || w.size() > v.size() + 1))
@@ -63,7 +76,7 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
       if (w[0] != v[0] && w[1] != v[1] && w[1] != v[0] && w[0] != v[1])
         continue;
       // Inflections are no typos ("sensor", "uploads").
-      if (w.compare(0, v.size(), v) == 0 || v.compare(0, w.size(), w) == 0)
+      if (begins_with(w, v) || begins_with(v, w))
         continue;
       if (one_edit_apart(w, v)) {
         corrections.push_back({w, std::string{v}});
