@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
@@ -215,9 +216,24 @@ std::optional<request_error> open_document(std::string_view text,
 /// deep: ondemand parsing checks only what it reads, so junk in an ignored
 /// field or a second document after the first would pass unseen.
 std::optional<request_error> invalid_document(std::string_view text) {
-  simdjson::dom::parser p;
-  if (p.allocate(text.size() + 1, max_json_depth) != SUCCESS)
-    return fail(413, "body_too_large", "the body is too large to parse");
+  // One parser per thread, kept between requests (a parser's buffers were
+  // allocated and freed on every request); one grown by a large body
+  // shrinks again below.
+  constexpr size_t kept_capacity = 64 * 1024;
+  thread_local simdjson::dom::parser p;
+  if (p.capacity() < text.size() + 1 || p.max_depth() != max_json_depth) {
+    if (p.allocate(std::max(text.size() + 1, size_t{4096}), max_json_depth) != SUCCESS)
+      return fail(413, "body_too_large", "the body is too large to parse");
+  }
+  struct shrink {
+    simdjson::dom::parser& p;
+    ~shrink() {
+      if (p.capacity() > kept_capacity) {
+        auto ignored = p.allocate(4096, max_json_depth);
+        (void)ignored; // failed: the next request allocates again
+      }
+    }
+  } on_return{p};
   simdjson::dom::element root;
   auto err = p.parse(text.data(), text.size()).get(root);
   if (err == DEPTH_ERROR)
@@ -231,7 +247,18 @@ std::optional<request_error> invalid_document(std::string_view text) {
 parsed_request parse_intent_request(std::string_view body,
                                     const std::vector<std::string>& sites) {
   parsed_request out;
-  ondemand::parser parser;
+  // Kept per thread like invalid_document's (the request owns copies of
+  // what it reads: nothing points into the parser once this returns).
+  thread_local ondemand::parser parser;
+  struct shrink {
+    ondemand::parser& p;
+    ~shrink() {
+      if (p.capacity() > 64 * 1024) {
+        auto ignored = p.allocate(4096);
+        (void)ignored; // failed: the next request allocates again
+      }
+    }
+  } on_return{parser};
   padded_string padded{body};
   ondemand::document doc;
   if (auto bad = open_document(body, parser, padded, doc)) {

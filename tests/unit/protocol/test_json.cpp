@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE json
 #include "common/json.hpp"
 #include "common/time.hpp"
+#include "protocol/intent.hpp"
+#include "protocol/intent_json.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/wire.hpp"
 
@@ -162,4 +164,35 @@ BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc) {
   auto now = rfc3339_now();
   BOOST_TEST(now.size() == 24u);
   BOOST_TEST(now.back() == 'Z');
+}
+
+// The request parsers are kept per thread (issue 16): a large body, junk,
+// a deep one and small ones in turn are each read on their own, whatever
+// came before.
+BOOST_AUTO_TEST_CASE(request_parsers_kept_per_thread_read_each_body_alone) {
+  const std::vector<std::string> sites{"edge1", "edge2"};
+  auto small = [&](const std::string& text) {
+    auto r = wire::parse_intent_request(R"({"text":")" + text + R"("})", sites);
+    BOOST_TEST_REQUIRE(r.ok(), r.error.code);
+    BOOST_TEST(r.request.text == text);
+  };
+  small("Deploy eMBB on edge1");
+  // 300 KB of valid JSON grows both parsers.
+  std::string big = R"({"text":"Deploy URLLC on edge2","context":{"notes":")"
+                    + std::string(300 * 1024, 'x') + R"("}})";
+  auto large = wire::parse_intent_request(big, sites);
+  BOOST_TEST(large.error.code != "invalid_json");
+  small("Deploy mMTC on edge2");
+  auto junk = wire::parse_intent_request(R"({"text":"a"} {"text":"b"})", sites);
+  BOOST_TEST(junk.error.code == "invalid_json");
+  std::string deep = R"({"text":"x","context":)";
+  for (int i = 0; i < 100; ++i)
+    deep += "[";
+  for (int i = 0; i < 100; ++i)
+    deep += "]";
+  deep += "}";
+  BOOST_TEST(wire::parse_intent_request(deep, sites).error.code == "too_deep");
+  auto bad_utf8 = wire::parse_intent_request("{\"text\":\"\xff\"}", sites);
+  BOOST_TEST(bad_utf8.error.code == "invalid_utf8");
+  small("Deploy URLLC with 1ms latency on edge1 and edge2");
 }
