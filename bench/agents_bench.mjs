@@ -9,7 +9,7 @@
 //    agent's log line of the change to the edge_update at a WebSocket client
 //    of the hub's monitor (same clock): p50 / p99 / max. Then the edge
 //    comes back, measured the same way.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,8 +42,11 @@ const percentile = (xs, p) => {
 async function edges() {
   try { return await (await fetch(`http://127.0.0.1:${monitorPort}/api/v1/edges`)).json(); } catch { return {}; }
 }
+const tmuxSocket = `o2hub-agents-bench-${process.pid}`;
 function cleanup() {
   for (const p of procs) { try { p.kill('SIGTERM'); } catch { /* gone */ } }
+  // The hub's terminal session outlives it by design: end it too.
+  spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
 }
 process.on('exit', cleanup);
 
@@ -62,7 +65,7 @@ const startSim = () => run('sim', ['edge-sim', '-c', path.join(dir, 'sim.yaml'),
 let sim = startSim();
 const hub = run('hub', ['serve', '-c', path.join(dir, 'hub.yaml'), '--data-dir', path.join(dir, 'hub'),
   '--intent-port', '18802', '--monitor-port', String(monitorPort), '--bridge-port', '18804',
-  '--tmux-socket', `o2hub-agents-bench-${process.pid}`, '--log-level', 'warn']);
+  '--tmux-socket', tmuxSocket, '--log-level', 'warn']);
 for (let i = 0; i < 100 && Object.keys(await edges()).length === 0; i += 1) await sleep(100);
 await sleep(2000);
 const rssBefore = rss(hub.pid);
@@ -97,7 +100,9 @@ const seen = new Map(); // "site status" -> receive time (ms since epoch)
 ws.onmessage = (ev) => {
   const m = JSON.parse(ev.data);
   if (m.type === 'edge_update') {
-    const key = `${m.data.edge} ${m.data.status.status}`;
+    // Events name sites in the seed's spelling (edge01 for edge1).
+    const site = m.data.edge.replace(/^edge0+(?=\d)/, 'edge');
+    const key = `${site} ${m.data.status.status}`;
     if (!seen.has(key)) seen.set(key, Date.now());
   }
 };
