@@ -50,21 +50,29 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+/// Bytes that need a look before they go into a JSON string: control
+/// characters, '"', '\\', DEL and every byte of a multi-byte sequence.
+constexpr std::array<bool, 256> special_bytes = [] {
+  std::array<bool, 256> t{};
+  for (size_t c = 0; c < 256; ++c)
+    t[c] = c < 0x20 || c >= 0x7F || c == '"' || c == '\\';
+  return t;
+}();
+
+} // namespace
+
 void append_quoted(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
-  out.reserve(out.size() + s.size() + 2);
   out += '"';
   for (size_t i = 0; i < s.size();) {
     // A run of characters that need no escape goes in at once (most keys
     // and values are all such characters: one append instead of one
     // push_back per character, issue 16).
     size_t run = i;
-    while (run < s.size()) {
-      auto r = static_cast<unsigned char>(s[run]);
-      if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\')
-        break;
+    while (run < s.size() && !special_bytes[static_cast<unsigned char>(s[run])])
       ++run;
-    }
     if (run > i) {
       out.append(s.data() + i, run - i);
       i = run;
