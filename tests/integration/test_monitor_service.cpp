@@ -49,6 +49,14 @@ std::string next(ws_client& c) {
   return msg;
 }
 
+/// `yaml` as o2hub.yaml in `dir` (made); the config's path.
+std::string fresh_config(const std::string& dir, const std::string& yaml) {
+  std::filesystem::create_directories(dir);
+  auto cfg = dir + "/o2hub.yaml";
+  std::ofstream{cfg} << yaml;
+  return cfg;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(original_query_form_and_json_bodies_reach_every_client) {
@@ -373,10 +381,7 @@ BOOST_AUTO_TEST_CASE(acknowledged_updates_survive_kill_9) {
 
 BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
   auto dir = fresh_data_dir();
-  std::filesystem::create_directories(dir);
-  auto cfg = dir + "/o2hub.yaml";
-  std::ofstream{cfg} << "http:\n  ws_queue_limit: 8\n";
-  serve_fixture hub2{{}, {"--config", cfg}};
+  serve_fixture hub2{{}, {"--config", fresh_config(dir, "http:\n  ws_queue_limit: 8\n")}};
   ws_client fast{hub2.monitor};
   ws_client slow{hub2.monitor}; // never reads
   BOOST_TEST(at(next(fast), {"type"}) == "initial_state");
@@ -417,10 +422,7 @@ BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_is_closed_and_others_keep_up) {
 // once and in order, whichever thread it landed on.
 BOOST_AUTO_TEST_CASE(a_burst_reaches_every_client_whole_and_in_order) {
   auto dir = fresh_data_dir();
-  std::filesystem::create_directories(dir);
-  auto cfg = dir + "/o2hub.yaml";
-  std::ofstream{cfg} << "http:\n  threads: 2\n";
-  serve_fixture hub3{{}, {"--config", cfg}};
+  serve_fixture hub3{{}, {"--config", fresh_config(dir, "http:\n  threads: 2\n")}};
   std::vector<std::unique_ptr<ws_client>> clients;
   for (int i = 0; i < 12; ++i) {
     clients.push_back(std::make_unique<ws_client>(hub3.monitor));
