@@ -189,6 +189,24 @@ BOOST_AUTO_TEST_CASE(a_joined_agent_reports_and_answers_for_its_site) {
   BOOST_TEST(fetches_to("30201") == 0u);
 }
 
+// Silence is looked for four times per heartbeat: the site is unreachable
+// within half a second of the third missed heartbeat (2 s each), not up to
+// a whole heartbeat later.
+BOOST_AUTO_TEST_CASE(a_silent_agent_is_found_soon_after_its_third_missed_heartbeat) {
+  caf::actor agent;
+  auto out = join(agent, "edge1", "i1");
+  BOOST_TEST_REQUIRE(out->error.empty(), out->error);
+  auto session = out->welcome.session;
+  request<uint64_t>(hub, atom::edge_v, session, agent_change{1, report("healthy")});
+  BOOST_TEST_REQUIRE(
+      static_cast<bool>(request<atom::ok>(hub, atom::heartbeat_v, session)));
+  for (int i = 0; i < 12; ++i) // 6 s: three heartbeats' time, not more
+    advance(500ms);
+  BOOST_TEST(edge("edge1", {"status"}) == "healthy");
+  advance(500ms);
+  BOOST_TEST(edge("edge1", {"status"}) == "unreachable");
+}
+
 BOOST_AUTO_TEST_CASE(
     a_silent_agent_makes_its_site_unreachable_and_direct_probing_resumes) {
   caf::actor agent;
