@@ -64,6 +64,9 @@ caf::behavior scripted_agent(caf::event_based_actor* self, agent_hub_actor hub,
   };
 }
 
+/// A prober's report of `status` (below).
+probe_report report(const std::string& status);
+
 struct fixture : test::actor_fixture {
   test::fetch_log log = std::make_shared<std::vector<test::pending_fetch>>();
   std::vector<test::pending_fetch>& fetches = *log;
@@ -115,6 +118,16 @@ struct fixture : test::actor_fixture {
     self->send(agent, atom::join_v, site, instance, protocol);
     run();
     return out;
+  }
+
+  /// Joins `site` and reports it healthy (change `seq`); the session.
+  uint64_t join_healthy(caf::actor& agent, const std::string& site,
+                        const std::string& instance, uint64_t seq) {
+    auto out = join(agent, site, instance);
+    BOOST_TEST_REQUIRE(out->error.empty(), out->error);
+    auto session = out->welcome.session;
+    request<uint64_t>(hub, atom::edge_v, session, agent_change{seq, report("healthy")});
+    return session;
   }
 
   std::string edge(const std::string& name, std::initializer_list<const char*> path) {
@@ -194,10 +207,7 @@ BOOST_AUTO_TEST_CASE(a_joined_agent_reports_and_answers_for_its_site) {
 // a whole heartbeat later.
 BOOST_AUTO_TEST_CASE(a_silent_agent_is_found_soon_after_its_third_missed_heartbeat) {
   caf::actor agent;
-  auto out = join(agent, "edge1", "i1");
-  BOOST_TEST_REQUIRE(out->error.empty(), out->error);
-  auto session = out->welcome.session;
-  request<uint64_t>(hub, atom::edge_v, session, agent_change{1, report("healthy")});
+  auto session = join_healthy(agent, "edge1", "i1", 1);
   BOOST_TEST_REQUIRE(
       static_cast<bool>(request<atom::ok>(hub, atom::heartbeat_v, session)));
   for (int i = 0; i < 12; ++i) // 6 s: three heartbeats' time, not more
@@ -210,10 +220,7 @@ BOOST_AUTO_TEST_CASE(a_silent_agent_is_found_soon_after_its_third_missed_heartbe
 BOOST_AUTO_TEST_CASE(
     a_silent_agent_makes_its_site_unreachable_and_direct_probing_resumes) {
   caf::actor agent;
-  auto out = join(agent, "edge1", "i1");
-  BOOST_TEST_REQUIRE(out->error.empty(), out->error);
-  auto session = out->welcome.session;
-  request<uint64_t>(hub, atom::edge_v, session, agent_change{1, report("healthy")});
+  auto session = join_healthy(agent, "edge1", "i1", 1);
   // Heartbeats keep it: 5 s with one heartbeat at 3 s.
   advance(3s);
   BOOST_TEST(static_cast<bool>(request<atom::ok>(hub, atom::heartbeat_v, session)));
