@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace o2hub {
 
@@ -14,13 +15,29 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
     millis += 1000;
     --secs;
   }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96]; // room for any int the format could see (-Wformat-truncation)
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                tm.tm_sec, millis);
-  return buf;
+  // The date and time of day change once a second: formatted once per
+  // second and thread (gmtime_r takes glibc's time zone lock, snprintf is
+  // slow; every event and answer carries a timestamp).
+  thread_local std::time_t cached_secs = 0;
+  thread_local std::string cached;
+  if (cached.empty() || secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[96]; // room for any int the format could see (-Wformat-truncation)
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached = buf;
+    cached_secs = secs;
+  }
+  std::string out;
+  out.reserve(cached.size() + 5);
+  out += cached;
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+  return out;
 }
 
 std::string rfc3339_now() {

@@ -161,6 +161,16 @@ BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc) {
   using namespace std::chrono;
   auto t = system_clock::time_point{milliseconds{1727432400123}};
   BOOST_TEST(rfc3339(t) == "2024-09-27T10:20:00.123Z");
+  // The date part is kept per second: the same second, the next one, an
+  // earlier one, milliseconds with zeros, before 1970.
+  BOOST_TEST(rfc3339(t + milliseconds{876}) == "2024-09-27T10:20:00.999Z");
+  BOOST_TEST(rfc3339(t + milliseconds{877}) == "2024-09-27T10:20:01.000Z");
+  BOOST_TEST(rfc3339(t + milliseconds{86400 * 1000 - 118}) == "2024-09-28T10:20:00.005Z");
+  BOOST_TEST(rfc3339(t - seconds{1}) == "2024-09-27T10:19:59.123Z");
+  BOOST_TEST(rfc3339(system_clock::time_point{milliseconds{-1}})
+             == "1969-12-31T23:59:59.999Z");
+  BOOST_TEST(rfc3339(system_clock::time_point{milliseconds{50}})
+             == "1970-01-01T00:00:00.050Z");
   auto now = rfc3339_now();
   BOOST_TEST(now.size() == 24u);
   BOOST_TEST(now.back() == 'Z');
