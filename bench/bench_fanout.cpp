@@ -70,6 +70,8 @@ cpu_times cpu_us(int pid) {
 
 /// Frames every client received (all types), for CPU per written frame.
 size_t frames_received = 0;
+/// The size of the last update frame a client received (for bench_sendfloor).
+size_t update_bytes = 0;
 
 struct client : std::enable_shared_from_this<client> {
   websocket::stream<beast::tcp_stream, false> ws;
@@ -106,6 +108,7 @@ struct client : std::enable_shared_from_this<client> {
         ++*self->connected;
       } else if (text.find(*self->marker) != std::string::npos) {
         self->got = clock_type::now();
+        update_bytes = text.size();
       }
       self->read();
     });
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
   int rounds = argc > 4 ? std::max(1, std::stoi(argv[4])) : 1;
   std::vector<double> p50s, p99s;
   cpu_times cpu;
+  double own = 0; // this client's CPU, microseconds
   size_t delivered = 0;
   size_t frames = 0;
   for (int round = 0; round < rounds; ++round) {
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
     req.set(beast::http::field::host, "127.0.0.1");
     req.prepare_payload();
     auto cpu_before = cpu_us(pid);
+    auto own_before = cpu_us(int(getpid()));
     auto frames_before = frames_received;
     auto sent = clock_type::now();
     beast::http::write(http, req);
@@ -181,6 +186,8 @@ int main(int argc, char** argv) {
     while (!done() && clock_type::now() < deadline)
       ioc.run_for(std::chrono::milliseconds(5));
     auto cpu_after = cpu_us(pid);
+    auto own_after = cpu_us(int(getpid()));
+    own += own_after.total() - own_before.total();
     cpu.user += cpu_after.user - cpu_before.user;
     cpu.system += cpu_after.system - cpu_before.system;
     frames += frames_received - frames_before;
@@ -206,14 +213,17 @@ int main(int argc, char** argv) {
   }
   std::sort(p50s.begin(), p50s.end());
   std::sort(p99s.begin(), p99s.end());
-  std::printf("median of %d updates: p50 %.1f ms, p99 %.1f ms; server CPU per delivered "
-              "message %.2f us (user %.2f, system %.2f); %.2f frames per client and "
-              "update, %.2f us per frame\n",
-              rounds, p50s[p50s.size() / 2], p99s[p99s.size() / 2],
-              delivered ? cpu.total() / double(delivered) : 0.0,
-              delivered ? cpu.user / double(delivered) : 0.0,
-              delivered ? cpu.system / double(delivered) : 0.0,
-              delivered ? double(frames) / double(delivered) : 0.0,
-              frames ? cpu.total() / double(frames) : 0.0);
+  std::printf(
+      "median of %d updates (%zu-byte payload): p50 %.1f ms, p99 %.1f ms; server CPU "
+      "per delivered message %.2f us (user %.2f, system %.2f); %.2f frames per "
+      "client and update, %.2f us per frame; this client's CPU per message %.2f "
+      "us\n",
+      rounds, update_bytes, p50s[p50s.size() / 2], p99s[p99s.size() / 2],
+      delivered ? cpu.total() / double(delivered) : 0.0,
+      delivered ? cpu.user / double(delivered) : 0.0,
+      delivered ? cpu.system / double(delivered) : 0.0,
+      delivered ? double(frames) / double(delivered) : 0.0,
+      frames ? cpu.total() / double(frames) : 0.0,
+      delivered ? own / double(delivered) : 0.0);
   return 0;
 }

@@ -4,6 +4,10 @@
 # 1. Fan-out: <clients> WebSocket clients (default 10000) on loopback, one
 #    pipeline start posted, time until every client has it; RSS per idle
 #    connection.
+#    Then the floor under it (issue 16): the same number of loopback
+#    connections, a frame of the same size written with one writev per
+#    client and no o2hub in the way (bench_sendfloor), alternating with o2hub
+#    for O2HUB_BENCH_PAIRS pairs (default 1) in the same run.
 # 2. Probing: <probe-sites> simulated sites (default 667 = 2001 endpoints),
 #    each on its own loopback address, probed every 5 s for <seconds>
 #    (default 30); the CPU o2hub used, as a share of one core.
@@ -15,7 +19,7 @@ seconds="${3:-30}"
 build="$here/build-release" # Release, apart from the start script's build/
 # O2HUB_BENCH_NO_BUILD=1: use what $build holds.
 [[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$build" Release o2hub >/dev/null
-[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || cmake --build "$build" --target bench_fanout >/dev/null
+[[ -n "${O2HUB_BENCH_NO_BUILD:-}" ]] || cmake --build "$build" --target bench_fanout bench_sendfloor >/dev/null
 ulimit -n "$(ulimit -Hn)" # as many descriptors as this machine allows
 tmp=$(mktemp -d)
 pids=()
@@ -36,12 +40,23 @@ http:
   ws_queue_limit: 64
   threads: ${O2HUB_BENCH_THREADS:-0}
 YAML
-"$build/o2hub" monitor --port 18603 --config "$tmp/fanout.yaml" --data-dir "$tmp/d1" \
-  --log-level warn >"$tmp/fanout.log" 2>&1 &
-pids+=($!)
-wait_up 18603
-"$build/bench/bench_fanout" 18603 "$clients" "${pids[-1]}"
-kill "${pids[-1]}"
+threads=$(grep -c ^processor /proc/cpuinfo)
+[[ "${O2HUB_BENCH_THREADS:-0}" == 0 ]] || threads=$O2HUB_BENCH_THREADS
+for pair in $(seq 1 "${O2HUB_BENCH_PAIRS:-1}"); do
+  echo "-- o2hub (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  rm -rf "$tmp/d1"
+  "$build/o2hub" monitor --port 18603 --config "$tmp/fanout.yaml" --data-dir "$tmp/d1" \
+    --log-level warn >"$tmp/fanout.log" 2>&1 &
+  pids+=($!)
+  wait_up 18603
+  "$build/bench/bench_fanout" 18603 "$clients" "${pids[-1]}" 5 | tee "$tmp/fanout.out" |
+    grep -E 'connected|RSS|median'
+  kill "${pids[-1]}"
+  wait "${pids[-1]}" 2>/dev/null || true
+  bytes=$(sed -n 's/.*updates (\([0-9]*\)-byte payload).*/\1/p' "$tmp/fanout.out")
+  echo "-- the floor: writev to each client, no o2hub (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$build/bench/bench_sendfloor" "$clients" 5 "${bytes:-300}" "$threads" | grep -v '^round'
+done
 
 echo
 echo "== probing: $sites sites, $((sites * 3)) endpoints, every 5 s, ${seconds}s =="
