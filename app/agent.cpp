@@ -81,7 +81,8 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   aopts.site = *site;
   aopts.version = O2HUB_VERSION;
   aopts.instance = random_instance();
-  aopts.connector = node_connector(sys, cfg);
+  auto connector = node_connector(sys, cfg);
+  aopts.connector = connector;
   aopts.hub_interface = hub_interface(sys);
   aopts.http = http;
   aopts.request_timeout_ms = cfg.pipeline.request_timeout_ms;
@@ -100,6 +101,7 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);
   client->stop();
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "app/nodes.hpp"
 
 #include "common/log.hpp"
+#include "io/node_connector.hpp"
 #include "io/openssl_errors.hpp"
 #include "protocol/error.hpp"
 
@@ -43,9 +44,10 @@ std::string publish_hub(caf::actor_system& sys, const config& cfg,
 }
 
 caf::actor node_connector(caf::actor_system& sys, const config& cfg) {
-  if (cfg.nodes.tls.enabled())
-    return caf::actor_cast<caf::actor>(sys.openssl_manager().actor_handle());
-  return caf::actor_cast<caf::actor>(sys.middleman().actor_handle());
+  auto upstream = cfg.nodes.tls.enabled()
+                      ? caf::actor_cast<caf::actor>(sys.openssl_manager().actor_handle())
+                      : caf::actor_cast<caf::actor>(sys.middleman().actor_handle());
+  return spawn_node_connector(sys, std::move(upstream));
 }
 
 std::set<std::string> hub_interface(caf::actor_system& sys) {

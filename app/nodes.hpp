@@ -22,7 +22,9 @@ void enable_nodes(caf::actor_system_config& acfg, const config& cfg);
 std::string publish_hub(caf::actor_system& sys, const config& cfg,
                         const hub_node_actor& hub);
 
-/// The actor that connects to other nodes: (connect_atom, host, port).
+/// The actor that connects to other nodes: (connect_atom, host, port), as
+/// CAF's middleman (or caf_openssl's manager) after a TCP probe with a time
+/// limit (io/node_connector.hpp). Tell it to exit at shutdown.
 caf::actor node_connector(caf::actor_system& sys, const config& cfg);
 
 /// The interface a hub publishes, as this system names it.

@@ -197,7 +197,7 @@ int run_services(const run_options& opts) {
           hub_client_options hc;
           hc.host = hub_host;
           hc.port = hub_port;
-          hc.connector = node_connector(sys, cfg);
+          hc.connector = run.own(node_connector(sys, cfg));
           hc.hub_interface = hub_interface(sys);
           starter = run.own(sys.spawn(hub_client, std::move(hc)));
           log::info("pipelines run on the hub", {{"hub", opts.hub}});

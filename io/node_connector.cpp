@@ -1,0 +1,145 @@
+#include "io/node_connector.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/sec.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <memory>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace o2hub {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// How long a failed probe's answer is given to further requests.
+std::chrono::milliseconds remembered(std::chrono::milliseconds timeout) {
+  return std::min(timeout, std::chrono::milliseconds{1000});
+}
+
+struct addrinfo_deleter {
+  void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
+};
+
+struct fd_closer {
+  int fd;
+  ~fd_closer() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+/// One address: empty when a connection opened before `deadline`.
+std::string probe_address(const addrinfo& ai, steady::time_point deadline) {
+  fd_closer s{::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                       ai.ai_protocol)};
+  if (s.fd < 0)
+    return std::strerror(errno);
+  if (::connect(s.fd, ai.ai_addr, ai.ai_addrlen) == 0)
+    return {};
+  if (errno != EINPROGRESS)
+    return std::strerror(errno);
+  for (;;) {
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+    if (left.count() <= 0)
+      return "no answer in time";
+    pollfd p{s.fd, POLLOUT, 0};
+    int n = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return std::strerror(errno);
+    if (n == 0)
+      continue; // the deadline check above ends it
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+      return std::strerror(errno);
+    return err == 0 ? std::string{} : std::string{std::strerror(err)};
+  }
+}
+
+} // namespace
+
+std::string tcp_probe(const std::string& host, uint16_t port,
+                      std::chrono::milliseconds timeout) {
+  auto deadline = steady::now() + timeout;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  auto service = std::to_string(port);
+  int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  if (rc != 0)
+    return std::string{"cannot resolve '"} + host + "': " + gai_strerror(rc);
+  std::unique_ptr<addrinfo, addrinfo_deleter> list{found};
+  std::string why = "no address";
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
+    why = probe_address(*ai, deadline);
+    if (why.empty() || steady::now() >= deadline)
+      break;
+  }
+  if (why == "no answer in time")
+    why = "no answer within " + std::to_string(timeout.count()) + " ms";
+  return why;
+}
+
+namespace {
+
+/// A failed probe's answer, kept for a moment: requests that queued up
+/// behind a probe (every request while there is no connection asks) get it
+/// at once instead of a probe each, and an exit waits for one probe only.
+struct failure {
+  std::chrono::steady_clock::time_point until;
+  std::string why;
+};
+
+struct connector_state {
+  std::map<std::string, failure> failed;
+};
+
+caf::behavior node_connector(caf::stateful_actor<connector_state>* self,
+                             caf::actor upstream, std::chrono::milliseconds timeout) {
+  return {
+      [self, upstream, timeout](caf::connect_atom atm, std::string& host,
+                                uint16_t port) -> caf::result<caf::message> {
+        auto where = host + ":" + std::to_string(port);
+        auto& failed = self->state.failed;
+        auto now = steady::now();
+        auto known = failed.find(where);
+        if (known != failed.end() && now < known->second.until)
+          return caf::make_error(caf::sec::cannot_connect_to_node, known->second.why);
+        if (known != failed.end())
+          failed.erase(known);
+        auto why = tcp_probe(host, port, timeout);
+        if (!why.empty()) {
+          why = where + ": " + why;
+          failed[where] = failure{steady::now() + remembered(timeout), why};
+          return caf::make_error(caf::sec::cannot_connect_to_node, why);
+        }
+        return self->delegate(upstream, atm, std::move(host), port);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_node_connector(caf::actor_system& sys, caf::actor upstream,
+                                std::chrono::milliseconds timeout) {
+  return sys.spawn<caf::detached + caf::hidden>(node_connector, std::move(upstream),
+                                                timeout);
+}
+
+} // namespace o2hub

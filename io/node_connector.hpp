@@ -1,0 +1,36 @@
+// Connecting to another o2hub node without ever hanging (issue 16's notes).
+// CAF 0.17's middleman (and caf_openssl's manager) connects with a blocking
+// connect(2) in its own detached actor and no time limit: to a hub whose
+// SYNs go unanswered (host down, a firewall that drops) it blocks until the
+// kernel gives up (~2 minutes with net.ipv4.tcp_syn_retries 6), every other
+// connect waits behind it, and the actor system's shutdown waits for it: an
+// agent told to stop hung that long. So a connect first opens a plain TCP
+// connection with a time limit, and only when that succeeds asks CAF.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace o2hub {
+
+/// Opens a TCP connection to host:port within `timeout` (name lookup
+/// included) and closes it again. Empty when it opened; else why not.
+std::string tcp_probe(const std::string& host, uint16_t port,
+                      std::chrono::milliseconds timeout);
+
+/// How long a node connect may wait for the other side's TCP answer.
+inline constexpr std::chrono::milliseconds node_connect_timeout{4000};
+
+/// An actor answering (connect_atom, host, port) like CAF's middleman
+/// actor `upstream` (it delegates there), after a `tcp_probe` of at most
+/// `timeout`; when the probe fails the answer is sec::cannot_connect_to_node
+/// with the reason, which further requests for the same place get at once
+/// for up to a second. Runs on its own thread (the probe blocks it); tell it
+/// to exit at shutdown, which then waits at most one probe.
+caf::actor spawn_node_connector(caf::actor_system& sys, caf::actor upstream,
+                                std::chrono::milliseconds timeout = node_connect_timeout);
+
+} // namespace o2hub

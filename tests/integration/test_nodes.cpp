@@ -1,0 +1,168 @@
+// Nodes whose hub does not answer (no root needed; the namespaces test has
+// the rest). A listener with a full accept queue drops every further SYN,
+// as a host that is down or a firewall that drops does: CAF 0.17's blocking
+// connect then waits ~2 minutes, and an agent or intent service told to
+// stop waited with it (io/node_connector.hpp).
+#define BOOST_TEST_MODULE nodes
+#include "io/node_connector.hpp"
+#include "support/client.hpp"
+#include "support/paths.hpp"
+#include "support/process.hpp"
+#include "support/serve.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace o2hub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// A loopback listener that never accepts, its queue filled: SYNs to it get
+/// no answer.
+struct unanswering_listener {
+  int fd = -1;
+  uint16_t port = 0;
+  std::vector<int> fillers;
+
+  unanswering_listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    BOOST_REQUIRE(::listen(fd, 0) == 0);
+    BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port = ntohs(a.sin_port);
+    for (int i = 0; i < 3; ++i) {
+      int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      fillers.push_back(c);
+    }
+    std::this_thread::sleep_for(100ms); // the queue fills
+  }
+  ~unanswering_listener() {
+    for (int c : fillers)
+      ::close(c);
+    ::close(fd);
+  }
+};
+
+std::string write_config(const std::string& dir, uint16_t edge_port) {
+  std::filesystem::create_directories(dir);
+  auto path = dir + "/o2hub.yaml";
+  std::ofstream out{path};
+  out << "edge_sites:\n  edge01: {ip: 127.0.0.1, ports: {o2ims: " << edge_port
+      << ", prometheus: " << edge_port << ", k8s_api: " << edge_port << "}}\n";
+  return path;
+}
+
+double seconds_since(steady::time_point t0) {
+  return std::chrono::duration<double>(steady::now() - t0).count();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_tcp_probe_says_why_within_its_time_limit) {
+  unanswering_listener silent;
+  auto t0 = steady::now();
+  auto why = o2hub::tcp_probe("127.0.0.1", silent.port, 300ms);
+  BOOST_TEST(why == "no answer within 300 ms");
+  BOOST_TEST(seconds_since(t0) < 1.5);
+
+  auto closed = free_port();
+  why = o2hub::tcp_probe("127.0.0.1", closed, 2000ms);
+  BOOST_TEST(why == "Connection refused");
+
+  // A listener that accepts (its queue has room): the probe opens and closes.
+  int open_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  BOOST_REQUIRE(::bind(open_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  BOOST_REQUIRE(::listen(open_fd, 16) == 0);
+  BOOST_REQUIRE(::getsockname(open_fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  BOOST_TEST(o2hub::tcp_probe("127.0.0.1", ntohs(a.sin_port), 2000ms).empty());
+  ::close(open_fd);
+
+  why = o2hub::tcp_probe("no-such-host.invalid", 4242, 2000ms);
+  BOOST_TEST(why.rfind("cannot resolve 'no-such-host.invalid'", 0) == 0, why);
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_whose_hub_does_not_answer_says_why_and_stops_at_once) {
+  unanswering_listener hub;
+  auto dir = fresh_data_dir();
+  auto cfg = write_config(dir, free_port());
+  process agent({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
+                 "127.0.0.1:" + std::to_string(hub.port), "--data-dir", dir + "/data"});
+  auto said = [&] {
+    return agent.output().find("no answer within 4000 ms") != std::string::npos;
+  };
+  for (auto until = steady::now() + 15s; !said() && steady::now() < until;)
+    std::this_thread::sleep_for(100ms);
+  BOOST_TEST(said(), agent.tail());
+  BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
+             agent.tail());
+  // Told to stop while it tries again (a connect is pending): it stops
+  // within one probe's limit (4 s), not after the kernel's ~2 minutes.
+  std::this_thread::sleep_for(1500ms);
+  auto t0 = steady::now();
+  agent.signal(SIGTERM);
+  auto code = agent.wait(15s);
+  BOOST_TEST(code.has_value(), agent.tail() << agent.stacks());
+  BOOST_TEST(seconds_since(t0) < 6.0, agent.tail());
+  if (code)
+    BOOST_TEST(*code == 0, agent.tail());
+  else
+    agent.signal(SIGKILL);
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_intent_service_whose_hub_does_not_answer_refuses_and_stops) {
+  unanswering_listener hub;
+  auto dir = fresh_data_dir();
+  auto cfg = write_config(dir, free_port());
+  auto port = free_port();
+  process intent({binary(), "intent", "-c", cfg, "--port", std::to_string(port),
+                  "--data-dir", dir + "/data", "--hub",
+                  "127.0.0.1:" + std::to_string(hub.port)});
+  BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), intent.tail());
+  auto t0 = steady::now();
+  auto r =
+      http_request(port, "POST", "/api/v1/intent", R"({"text":"Deploy eMBB on edge01"})",
+                   {{"Content-Type", "application/json"}});
+  // The pipeline cannot start: said in the answer, after the probe's limit.
+  BOOST_TEST(r.body.find("cannot reach the hub") != std::string::npos, r.body);
+  BOOST_TEST(r.body.find("no answer within 4000 ms") != std::string::npos, r.body);
+  BOOST_TEST(seconds_since(t0) < 9.0);
+  // Stopped while the next start's connect is pending.
+  std::thread later{[port] {
+    http_request(port, "POST", "/api/v1/intent", R"({"text":"Deploy eMBB on edge01"})",
+                 {{"Content-Type", "application/json"}});
+  }};
+  std::this_thread::sleep_for(1000ms);
+  auto t1 = steady::now();
+  intent.signal(SIGTERM);
+  auto code = intent.wait(20s);
+  BOOST_TEST(code.has_value(), intent.tail() << intent.stacks());
+  BOOST_TEST(seconds_since(t1) < 7.0, intent.tail());
+  if (!code)
+    intent.signal(SIGKILL);
+  later.join();
+  std::filesystem::remove_all(dir);
+}
