@@ -51,30 +51,28 @@ cpu_times own_cpu_us() {
   std::exit(1);
 }
 
-void write_all(int fd, const void* data, size_t size) {
-  auto p = static_cast<const char*>(data);
+/// Moves all `size` bytes at `p` with `op` (a write or a read).
+template <class Op>
+void all_of(Op op, const char* what, int fd, char* p, size_t size) {
   while (size > 0) {
-    auto n = ::write(fd, p, size);
+    auto n = op(fd, p, size);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      die("write");
+      die(what);
     p += n;
     size -= size_t(n);
   }
 }
 
+void write_all(int fd, const void* data, size_t size) {
+  all_of([](int f, char* p, size_t n) { return ::write(f, p, n); }, "write", fd,
+         const_cast<char*>(static_cast<const char*>(data)), size);
+}
+
 void read_all(int fd, void* data, size_t size) {
-  auto p = static_cast<char*>(data);
-  while (size > 0) {
-    auto n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      die("read");
-    p += n;
-    size -= size_t(n);
-  }
+  all_of([](int f, char* p, size_t n) { return ::read(f, p, n); }, "read", fd,
+         static_cast<char*>(data), size);
 }
 
 /// What the reading process tells after each round: arrival times (steady

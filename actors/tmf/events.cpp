@@ -108,8 +108,11 @@ void report(tmf_ptr self, const pipeline_run& run) {
     return;
   auto body = tmf::report_json(run, rid);
   rec.reported.push_back(rid);
+  // Saved before a crash that came before the intent record's save: the
+  // report is already listed (loaded from its table), once.
+  if (st.reports.count(rid) == 0)
+    st.reports_of[rec.id].push_back(rid);
   st.reports[rid] = body;
-  st.reports_of[rec.id].push_back(rid);
   self->request(st.opts.reports_table, caf::infinite, atom::put_v, rid, body)
       .then([](atom::ok) {},
             [rid](const caf::error& err) {

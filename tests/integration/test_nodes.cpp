@@ -31,6 +31,19 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
+/// A loopback listener with an accept queue of `backlog`; its address.
+int loopback_listener(int backlog, sockaddr_in& a) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  a = sockaddr_in{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  BOOST_REQUIRE(::listen(fd, backlog) == 0);
+  BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  return fd;
+}
+
 /// A loopback listener that never accepts, its queue filled: SYNs to it get
 /// no answer.
 struct unanswering_listener {
@@ -39,14 +52,8 @@ struct unanswering_listener {
   std::vector<int> fillers;
 
   unanswering_listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    BOOST_REQUIRE(::listen(fd, 0) == 0);
-    BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    fd = loopback_listener(0, a);
     port = ntohs(a.sin_port);
     for (int i = 0; i < 3; ++i) {
       int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -75,6 +82,20 @@ double seconds_since(steady::time_point t0) {
   return std::chrono::duration<double>(steady::now() - t0).count();
 }
 
+/// Sends SIGTERM; checks that `p` exits with 0 within `limit` seconds (else
+/// kills it).
+void stops_within(process& p, double limit) {
+  auto t0 = steady::now();
+  p.signal(SIGTERM);
+  auto code = p.wait(20s);
+  BOOST_TEST(code.has_value(), p.tail() << p.stacks());
+  BOOST_TEST(seconds_since(t0) < limit, p.tail());
+  if (code)
+    BOOST_TEST(*code == 0, p.tail());
+  else
+    p.signal(SIGKILL);
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_tcp_probe_says_why_within_its_time_limit) {
@@ -89,14 +110,8 @@ BOOST_AUTO_TEST_CASE(a_tcp_probe_says_why_within_its_time_limit) {
   BOOST_TEST(why == "Connection refused");
 
   // A listener that accepts (its queue has room): the probe opens and closes.
-  int open_fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  BOOST_REQUIRE(::bind(open_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  BOOST_REQUIRE(::listen(open_fd, 16) == 0);
-  BOOST_REQUIRE(::getsockname(open_fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  int open_fd = loopback_listener(16, a);
   BOOST_TEST(o2hub::tcp_probe("127.0.0.1", ntohs(a.sin_port), 2000ms).empty());
   ::close(open_fd);
 
@@ -113,23 +128,13 @@ BOOST_AUTO_TEST_CASE(an_agent_whose_hub_does_not_answer_says_why_and_stops_at_on
   auto said = [&] {
     return agent.output().find("no answer within 4000 ms") != std::string::npos;
   };
-  for (auto until = steady::now() + 15s; !said() && steady::now() < until;)
-    std::this_thread::sleep_for(100ms);
-  BOOST_TEST(said(), agent.tail());
+  BOOST_TEST(eventually(15s, said), agent.tail());
   BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
              agent.tail());
   // Told to stop while it tries again (a connect is pending): it stops
   // within one probe's limit (4 s), not after the kernel's ~2 minutes.
   std::this_thread::sleep_for(1500ms);
-  auto t0 = steady::now();
-  agent.signal(SIGTERM);
-  auto code = agent.wait(15s);
-  BOOST_TEST(code.has_value(), agent.tail() << agent.stacks());
-  BOOST_TEST(seconds_since(t0) < 6.0, agent.tail());
-  if (code)
-    BOOST_TEST(*code == 0, agent.tail());
-  else
-    agent.signal(SIGKILL);
+  stops_within(agent, 6.0);
   std::filesystem::remove_all(dir);
 }
 
@@ -156,13 +161,7 @@ BOOST_AUTO_TEST_CASE(an_intent_service_whose_hub_does_not_answer_refuses_and_sto
                  {{"Content-Type", "application/json"}});
   }};
   std::this_thread::sleep_for(1000ms);
-  auto t1 = steady::now();
-  intent.signal(SIGTERM);
-  auto code = intent.wait(20s);
-  BOOST_TEST(code.has_value(), intent.tail() << intent.stacks());
-  BOOST_TEST(seconds_since(t1) < 7.0, intent.tail());
-  if (!code)
-    intent.signal(SIGKILL);
+  stops_within(intent, 7.0);
   later.join();
   std::filesystem::remove_all(dir);
 }

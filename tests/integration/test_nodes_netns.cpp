@@ -29,6 +29,7 @@
 
 namespace fs = std::filesystem;
 namespace test = o2hub::test;
+using o2hub::test::eventually;
 using namespace std::chrono_literals;
 using test::json_at;
 using test::process;
@@ -251,17 +252,6 @@ struct world {
 
   std::string log_of(const std::string& name) const { return procs.at(name)->output(); }
 };
-
-/// Polls `done` every 200 ms until it holds or `timeout` passes.
-bool eventually(std::chrono::seconds timeout, const std::function<bool()>& done) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return done();
-}
 
 /// Posts an intent (to the hub's intent service unless `ns`/`port` say
 /// otherwise); the started pipeline's id.

@@ -6,6 +6,7 @@
 // sites' O2 IMS. A hub subscriber receives each event once, in order; one
 // that hangs neither delays it nor stays subscribed.
 #define BOOST_TEST_MODULE tmf921
+#include "io/record_store.hpp"
 #include "protocol/krm.hpp"
 #include "support/event_receiver.hpp"
 #include "support/pipeline_world.hpp"
@@ -340,6 +341,53 @@ BOOST_FIXTURE_TEST_CASE(kill_9_during_a_tmf_modify_resumes_it_after_restart, edg
   BOOST_TEST(json_at(intent, {"lifecycleStatus"}) == "active", intent);
   BOOST_TEST(json_at(intent, {"version"}) == "2");
   BOOST_TEST(characteristic(intent, "minDownlinkThroughputMbps") == "400");
+}
+
+// A crash between saving a report and saving its intent's record (which
+// lists the report as made): after the restart the finished run is reported
+// again — and listed once (it was listed twice: CI, stop 28). The crash is
+// re-created in the database itself, so the test does not depend on a kill's
+// timing.
+BOOST_FIXTURE_TEST_CASE(a_report_saved_just_before_a_crash_is_listed_once, edges) {
+  std::string id;
+  auto reports_of = [&](uint16_t port) {
+    return http_request(port, "GET", api + "/intent/" + id + "/intentReport").body;
+  };
+  {
+    serve_fixture hub{{}, {"-c", cfg}, data};
+    auto created = http_request(hub.intent, "POST", api + "/intent",
+                                fixture("tmf921-v5-intent-example.json"),
+                                {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(created.status == 201u, created.body);
+    id = json_at(created.body, {"id"});
+    wait_status(hub.monitor, id, "completed");
+    BOOST_TEST_REQUIRE(
+        eventually(30s,
+                   [&] {
+                     return json_at(reports_of(hub.intent), {size_t{0}, "id"}) == id;
+                   }),
+        reports_of(hub.intent));
+  }
+  auto reported = "\"reported\":[\"" + id + "\"]";
+  {
+    o2hub::record_store intents{data + "/o2hub.db", "tmf_intents"};
+    std::string rec;
+    BOOST_TEST_REQUIRE(intents.get(id, rec), intents.error());
+    auto at = rec.find(reported);
+    BOOST_TEST_REQUIRE(at != std::string::npos, rec);
+    rec.replace(at, reported.size(), "\"reported\":[]");
+    BOOST_TEST_REQUIRE(intents.put(id, rec));
+  }
+  serve_fixture again{{}, {"-c", cfg}, data};
+  // Reported again: the record lists the report once more.
+  BOOST_TEST(eventually(30s, [&] {
+    o2hub::record_store intents{data + "/o2hub.db", "tmf_intents"};
+    std::string rec;
+    return intents.get(id, rec) && rec.find(reported) != std::string::npos;
+  }));
+  auto body = reports_of(again.intent);
+  BOOST_TEST(json_at(body, {size_t{0}, "id"}) == id, body);
+  BOOST_TEST(json_at(body, {size_t{1}, "id"}) == "<missing>", body);
 }
 
 // Reads need the viewer token, changes the operator token; the refusals are

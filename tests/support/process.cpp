@@ -239,4 +239,14 @@ bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout) {
   return false;
 }
 
+bool eventually(std::chrono::seconds timeout, const std::function<bool()>& done) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return done();
+}
+
 } // namespace o2hub::test

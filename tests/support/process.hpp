@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -65,5 +66,8 @@ void kill_tmux_server(const std::string& name);
 /// Waits until `port` answers GET /health with 200 and "healthy" (or with
 /// 200 for 2 s: a service may stay degraded); false after `timeout`.
 bool wait_healthy(uint16_t port, std::chrono::milliseconds timeout);
+
+/// Polls `done` every 200 ms until it holds or `timeout` passes.
+bool eventually(std::chrono::seconds timeout, const std::function<bool()>& done);
 
 } // namespace o2hub::test
