@@ -126,7 +126,7 @@ test('a phone sees everything without scrolling sideways', async () => {
 
 test('a stale pipeline is shown apart and an operator cancels it', async () => {
   const { startO2hub, launchBrowser } = await import('./harness.mjs');
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = (await import('node:path')).default;
   const dir = mkdtempSync(path.join(tmpdir(), 'o2hub-stale-'));
@@ -147,5 +147,6 @@ test('a stale pipeline is shown apart and an operator cancels it', async () => {
   } finally {
     await browser.close();
     await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -2,15 +2,17 @@
 // the terminal reaches the pane; a shortcut button sends a whole command.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { useHubAndBrowser } from './harness.mjs';
 
 // The pane runs `cat`: what is typed comes back twice (tty echo + cat).
-const cfg = path.join(mkdtempSync(path.join(tmpdir(), 'o2hub-term-')), 'o2hub.yaml');
+const cfgDir = mkdtempSync(path.join(tmpdir(), 'o2hub-term-'));
+const cfg = path.join(cfgDir, 'o2hub.yaml');
 writeFileSync(cfg, 'services:\n  bridge:\n    command: ["cat", "-u"]\n');
 const ctx = useHubAndBrowser({ before, after }, ['-c', cfg]);
+after(() => rmSync(cfgDir, { recursive: true, force: true }));
 
 const screen = (page) => page.evaluate(() => {
   const buf = window.o2term.buffer.active;
