@@ -258,8 +258,11 @@ caf::result<intent_response> process_request(intent_self self, intent_request& r
   auto start = self->clock().now();
   auto& st = self->state;
   ++st.stats.requests;
-  auto key = intent_cache_key(req);
-  if (auto hit = cache_lookup(self, key)) {
+  // The key serves the cache and the LLM's shared calls; rules alone with
+  // the cache off need none.
+  bool cache_on = st.opts.cache_size > 0;
+  auto key = cache_on || st.opts.llm ? intent_cache_key(req) : std::string{};
+  if (auto hit = cache_on ? cache_lookup(self, key) : nullptr) {
     ++st.stats.cache_hits;
     intent_response res{hit->value, hit->metadata};
     res.value.description = req.text;

@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(caches_with_lru_and_ttl) {
       request<intent_response>(a, atom::process_v, req_of("Deploy eMBB on edge1"));
   // Same sentence with other spacing and case: a hit, with a new id.
   auto second =
-      request<intent_response>(a, atom::process_v, req_of("  deploy   EMBB on edge1 "));
+      request<intent_response>(a, atom::process_v, req_of("  deploy \t EMBB\non edge1 "));
   BOOST_TEST_REQUIRE((first && second));
   BOOST_TEST(second->metadata.cached);
   BOOST_TEST(second->value.intent_id != first->value.intent_id);
