@@ -8,12 +8,23 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace o2hub::wire {
 
 std::string format_number(double value) {
   char buf[64];
+  // Whole numbers (most bandwidths and latencies) as integers: the same
+  // text, at a tenth of the cost of the shortest-double search.
+  if (value > -1e15 && value < 1e15) {
+    auto whole = static_cast<int64_t>(value);
+    if (static_cast<double>(whole) == value && (whole != 0 || !std::signbit(value))) {
+      auto res = std::to_chars(buf, buf + sizeof(buf), whole);
+      return std::string(buf, res.ptr);
+    }
+  }
   auto res = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::fixed);
   if (res.ec != std::errc{})
     return "0";
