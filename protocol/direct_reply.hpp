@@ -26,7 +26,7 @@ public:
   direct_reply() = default;
   explicit direct_reply(callback f) : state_(std::make_shared<state>(std::move(f))) {}
 
-  void deliver(T value) const {
+  void deliver(T&& value) const {
     if (state_ && !state_->done.exchange(true))
       state_->f(std::move(value));
   }
