@@ -7,6 +7,7 @@
 #include "io/http_client.hpp"
 #include "io/http_client_actor.hpp"
 #include "io/llm_backends.hpp"
+#include "io/node_connector.hpp"
 #include "io/node_identity.hpp"
 
 #include <caf/actor_system.hpp>
@@ -99,6 +100,7 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   int sig = 0;
   sigwait(&sigs, &sig);
   log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  cancel_node_probes(); // a connect to a silent hub must not hold up the stop
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);

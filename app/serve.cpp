@@ -19,6 +19,7 @@
 #include "io/llm_backends.hpp"
 #include "io/metrics.hpp"
 #include "io/monitor_routes.hpp"
+#include "io/node_connector.hpp"
 #include "io/security.hpp"
 #include "io/server.hpp"
 #include "io/service_context.hpp"
@@ -283,7 +284,8 @@ int run_services(const run_options& opts) {
         s->shutdown();
       for (auto& a : run.actors)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-      cancel_llm_calls(); // blocked LLM workers must not delay the exit
+      cancel_llm_calls();   // blocked LLM workers must not delay the exit
+      cancel_node_probes(); // nor a connect to a silent hub
       if (run.http)
         run.http->stop();
       if (run.tmux)

@@ -13,6 +13,7 @@
 #include <memory>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +40,14 @@ struct fd_closer {
   }
 };
 
+/// Readable once `cancel_node_probes` ran: every probe waits on it too.
+int stop_fd() {
+  static const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  return fd;
+}
+
+const char* const stopping = "this o2hub is stopping";
+
 /// One address: empty when a connection opened before `deadline`.
 std::string probe_address(const addrinfo& ai, steady::time_point deadline) {
   fd_closer s{::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -54,14 +63,16 @@ std::string probe_address(const addrinfo& ai, steady::time_point deadline) {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
     if (left.count() <= 0)
       return "no answer in time";
-    pollfd p{s.fd, POLLOUT, 0};
-    int n = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
+    pollfd p[2] = {{s.fd, POLLOUT, 0}, {stop_fd(), POLLIN, 0}};
+    int n = ::poll(p, stop_fd() >= 0 ? 2 : 1, static_cast<int>(left.count()) + 1);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
       return std::strerror(errno);
     if (n == 0)
       continue; // the deadline check above ends it
+    if ((p[1].revents & POLLIN) != 0)
+      return stopping;
     int err = 0;
     socklen_t len = sizeof err;
     if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
@@ -72,8 +83,19 @@ std::string probe_address(const addrinfo& ai, steady::time_point deadline) {
 
 } // namespace
 
+void cancel_node_probes() {
+  uint64_t one = 1;
+  int fd = stop_fd();
+  if (fd >= 0 && ::write(fd, &one, sizeof one) < 0) {
+    // Only a full counter refuses a write; it is readable then anyway.
+  }
+}
+
 std::string tcp_probe(const std::string& host, uint16_t port,
                       std::chrono::milliseconds timeout) {
+  pollfd stop{stop_fd(), POLLIN, 0};
+  if (stop.fd >= 0 && ::poll(&stop, 1, 0) == 1)
+    return stopping;
   auto deadline = steady::now() + timeout;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

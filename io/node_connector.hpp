@@ -5,7 +5,8 @@
 // kernel gives up (~2 minutes with net.ipv4.tcp_syn_retries 6), every other
 // connect waits behind it, and the actor system's shutdown waits for it: an
 // agent told to stop hung that long. So a connect first opens a plain TCP
-// connection with a time limit, and only when that succeeds asks CAF.
+// connection with a time limit, and only when that succeeds asks CAF; a
+// stop cancels the probe.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -21,6 +22,11 @@ namespace o2hub {
 std::string tcp_probe(const std::string& host, uint16_t port,
                       std::chrono::milliseconds timeout);
 
+/// Ends every probe in progress and refuses new ones (said as "this o2hub
+/// is stopping"): at shutdown, so that no stop waits for a probe. Any
+/// thread, once.
+void cancel_node_probes();
+
 /// How long a node connect may wait for the other side's TCP answer.
 inline constexpr std::chrono::milliseconds node_connect_timeout{4000};
 
@@ -29,7 +35,7 @@ inline constexpr std::chrono::milliseconds node_connect_timeout{4000};
 /// `timeout`; when the probe fails the answer is sec::cannot_connect_to_node
 /// with the reason, which further requests for the same place get at once
 /// for up to a second. Runs on its own thread (the probe blocks it); tell it
-/// to exit at shutdown, which then waits at most one probe.
+/// to exit at shutdown (after `cancel_node_probes`).
 caf::actor spawn_node_connector(caf::actor_system& sys, caf::actor upstream,
                                 std::chrono::milliseconds timeout = node_connect_timeout);
 

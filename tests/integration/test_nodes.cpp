@@ -89,7 +89,9 @@ void stops_within(process& p, double limit) {
   p.signal(SIGTERM);
   auto code = p.wait(20s);
   BOOST_TEST(code.has_value(), p.tail() << p.stacks());
-  BOOST_TEST(seconds_since(t0) < limit, p.tail());
+  auto took = seconds_since(t0);
+  BOOST_TEST_MESSAGE("stopped " << took << " s after SIGTERM");
+  BOOST_TEST(took < limit, p.tail());
   if (code)
     BOOST_TEST(*code == 0, p.tail());
   else
@@ -131,10 +133,11 @@ BOOST_AUTO_TEST_CASE(an_agent_whose_hub_does_not_answer_says_why_and_stops_at_on
   BOOST_TEST(eventually(15s, said), agent.tail());
   BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
              agent.tail());
-  // Told to stop while it tries again (a connect is pending): it stops
-  // within one probe's limit (4 s), not after the kernel's ~2 minutes.
+  // Told to stop while it tries again (a connect is pending): it stops at
+  // once (the probe is cancelled), not after the probe's 4 s or the
+  // kernel's ~2 minutes.
   std::this_thread::sleep_for(1500ms);
-  stops_within(agent, 6.0);
+  stops_within(agent, 2.5);
   std::filesystem::remove_all(dir);
 }
 
@@ -155,13 +158,15 @@ BOOST_AUTO_TEST_CASE(an_intent_service_whose_hub_does_not_answer_refuses_and_sto
   BOOST_TEST(r.body.find("cannot reach the hub") != std::string::npos, r.body);
   BOOST_TEST(r.body.find("no answer within 4000 ms") != std::string::npos, r.body);
   BOOST_TEST(seconds_since(t0) < 9.0);
-  // Stopped while the next start's connect is pending.
+  // Stopped while the next start's connect is pending (after the second
+  // for which a failure is given again without a new probe).
+  std::this_thread::sleep_for(1200ms);
   std::thread later{[port] {
     http_request(port, "POST", "/api/v1/intent", R"({"text":"Deploy eMBB on edge01"})",
                  {{"Content-Type", "application/json"}});
   }};
   std::this_thread::sleep_for(1000ms);
-  stops_within(intent, 7.0);
+  stops_within(intent, 3.0);
   later.join();
   std::filesystem::remove_all(dir);
 }
