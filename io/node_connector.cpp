@@ -1,5 +1,7 @@
 #include "io/node_connector.hpp"
 
+#include "common/fd.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/sec.hpp>
@@ -8,7 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <map>
 #include <memory>
 #include <netdb.h>
@@ -34,10 +35,7 @@ struct addrinfo_deleter {
 
 struct fd_closer {
   int fd;
-  ~fd_closer() {
-    if (fd >= 0)
-      ::close(fd);
-  }
+  ~fd_closer() { close_fd(fd); }
 };
 
 /// Readable once `cancel_node_probes` ran: every probe waits on it too.
@@ -122,7 +120,7 @@ namespace {
 
 /// A failed probe's answer, kept for a moment: requests that queued up
 /// behind a probe (every request while there is no connection asks) get it
-/// at once instead of a probe each, and an exit waits for one probe only.
+/// at once instead of a probe of 4 s each.
 struct failure {
   std::chrono::steady_clock::time_point until;
   std::string why;
