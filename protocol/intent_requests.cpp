@@ -212,28 +212,46 @@ std::optional<request_error> open_document(std::string_view text,
 
 } // namespace
 
+namespace {
+
+/// A per-thread parser that a large body grew past this shrinks again
+/// when its request is done.
+constexpr size_t kept_parser_capacity = 64 * 1024;
+
+error_code shrink(dom::parser& p) {
+  return p.allocate(4096, max_json_depth);
+}
+
+error_code shrink(ondemand::parser& p) {
+  return p.allocate(4096);
+}
+
+template <class Parser>
+struct shrink_on_return {
+  Parser& p;
+  ~shrink_on_return() {
+    if (p.capacity() > kept_parser_capacity) {
+      auto ignored = shrink(p);
+      (void)ignored; // failed: the next request allocates again
+    }
+  }
+};
+
+} // namespace
+
 /// The whole text must be one valid JSON document, at most max_json_depth
 /// deep: ondemand parsing checks only what it reads, so junk in an ignored
 /// field or a second document after the first would pass unseen.
 std::optional<request_error> invalid_document(std::string_view text) {
   // One parser per thread, kept between requests (a parser's buffers were
   // allocated and freed on every request); one grown by a large body
-  // shrinks again below.
-  constexpr size_t kept_capacity = 64 * 1024;
+  // shrinks again when done.
   thread_local simdjson::dom::parser p;
   if (p.capacity() < text.size() + 1 || p.max_depth() != max_json_depth) {
     if (p.allocate(std::max(text.size() + 1, size_t{4096}), max_json_depth) != SUCCESS)
       return fail(413, "body_too_large", "the body is too large to parse");
   }
-  struct shrink {
-    simdjson::dom::parser& p;
-    ~shrink() {
-      if (p.capacity() > kept_capacity) {
-        auto ignored = p.allocate(4096, max_json_depth);
-        (void)ignored; // failed: the next request allocates again
-      }
-    }
-  } on_return{p};
+  shrink_on_return<simdjson::dom::parser> on_return{p};
   simdjson::dom::element root;
   auto err = p.parse(text.data(), text.size()).get(root);
   if (err == DEPTH_ERROR)
@@ -250,15 +268,7 @@ parsed_request parse_intent_request(std::string_view body,
   // Kept per thread like invalid_document's (the request owns copies of
   // what it reads: nothing points into the parser once this returns).
   thread_local ondemand::parser parser;
-  struct shrink {
-    ondemand::parser& p;
-    ~shrink() {
-      if (p.capacity() > 64 * 1024) {
-        auto ignored = p.allocate(4096);
-        (void)ignored; // failed: the next request allocates again
-      }
-    }
-  } on_return{parser};
+  shrink_on_return<ondemand::parser> on_return{parser};
   padded_string padded{body};
   ondemand::document doc;
   if (auto bad = open_document(body, parser, padded, doc)) {
