@@ -210,18 +210,12 @@ std::optional<request_error> open_document(std::string_view text,
   return std::nullopt;
 }
 
-} // namespace
-
-namespace {
-
-/// A per-thread parser that a large body grew past this shrinks again
-/// when its request is done.
+/// A per-thread parser grown past this by a large body shrinks when done.
 constexpr size_t kept_parser_capacity = 64 * 1024;
 
 error_code shrink(dom::parser& p) {
   return p.allocate(4096, max_json_depth);
 }
-
 error_code shrink(ondemand::parser& p) {
   return p.allocate(4096);
 }
