@@ -3,6 +3,7 @@
 #include "actors/edge_agent.hpp"
 #include "app/actor_config.hpp"
 #include "app/nodes.hpp"
+#include "common/exit_deadline.hpp"
 #include "common/log.hpp"
 #include "io/http_client.hpp"
 #include "io/http_client_actor.hpp"
@@ -76,6 +77,7 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   // scheduler thread is plenty, and many agents share a machine well.
   acfg.set("scheduler.max-threads", size_t{1});
   enable_nodes(acfg, cfg);
+  exit_deadline deadline; // goes after the actor system (common/exit_deadline.hpp)
   caf::actor_system sys{acfg};
   auto client = std::make_shared<http_client>();
   auto http = spawn_http_client_actor(sys, client);
@@ -101,6 +103,9 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   sigwait(&sigs, &sig);
   log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   cancel_node_probes(); // a connect to a silent hub must not hold up the stop
+  // An agent keeps no data: its stop, CAF's middleman included, gets 5 s.
+  deadline.arm(std::chrono::seconds(5), "the actor system (CAF's middleman may be "
+                                        "inside a connect to the hub)");
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);

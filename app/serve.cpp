@@ -9,6 +9,7 @@
 #include "app/components.hpp"
 #include "app/nodes.hpp"
 #include "app/router.hpp"
+#include "common/exit_deadline.hpp"
 #include "common/log.hpp"
 #include "io/ask.hpp"
 #include "io/bridge_routes.hpp"
@@ -111,6 +112,7 @@ int run_services(const run_options& opts) {
   configure_actor_system(acfg);
   if (hub_here || to_hub)
     enable_nodes(acfg, cfg);
+  exit_deadline deadline; // goes after the actor system (common/exit_deadline.hpp)
   caf::actor_system sys{acfg};
   int exit_code = 0;
   {
@@ -344,6 +346,12 @@ int run_services(const run_options& opts) {
     await_down(sys, run.actors, std::chrono::seconds(5));
   }
   sys.await_all_actors_done();
+  // Every actor of o2hub's is done, its data saved; CAF's own teardown (the
+  // middleman: a connect to the hub may be in progress) gets 5 s.
+  deadline.arm(std::chrono::seconds(5),
+               "the actor system (CAF's middleman may be "
+               "inside a connect to the hub)",
+               exit_code);
   if (exit_code == 0)
     log::info("stopped");
   return exit_code;

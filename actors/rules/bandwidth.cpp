@@ -74,7 +74,7 @@ int direction_of(const tokens& t, size_t i) {
 
 namespace {
 
-struct mention {
+struct rate_mention {
   size_t number;            // token index of the number
   size_t end;               // after the unit (or the number)
   double value;             // the number
@@ -133,7 +133,7 @@ bool other_unit(const tokens& t, size_t i) {
 } // namespace
 
 void read_bandwidth(const tokens& t, rule_reading& r) {
-  std::vector<mention> found;
+  std::vector<rate_mention> found;
   size_t last_end = 0;
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i].k != kind::number)
@@ -155,7 +155,7 @@ void read_bandwidth(const tokens& t, rule_reading& r) {
         continue;
       }
     }
-    mention m{i, i + 1, t[i].value, 0};
+    rate_mention m{i, i + 1, t[i].value, 0};
     m.unit = bandwidth_unit(t, i + 1, len);
     if (m.unit > 0)
       m.end = i + 1 + len;

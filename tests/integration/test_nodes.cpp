@@ -2,7 +2,10 @@
 // the rest). A listener with a full accept queue drops every further SYN,
 // as a host that is down or a firewall that drops does: CAF 0.17's blocking
 // connect then waits ~2 minutes, and an agent or intent service told to
-// stop waited with it (io/node_connector.hpp).
+// stop waited with it (io/node_connector.hpp). A listener with room for
+// exactly one connection lets the connector's probe in and not CAF's own
+// connect right after: the stop then has 5 s (common/exit_deadline.hpp). A
+// listener that accepts and never speaks: the agent says what is wrong.
 #define BOOST_TEST_MODULE nodes
 #include "io/node_connector.hpp"
 #include "support/client.hpp"
@@ -16,9 +19,11 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
+#include <sstream>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -68,6 +73,64 @@ struct unanswering_listener {
     ::close(fd);
   }
 };
+
+/// A loopback listener that accepts nothing, its queue of one empty: the
+/// first connection (the node connector's probe) gets in and fills it, the
+/// next SYN (CAF's own connect, right after) gets no answer.
+struct one_slot_listener {
+  int fd = -1;
+  uint16_t port = 0;
+
+  one_slot_listener() {
+    sockaddr_in a{};
+    fd = loopback_listener(0, a);
+    port = ntohs(a.sin_port);
+  }
+  ~one_slot_listener() { ::close(fd); }
+};
+
+/// A loopback listener that accepts every connection and never says a word.
+struct silent_acceptor {
+  int fd = -1;
+  uint16_t port = 0;
+  std::vector<int> accepted;
+  std::thread thread;
+
+  silent_acceptor() {
+    sockaddr_in a{};
+    fd = loopback_listener(16, a);
+    port = ntohs(a.sin_port);
+    thread = std::thread{[this] {
+      for (int c; (c = ::accept(fd, nullptr, nullptr)) >= 0;)
+        accepted.push_back(c);
+    }};
+  }
+  ~silent_acceptor() {
+    ::shutdown(fd, SHUT_RDWR); // ends the accept
+    thread.join();
+    for (int c : accepted)
+      ::close(c);
+    ::close(fd);
+  }
+};
+
+/// Whether this machine has a connection to loopback `port` in SYN-SENT
+/// (/proc/net/tcp: state 02, addresses in hex).
+bool syn_sent_to(uint16_t port) {
+  std::ifstream tcp{"/proc/net/tcp"};
+  std::string line;
+  std::getline(tcp, line); // the header
+  char want[16];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  while (std::getline(tcp, line)) {
+    std::istringstream in{line};
+    std::string slot, local, remote, state;
+    in >> slot >> local >> remote >> state;
+    if (remote == want && state == "02")
+      return true;
+  }
+  return false;
+}
 
 std::string write_config(const std::string& dir, uint16_t edge_port) {
   std::filesystem::create_directories(dir);
@@ -168,5 +231,71 @@ BOOST_AUTO_TEST_CASE(an_intent_service_whose_hub_does_not_answer_refuses_and_sto
   std::this_thread::sleep_for(1000ms);
   stops_within(intent, 3.0);
   later.join();
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_stops_while_cafs_own_connect_waits) {
+  // The probe gets in, CAF's connect right after does not (the queue of one
+  // is full): the middleman's thread sits in connect(2), which has no time
+  // limit, and the actor system's stop waited for it (~2 minutes, and for
+  // ever when the connect ended after the middleman's broker had stopped).
+  // Now the last step of the stop has 5 s (common/exit_deadline.hpp).
+  one_slot_listener hub;
+  auto dir = fresh_data_dir();
+  auto cfg = write_config(dir, free_port());
+  process agent({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
+                 "127.0.0.1:" + std::to_string(hub.port), "--data-dir", dir + "/data"});
+  BOOST_TEST_REQUIRE(eventually(10s, [&] { return syn_sent_to(hub.port); }),
+                     agent.tail());
+  stops_within(agent, 7.0);
+  BOOST_TEST(agent.output().find("the stop did not finish in time") != std::string::npos,
+             agent.tail());
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_whose_hub_accepts_but_never_answers_says_so) {
+  // Another service on the hub's port, or a hub with TLS and an agent
+  // without: the connection opens, the node handshake never comes.
+  silent_acceptor hub;
+  auto dir = fresh_data_dir();
+  auto cfg = write_config(dir, free_port());
+  process agent({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
+                 "127.0.0.1:" + std::to_string(hub.port), "--data-dir", dir + "/data"});
+  auto said = [&] {
+    return agent.output().find("did not complete the node handshake in time")
+           != std::string::npos;
+  };
+  BOOST_TEST(eventually(15s, said), agent.tail()); // the link's requests wait 10 s
+  BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
+             agent.tail());
+  stops_within(agent, 7.0);
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_intent_service_stops_while_cafs_own_connect_waits) {
+  // As the agent above, for `o2hub intent --hub`: the pipeline's start asks
+  // for the hub, CAF's connect waits; the stop ends within its 5 s.
+  one_slot_listener hub;
+  auto dir = fresh_data_dir();
+  auto cfg = write_config(dir, free_port());
+  auto port = free_port();
+  process intent({binary(), "intent", "-c", cfg, "--port", std::to_string(port),
+                  "--data-dir", dir + "/data", "--hub",
+                  "127.0.0.1:" + std::to_string(hub.port)});
+  BOOST_REQUIRE_MESSAGE(wait_healthy(port, 20s), intent.tail());
+  std::thread post{[port] {
+    try {
+      http_request(port, "POST", "/api/v1/intent", R"({"text":"Deploy eMBB on edge01"})",
+                   {{"Content-Type", "application/json"}});
+    } catch (const std::exception&) {
+      // the connection closes at shutdown
+    }
+  }};
+  BOOST_TEST_REQUIRE(eventually(10s, [&] { return syn_sent_to(hub.port); }),
+                     intent.tail());
+  stops_within(intent, 7.0);
+  BOOST_TEST(intent.output().find("the stop did not finish in time") != std::string::npos,
+             intent.tail());
+  post.join();
   std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,41 @@
+// A time limit on a process's last steps. CAF 0.17's middleman opens node
+// connections with a blocking connect(2) that has no time limit, and its stop
+// waits for it: a connect begun just before SIGTERM to a hub whose accept
+// queue is full holds the stop for ~2 minutes (the kernel's SYN retries), and
+// one that ends after the middleman's broker has stopped leaves the middleman
+// actor referenced for ever, so the actor system's destructor waits for its
+// thread for ever. The node connector's probe narrows that window but cannot
+// close it; this deadline bounds what is left. Arm it when only CAF's own
+// teardown remains (nothing of o2hub's that holds data is still running).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace o2hub {
+
+class exit_deadline {
+public:
+  exit_deadline() = default;
+  exit_deadline(const exit_deadline&) = delete;
+  exit_deadline& operator=(const exit_deadline&) = delete;
+
+  /// Disarms: what was waited for finished in time.
+  ~exit_deadline();
+
+  /// From now on: unless this object is destroyed within `limit`, logs a
+  /// warning naming `what` and ends the process with `code` (std::_Exit: no
+  /// destructors, no atexit handlers). Arms once; later calls do nothing.
+  void arm(std::chrono::milliseconds limit, std::string what, int code = 0);
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+} // namespace o2hub
