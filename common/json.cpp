@@ -133,40 +133,40 @@ void append_quoted(std::string& out, std::string_view s) {
 }
 
 void writer::before_value() {
-  if (after_key_) {
+  if (after_key_)
     after_key_ = false;
-    return;
-  }
-  if (!need_comma_.empty()) {
-    if (need_comma_.back())
-      out_ += ',';
-    need_comma_.back() = true;
-  }
+  else if (need_comma_ && depth_ > 0)
+    out_ += ',';
+  need_comma_ = true;
 }
 
 writer& writer::begin_object() {
   before_value();
   out_ += '{';
-  need_comma_.push_back(false);
+  ++depth_;
+  need_comma_ = false;
   return *this;
 }
 
 writer& writer::end_object() {
   out_ += '}';
-  need_comma_.pop_back();
+  --depth_;
+  need_comma_ = true;
   return *this;
 }
 
 writer& writer::begin_array() {
   before_value();
   out_ += '[';
-  need_comma_.push_back(false);
+  ++depth_;
+  need_comma_ = false;
   return *this;
 }
 
 writer& writer::end_array() {
   out_ += ']';
-  need_comma_.pop_back();
+  --depth_;
+  need_comma_ = true;
   return *this;
 }
 
@@ -233,7 +233,8 @@ writer& writer::raw(std::string_view json_text) {
 std::string writer::take() {
   std::string result;
   result.swap(out_);
-  need_comma_.clear();
+  depth_ = 0;
+  need_comma_ = false;
   after_key_ = false;
   return result;
 }

@@ -6,7 +6,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <vector>
 
 namespace o2hub::json {
 
@@ -70,7 +69,11 @@ private:
   void before_value();
 
   std::string out_;
-  std::vector<bool> need_comma_;
+  // One flag is enough for the commas: a value after another value in the
+  // same container needs one, the first one in a container does not, and a
+  // container that ends is itself a value of its parent.
+  size_t depth_ = 0;
+  bool need_comma_ = false;
   bool after_key_ = false;
 };
 

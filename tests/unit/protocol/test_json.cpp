@@ -58,6 +58,39 @@ BOOST_AUTO_TEST_CASE(keeps_valid_utf8_and_replaces_invalid) {
              == R"("a\u2028b\u2029")");
 }
 
+BOOST_AUTO_TEST_CASE(every_byte_that_needs_escaping_is_found_at_every_position) {
+  // Each byte that needs escaping at each place of strings up to 24 bytes
+  // (runs of clean bytes go in whole, before and after it), and the bytes
+  // next to the special ranges, which must go through as they are.
+  const std::pair<std::string, std::string> special[] = {
+      {"\"", R"(\")"},
+      {"\\", R"(\\)"},
+      {"\n", R"(\n)"},
+      {"\x01", R"(\u0001)"},
+      {"\x1f", R"(\u001f)"},
+      {"\x7f", R"(\u007f)"},
+      {std::string{"\0", 1}, R"(\u0000)"},
+      {"\xC3\xA9", "\xC3\xA9"},
+      {"\xFF", "\xEF\xBF\xBD"},
+      {" ", " "},
+      {"!", "!"},
+      {"#", "#"},
+      {"[", "["},
+      {"]", "]"},
+      {"~", "~"},
+      {"\x1e", R"(\u001e)"}};
+  for (size_t len = 1; len <= 24; ++len)
+    for (size_t pos = 0; pos < len; ++pos)
+      for (const auto& [in, out] : special) {
+        std::string text(pos, 'a');
+        text += in;
+        text += std::string(len - pos - 1, 'b');
+        std::string want =
+            "\"" + std::string(pos, 'a') + out + std::string(len - pos - 1, 'b') + "\"";
+        BOOST_TEST(esc(text) == want, "length " << len << ", at " << pos);
+      }
+}
+
 BOOST_AUTO_TEST_CASE(validates_utf8) {
   BOOST_TEST(json::valid_utf8("plain ascii"));
   BOOST_TEST(json::valid_utf8("所有站點"));
@@ -86,6 +119,33 @@ BOOST_AUTO_TEST_CASE(writer_places_commas_and_nests) {
   BOOST_TEST(
       w.str()
       == R"({"a":1,"b":"two","c":[true,null,-3,{}],"d":2.5,"e":18446744073709551615})");
+}
+
+BOOST_AUTO_TEST_CASE(writer_commas_after_nested_containers) {
+  json::writer w;
+  w.begin_array()
+      .begin_array()
+      .value(1)
+      .value(2)
+      .end_array()
+      .begin_array()
+      .value(3)
+      .end_array()
+      .begin_object()
+      .key("a")
+      .begin_array()
+      .end_array()
+      .kv("b", "c")
+      .end_object()
+      .begin_array()
+      .end_array()
+      .value("x")
+      .end_array();
+  BOOST_TEST(w.str() == R"([[1,2],[3],{"a":[],"b":"c"},[],"x"])");
+  w.take();
+  // After take() the writer starts afresh.
+  w.begin_object().kv("k", 1).end_object();
+  BOOST_TEST(w.str() == R"({"k":1})");
 }
 
 BOOST_AUTO_TEST_CASE(non_finite_numbers_become_null) {
