@@ -104,8 +104,7 @@ int run_agent(const config& cfg, const agent_run_options& opts) {
   log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   cancel_node_probes(); // a connect to a silent hub must not hold up the stop
   // An agent keeps no data: its stop, CAF's middleman included, gets 5 s.
-  deadline.arm(std::chrono::seconds(5), "the actor system (CAF's middleman may be "
-                                        "inside a connect to the hub)");
+  deadline.arm(actor_system_teardown_limit, actor_system_teardown);
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(http, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(connector, caf::exit_reason::user_shutdown);

@@ -348,10 +348,7 @@ int run_services(const run_options& opts) {
   sys.await_all_actors_done();
   // Every actor of o2hub's is done, its data saved; CAF's own teardown (the
   // middleman: a connect to the hub may be in progress) gets 5 s.
-  deadline.arm(std::chrono::seconds(5),
-               "the actor system (CAF's middleman may be "
-               "inside a connect to the hub)",
-               exit_code);
+  deadline.arm(actor_system_teardown_limit, actor_system_teardown, exit_code);
   if (exit_code == 0)
     log::info("stopped");
   return exit_code;

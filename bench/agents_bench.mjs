@@ -27,6 +27,7 @@ const procs = [];
 function run(name, args) {
   const out = openSync(path.join(dir, `${name}.log`), 'w');
   const p = spawn(binary, args, { stdio: ['ignore', out, out] });
+  p.label = name;
   procs.push(p);
   return p;
 }
@@ -62,6 +63,11 @@ for (let i = 1; i <= agents; i += 1) {
 
 const startSim = () => run('sim', ['edge-sim', '-c', path.join(dir, 'sim.yaml'), '--data-dir', path.join(dir, 'sim'),
   '--control-port', '0', '--log-level', 'warn']);
+// A hub of an earlier run still stopping would answer for this one.
+if (await fetch(`http://127.0.0.1:${monitorPort}/health`).then(() => true, () => false)) {
+  console.error(`port ${monitorPort} already answers (a hub of an earlier run still stopping?)`);
+  process.exit(1);
+}
 let sim = startSim();
 const hub = run('hub', ['serve', '-c', path.join(dir, 'hub.yaml'), '--data-dir', path.join(dir, 'hub'),
   '--intent-port', '18802', '--monitor-port', String(monitorPort), '--bridge-port', '18804',
@@ -82,6 +88,17 @@ for (let i = 0; i < 600; i += 1) {
   await sleep(200);
 }
 console.log(`== ${agents} agents: ${registered} registered and healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s ==`);
+if (registered < agents) {
+  // Which, and what their agents said last.
+  const e = await edges();
+  for (let i = 1; i <= agents; i += 1) {
+    const x = e[`edge${String(i).padStart(2, '0')}`] ?? e[`edge${i}`];
+    if (x && x.via === 'agent' && x.status === 'healthy') continue;
+    const p = procs.find((q) => q.label === `agent${i}`);
+    const log = readFileSync(path.join(dir, `agent${i}.log`), 'utf8').trim().split('\n').slice(-3);
+    console.log(`edge${i} (agent pid ${p.pid}): ${JSON.stringify(x ?? null)}\n  ${log.join('\n  ')}`);
+  }
+}
 await sleep(3000);
 
 // -- 1. idle -----------------------------------------------------------------
@@ -137,7 +154,20 @@ seen.clear();
 sim = startSim();
 await measure('healthy', 'edge back');
 ws.close();
+
+// -- 3. stop -------------------------------------------------------------------
+// Every process gets SIGTERM; each should be gone within a few seconds (an
+// agent's stop is bounded at 5 s even while CAF's connect to the stopping hub
+// waits). Whatever is left after 15 s is named and killed.
+const exited = (p) => p.exitCode !== null || p.signalCode !== null;
+const t1 = Date.now();
 cleanup();
-await sleep(500);
-rmSync(dir, { recursive: true, force: true });
+while (Date.now() - t1 < 15000 && procs.some((p) => !exited(p))) await sleep(100);
+const left = procs.filter((p) => !exited(p));
+const names = left.map((p) => `${p.label} (pid ${p.pid})`).join(', ');
+console.log(`stop: ${procs.length - left.length} of ${procs.length} processes gone after ${((Date.now() - t1) / 1000).toFixed(1)} s${left.length ? `; still running, killed: ${names}` : ''}`);
+for (const p of left) p.kill('SIGKILL');
+// Logs of a run where something went wrong are kept for a look.
+if (registered === agents && left.length === 0) rmSync(dir, { recursive: true, force: true });
+else console.log(`logs kept in ${dir}`);
 process.exit(0);

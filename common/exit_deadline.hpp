@@ -17,6 +17,11 @@
 
 namespace o2hub {
 
+/// What the services and the agent give CAF's teardown, and how they name it.
+inline constexpr std::chrono::seconds actor_system_teardown_limit{5};
+inline constexpr const char* actor_system_teardown =
+    "the actor system (CAF's middleman may be inside a connect to the hub)";
+
 class exit_deadline {
 public:
   exit_deadline() = default;

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/node_id.hpp>
 #include <caf/sec.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <netdb.h>
 #include <poll.h>
+#include <set>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -133,23 +135,46 @@ struct connector_state {
 caf::behavior node_connector(caf::stateful_actor<connector_state>* self,
                              caf::actor upstream, std::chrono::milliseconds timeout) {
   return {
-      [self, upstream, timeout](caf::connect_atom atm, std::string& host,
-                                uint16_t port) -> caf::result<caf::message> {
+      [self, upstream, timeout](caf::connect_atom atm, std::string& host, uint16_t port) {
+        auto rp = self->make_response_promise();
         auto where = host + ":" + std::to_string(port);
         auto& failed = self->state.failed;
-        auto now = steady::now();
         auto known = failed.find(where);
-        if (known != failed.end() && now < known->second.until)
-          return caf::make_error(caf::sec::cannot_connect_to_node, known->second.why);
+        if (known != failed.end() && steady::now() < known->second.until) {
+          rp.deliver(
+              caf::make_error(caf::sec::cannot_connect_to_node, known->second.why));
+          return rp;
+        }
         if (known != failed.end())
           failed.erase(known);
-        auto why = tcp_probe(host, port, timeout);
-        if (!why.empty()) {
-          why = where + ": " + why;
-          failed[where] = failure{steady::now() + remembered(timeout), why};
-          return caf::make_error(caf::sec::cannot_connect_to_node, why);
-        }
-        return self->delegate(upstream, atm, std::move(host), port);
+        // CAF first: a probe connection of its own right before CAF's, from
+        // many nodes at once (a hub restart), left a node now and then
+        // whose link the hub never answered (stop 29). The probe only
+        // explains a connect that did not finish in time.
+        self->request(upstream, timeout, atm, host, port)
+            .then(
+                [rp](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+                     std::set<std::string>& ifs) mutable {
+                  rp.deliver(std::move(nid), std::move(ptr), std::move(ifs));
+                },
+                [self, rp, host, port, where, timeout](caf::error& err) mutable {
+                  if (err != caf::sec::request_timeout)
+                    return rp.deliver(std::move(err));
+                  // A short probe: it only tells why, within the asker's time.
+                  auto limit = std::min(timeout, std::chrono::milliseconds{2000});
+                  auto probe = tcp_probe(host, port, limit);
+                  auto why = where + ": no node connection within "
+                             + std::to_string(timeout.count()) + " ms; ";
+                  why += probe.empty()
+                             ? "it accepts connections but never completed the node "
+                               "handshake (another service on that port, a hub too "
+                               "busy to answer, or TLS on one side only?)"
+                             : "a probe: " + probe;
+                  self->state.failed[where] =
+                      failure{steady::now() + remembered(timeout), why};
+                  rp.deliver(caf::make_error(caf::sec::cannot_connect_to_node, why));
+                });
+        return rp;
       },
   };
 }

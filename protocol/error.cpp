@@ -89,8 +89,8 @@ std::string describe_connect_error(const caf::error& err) {
     return "the connection closed during the handshake (TLS: is this node's "
            "certificate signed by the other node's CA, and do both sides use "
            "TLS?)";
-  if (err == caf::sec::cannot_connect_to_node)
-    return "nothing answers there (" + error_detail(err) + ")";
+  if (err == caf::sec::cannot_connect_to_node) // the node connector says why
+    return error_detail(err);
   if (err == caf::sec::no_actor_published_at_port)
     return "no o2hub hub is published there";
   if (err == caf::sec::request_timeout)
