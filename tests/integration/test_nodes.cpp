@@ -109,6 +109,18 @@ double seconds_since(steady::time_point t0) {
   return std::chrono::duration<double>(steady::now() - t0).count();
 }
 
+/// An agent for site edge01 whose hub is at loopback `hub_port`.
+process agent_for(uint16_t hub_port, const std::string& dir) {
+  auto cfg = write_config(dir, free_port());
+  return process({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
+                  "127.0.0.1:" + std::to_string(hub_port), "--data-dir", dir + "/data"});
+}
+
+/// Whether `p` logs `text` within `limit`.
+bool logs_within(process& p, const std::string& text, std::chrono::seconds limit) {
+  return eventually(limit, [&] { return p.output().find(text) != std::string::npos; });
+}
+
 /// Sends SIGTERM; checks that `p` exits with 0 within `limit` seconds (else
 /// kills it).
 void stops_within(process& p, double limit) {
@@ -151,16 +163,13 @@ BOOST_AUTO_TEST_CASE(a_tcp_probe_says_why_within_its_time_limit) {
 BOOST_AUTO_TEST_CASE(an_agent_whose_hub_does_not_answer_says_why_and_stops) {
   unanswering_listener hub;
   auto dir = fresh_data_dir();
-  auto cfg = write_config(dir, free_port());
-  process agent({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
-                 "127.0.0.1:" + std::to_string(hub.port), "--data-dir", dir + "/data"});
+  auto agent = agent_for(hub.port, dir);
   // CAF's connect did not finish within 4 s; a probe of 2 s says why.
-  auto said = [&] {
-    return agent.output().find(
-               "no node connection within 4000 ms; a probe: no answer within 2000 ms")
-           != std::string::npos;
-  };
-  BOOST_TEST(eventually(15s, said), agent.tail());
+  BOOST_TEST(
+      logs_within(agent,
+                  "no node connection within 4000 ms; a probe: no answer within 2000 ms",
+                  15s),
+      agent.tail());
   BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
              agent.tail());
   // Told to stop while CAF's middleman sits in connect(2), which has no
@@ -214,13 +223,9 @@ BOOST_AUTO_TEST_CASE(an_agent_whose_hub_accepts_but_never_answers_says_so) {
   // without: the connection opens, the node handshake never comes.
   silent_acceptor hub;
   auto dir = fresh_data_dir();
-  auto cfg = write_config(dir, free_port());
-  process agent({binary(), "agent", "-c", cfg, "--site", "edge01", "--hub",
-                 "127.0.0.1:" + std::to_string(hub.port), "--data-dir", dir + "/data"});
-  auto said = [&] {
-    return agent.output().find("never completed the node handshake") != std::string::npos;
-  };
-  BOOST_TEST(eventually(15s, said), agent.tail()); // CAF's 4 s, then the probe
+  auto agent = agent_for(hub.port, dir);
+  // CAF's 4 s, then the probe.
+  BOOST_TEST(logs_within(agent, "never completed the node handshake", 15s), agent.tail());
   BOOST_TEST(agent.output().find("\"cannot reach the hub\"") != std::string::npos,
              agent.tail());
   stops_within(agent, 7.0);
