@@ -158,18 +158,24 @@ caf::behavior node_connector(caf::stateful_actor<connector_state>* self,
                   rp.deliver(std::move(nid), std::move(ptr), std::move(ifs));
                 },
                 [self, rp, host, port, where, timeout](caf::error& err) mutable {
-                  if (err != caf::sec::request_timeout)
-                    return rp.deliver(std::move(err));
-                  // A short probe: it only tells why, within the asker's time.
+                  bool slow = err == caf::sec::request_timeout;
+                  if (!slow && err != caf::sec::cannot_connect_to_node)
+                    return rp.deliver(std::move(err)); // CAF says why (TLS, handshake)
+                  // A short probe tells why ("ip_connect failed" does not),
+                  // within the asker's time.
                   auto limit = std::min(timeout, std::chrono::milliseconds{2000});
                   auto probe = tcp_probe(host, port, limit);
-                  auto why = where + ": no node connection within "
-                             + std::to_string(timeout.count()) + " ms; ";
-                  why += probe.empty()
-                             ? "it accepts connections but never completed the node "
-                               "handshake (another service on that port, a hub too "
-                               "busy to answer, or TLS on one side only?)"
-                             : "a probe: " + probe;
+                  auto why = where + ": ";
+                  if (slow)
+                    why += "no node connection within " + std::to_string(timeout.count())
+                           + " ms; "
+                           + (probe.empty()
+                                  ? "it accepts connections but never completed the "
+                                    "node handshake (another service on that port, a "
+                                    "hub too busy to answer, or TLS on one side only?)"
+                                  : "a probe: " + probe);
+                  else
+                    why += probe.empty() ? std::string{"cannot connect"} : probe;
                   self->state.failed[where] =
                       failure{steady::now() + remembered(timeout), why};
                   rp.deliver(caf::make_error(caf::sec::cannot_connect_to_node, why));

@@ -231,3 +231,11 @@ BOOST_AUTO_TEST_CASE(an_agent_whose_hub_accepts_but_never_answers_says_so) {
   stops_within(agent, 7.0);
   std::filesystem::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(an_agent_whose_hub_port_is_closed_says_refused) {
+  auto dir = fresh_data_dir();
+  auto agent = agent_for(free_port(), dir);
+  BOOST_TEST(logs_within(agent, ": Connection refused", 10s), agent.tail());
+  stops_within(agent, 2.5);
+  std::filesystem::remove_all(dir);
+}
