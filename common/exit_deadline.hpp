@@ -4,8 +4,9 @@
 // queue is full holds the stop for ~2 minutes (the kernel's SYN retries), and
 // one that ends after the middleman's broker has stopped leaves the middleman
 // actor referenced for ever, so the actor system's destructor waits for its
-// thread for ever. The node connector's probe narrows that window but cannot
-// close it; this deadline bounds what is left. Arm it when only CAF's own
+// thread for ever. A node whose hub drops SYNs puts the middleman right
+// there (io/node_connector.hpp answers the asker after 4 s, but CAF's
+// connect goes on); this deadline bounds the stop. Arm it when only CAF's own
 // teardown remains (nothing of o2hub's that holds data is still running).
 #pragma once
 
