@@ -1,6 +1,7 @@
 #include "io/node_connector.hpp"
 
 #include "common/fd.hpp"
+#include "protocol/error.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -169,11 +170,7 @@ caf::behavior node_connector(caf::stateful_actor<connector_state>* self,
                   if (slow)
                     why += "no node connection within " + std::to_string(timeout.count())
                            + " ms; "
-                           + (probe.empty()
-                                  ? "it accepts connections but never completed the "
-                                    "node handshake (another service on that port, a "
-                                    "hub too busy to answer, or TLS on one side only?)"
-                                  : "a probe: " + probe);
+                           + (probe.empty() ? no_node_handshake : "a probe: " + probe);
                   else
                     why += probe.empty() ? std::string{"cannot connect"} : probe;
                   self->state.failed[where] =

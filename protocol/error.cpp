@@ -94,9 +94,7 @@ std::string describe_connect_error(const caf::error& err) {
   if (err == caf::sec::no_actor_published_at_port)
     return "no o2hub hub is published there";
   if (err == caf::sec::request_timeout)
-    return "it accepts connections but did not complete the node handshake in time "
-           "(another service on that port, a hub too busy to answer, or TLS on one "
-           "side only?)";
+    return no_node_handshake;
   return render(err);
 }
 

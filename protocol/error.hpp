@@ -57,6 +57,12 @@ std::string describe_down(const caf::error& reason);
 /// Why connecting to another node failed, in words.
 std::string describe_connect_error(const caf::error& err);
 
+/// Said of a node port that accepts connections but never completes the
+/// node handshake.
+inline constexpr const char* no_node_handshake =
+    "it accepts connections but never completed the node handshake (another service "
+    "on that port, a hub too busy to answer, or TLS on one side only?)";
+
 /// The stable name of an error code ("invalid_configuration").
 const char* to_string(ec x);
 
