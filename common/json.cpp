@@ -1,8 +1,10 @@
 #include "common/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace o2hub::json {
 
@@ -132,24 +134,51 @@ void append_quoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void writer::grow(size_t n) {
+  out_.resize(std::max({len_ + n, 2 * out_.size(), out_.capacity(), size_t{256}}));
+}
+
+void writer::put(std::string_view s) {
+  if (!s.empty())
+    std::memcpy(room(s.size()), s.data(), s.size());
+}
+
+void writer::quoted(std::string_view s) {
+  // Most keys and values need no escape: one piece, quotes included.
+  size_t n = 0;
+  while (n < s.size() && !special_bytes[static_cast<unsigned char>(s[n])])
+    ++n;
+  if (n == s.size()) {
+    char* at = room(s.size() + 2);
+    at[0] = '"';
+    if (!s.empty())
+      std::memcpy(at + 1, s.data(), s.size());
+    at[s.size() + 1] = '"';
+    return;
+  }
+  out_.resize(len_);
+  append_quoted(out_, s);
+  len_ = out_.size();
+}
+
 void writer::before_value() {
   if (after_key_)
     after_key_ = false;
   else if (need_comma_ && depth_ > 0)
-    out_ += ',';
+    put(',');
   need_comma_ = true;
 }
 
 writer& writer::begin_object() {
   before_value();
-  out_ += '{';
+  put('{');
   ++depth_;
   need_comma_ = false;
   return *this;
 }
 
 writer& writer::end_object() {
-  out_ += '}';
+  put('}');
   --depth_;
   need_comma_ = true;
   return *this;
@@ -157,14 +186,14 @@ writer& writer::end_object() {
 
 writer& writer::begin_array() {
   before_value();
-  out_ += '[';
+  put('[');
   ++depth_;
   need_comma_ = false;
   return *this;
 }
 
 writer& writer::end_array() {
-  out_ += ']';
+  put(']');
   --depth_;
   need_comma_ = true;
   return *this;
@@ -172,39 +201,40 @@ writer& writer::end_array() {
 
 writer& writer::key(std::string_view k) {
   before_value();
-  append_quoted(out_, k);
-  out_ += ':';
+  quoted(k);
+  put(':');
   after_key_ = true;
   return *this;
 }
 
 writer& writer::value(std::string_view s) {
   before_value();
-  append_quoted(out_, s);
+  quoted(s);
   return *this;
 }
 
 writer& writer::value(bool b) {
   before_value();
-  out_ += b ? "true" : "false";
+  put(b ? "true" : "false");
   return *this;
 }
 
 writer& writer::value(double d) {
   before_value();
   if (!std::isfinite(d)) {
-    out_ += "null"; // JSON has no NaN or infinity
+    put("null"); // JSON has no NaN or infinity
     return *this;
   }
   std::array<char, 32> buf;
   auto [end, err] = std::to_chars(buf.data(), buf.data() + buf.size(), d);
-  out_.append(buf.data(), err == std::errc{} ? end : buf.data());
+  put({buf.data(),
+       static_cast<size_t>((err == std::errc{} ? end : buf.data()) - buf.data())});
   return *this;
 }
 
 writer& writer::value(std::nullptr_t) {
   before_value();
-  out_ += "null";
+  put("null");
   return *this;
 }
 
@@ -212,7 +242,7 @@ writer& writer::integer(int64_t i) {
   before_value();
   std::array<char, 24> buf;
   auto res = std::to_chars(buf.data(), buf.data() + buf.size(), i);
-  out_.append(buf.data(), res.ptr);
+  put({buf.data(), static_cast<size_t>(res.ptr - buf.data())});
   return *this;
 }
 
@@ -220,19 +250,21 @@ writer& writer::unsigned_integer(uint64_t i) {
   before_value();
   std::array<char, 24> buf;
   auto res = std::to_chars(buf.data(), buf.data() + buf.size(), i);
-  out_.append(buf.data(), res.ptr);
+  put({buf.data(), static_cast<size_t>(res.ptr - buf.data())});
   return *this;
 }
 
 writer& writer::raw(std::string_view json_text) {
   before_value();
-  out_ += json_text;
+  put(json_text);
   return *this;
 }
 
 std::string writer::take() {
+  out_.resize(len_);
   std::string result;
   result.swap(out_);
+  len_ = 0;
   depth_ = 0;
   need_comma_ = false;
   after_key_ = false;

@@ -56,10 +56,13 @@ public:
 
   /// Room for `n` bytes of text up front (fewer reallocations while a
   /// document of about that size is written).
-  void reserve(size_t n) { out_.reserve(n); }
+  void reserve(size_t n) {
+    if (out_.size() < n)
+      out_.resize(n);
+  }
 
   /// The text so far.
-  const std::string& str() const { return out_; }
+  std::string_view str() const { return {out_.data(), len_}; }
   /// Moves the text out; the writer is empty afterwards.
   std::string take();
 
@@ -67,8 +70,25 @@ private:
   writer& integer(int64_t i);
   writer& unsigned_integer(uint64_t i);
   void before_value();
+  void quoted(std::string_view s);
 
+  /// Room for `n` more bytes of text; returns where they go.
+  char* room(size_t n) {
+    if (n > out_.size() - len_)
+      grow(n);
+    char* at = out_.data() + len_;
+    len_ += n;
+    return at;
+  }
+  void put(char c) { *room(1) = c; }
+  void put(std::string_view s);
+  void grow(size_t n);
+
+  // The text is the first len_ bytes of out_; the rest is room, filled once
+  // when out_ grows. Appending to a std::string costs an out-of-line call
+  // and a check per piece, and an answer has ~150 pieces (issue 16).
   std::string out_;
+  size_t len_ = 0;
   // One flag is enough for the commas: a value after another value in the
   // same container needs one, the first one in a container does not, and a
   // container that ends is itself a value of its parent.

@@ -5,7 +5,6 @@
 #include "actors/rules/tokens.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -26,7 +25,7 @@ double bandwidth_unit(const tokens& t, size_t i, size_t& len) {
     return false;
   };
   // A unit may carry "/s" or "per second" ("Mbit/s"): counted into len.
-  static const std::unordered_map<std::string_view, double> units{
+  static const word_table<double> units{
       {"tbps", 1e6},   {"gbps", 1000},     {"gig", 1000},       {"gigs", 1000},
       {"gbit", 1000},  {"gigabit", 1000},  {"gigabits", 1000},  {"gbits", 1000},
       {"mbps", 1},     {"meg", 1},         {"megs", 1},         {"mbit", 1},
@@ -34,15 +33,15 @@ double bandwidth_unit(const tokens& t, size_t i, size_t& len) {
       {"kbit", 0.001}, {"kilobit", 0.001}, {"kilobits", 0.001}, {"kbits", 0.001}};
   if (w.size() < 2 || w.size() > 8)
     return 0;
-  if (auto u = units.find(w); u != units.end()) {
+  if (const double* u = units.find(w)) {
     per_second(i + 1);
-    return u->second;
+    return *u;
   }
-  if (w == "gb" && per_second(i + 1))
+  if (same(w, "gb") && per_second(i + 1))
     return 1000;
-  if (w == "mb" && per_second(i + 1))
+  if (same(w, "mb") && per_second(i + 1))
     return 1;
-  if (w == "kb" && per_second(i + 1))
+  if (same(w, "kb") && per_second(i + 1))
     return 0.001;
   return 0;
 }
@@ -163,7 +162,7 @@ void read_bandwidth(const tokens& t, rule_reading& r) {
     // "300M down", "dl 1G": M and G are units only beside a direction.
     if (m.unit == 0 && is_any_word(t, i + 1, {"m", "g"}) && t[i + 1].glued
         && (direction_of(t, i + 2) != 0 || m.before != SIZE_MAX)) {
-      m.unit = t[i + 1].text == "g" ? 1000 : 1;
+      m.unit = same(t[i + 1].text, "g") ? 1000 : 1;
       m.end = i + 2;
     }
     m.after = direction_after(t, m.end);

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -14,7 +13,7 @@ namespace {
 
 /// 0..19 and the tens as words; -1 otherwise.
 int small_number_word(std::string_view w) {
-  static const std::unordered_map<std::string_view, int> words{
+  static const word_table<int> words{
       {"zero", 0},     {"one", 1},        {"two", 2},       {"three", 3},
       {"four", 4},     {"five", 5},       {"six", 6},       {"seven", 7},
       {"eight", 8},    {"nine", 9},       {"ten", 10},      {"eleven", 11},
@@ -22,8 +21,8 @@ int small_number_word(std::string_view w) {
       {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
       {"twenty", 20},  {"thirty", 30},    {"forty", 40},    {"fifty", 50},
       {"sixty", 60},   {"seventy", 70},   {"eighty", 80},   {"ninety", 90}};
-  auto i = words.find(w);
-  return i == words.end() ? -1 : i->second;
+  const int* n = words.find(w);
+  return n ? *n : -1;
 }
 
 double scale_word(std::string_view w) {
@@ -40,11 +39,10 @@ double scale_word(std::string_view w) {
 
 /// Words that make a lone "four" a quantity ("four milliseconds").
 bool unit_word(const token& tk) {
-  static const std::unordered_map<std::string_view, int> units{
-      {"ms", 0},       {"millisecond", 0}, {"milliseconds", 0}, {"mbps", 0},
-      {"gbps", 0},     {"megabit", 0},     {"megabits", 0},     {"gigabit", 0},
-      {"gigabits", 0}, {"gig", 0},         {"meg", 0},          {"percent", 0}};
-  return tk.k == kind::word && units.count(tk.text) > 0;
+  static const word_set units{"ms",       "millisecond", "milliseconds", "mbps",
+                              "gbps",     "megabit",     "megabits",     "gigabit",
+                              "gigabits", "gig",         "meg",          "percent"};
+  return tk.k == kind::word && units.contains(tk.text);
 }
 
 struct fraction {
@@ -59,13 +57,13 @@ fraction fraction_at(const tokens& t, size_t i) {
     ++j;
   if (!is_any_word(t, j, {"half", "quarter"}))
     return {};
-  double v = t[j].text == "half" ? 0.5 : 0.25;
+  double v = same(t[j].text, "half") ? 0.5 : 0.25;
   ++j;
   if (is_word(t, j, "of"))
     ++j;
   if (is_any_word(t, j, {"a", "an"}))
     ++j;
-  else if (j == i + 1 && t[i].text == "half")
+  else if (j == i + 1 && same(t[i].text, "half"))
     return {}; // a lone "half"
   // Only before a unit: "half the sites" is no number.
   if (!is_any_word(t, j,
@@ -126,7 +124,7 @@ void merge_number_words(tokens& t) {
     // 's' thousand and up. "one and two" is two numbers, not three.
     char last = 'n';
     size_t j = i;
-    if ((t[j].text == "a" || t[j].text == "an") && j + 1 < t.size()
+    if ((same(t[j].text, "a") || same(t[j].text, "an")) && j + 1 < t.size()
         && t[j + 1].k == kind::word && scale_word(t[j + 1].text) > 0) {
       current = 1; // "a hundred", "a million"
       last = 'u';
@@ -155,14 +153,14 @@ void merge_number_words(tokens& t) {
           last = 's';
         }
         scaled = true;
-      } else if (w == "and" && (last == 'u' || last == 'd' || last == 't')
-                 && j + 2 < t.size() && t[j + 1].text == "a" && t[j + 2].text == "half"
-                 && j + 3 < t.size() && t[j + 3].k == kind::word
-                 && scale_word(t[j + 3].text) >= 1e3) {
+      } else if (same(w, "and") && (last == 'u' || last == 'd' || last == 't')
+                 && j + 2 < t.size() && same(t[j + 1].text, "a")
+                 && same(t[j + 2].text, "half") && j + 3 < t.size()
+                 && t[j + 3].k == kind::word && scale_word(t[j + 3].text) >= 1e3) {
         current += 0.5; // "two and a half million"
         j += 3;
         continue;
-      } else if (w == "and" && (last == 'h' || last == 's') && j + 1 < t.size()
+      } else if (same(w, "and") && (last == 'h' || last == 's') && j + 1 < t.size()
                  && small_number_word(t[j + 1].text) >= 0) {
         ++j; // "one hundred and fifty"
         continue;
@@ -176,7 +174,7 @@ void merge_number_words(tokens& t) {
       words = 0; // a lone "a": not a number
     bool merge =
         words > 1 || scaled || teen_or_ten
-        || (words == 1 && j < t.size() && (unit_word(t[j]) || t[j].text == "point"));
+        || (words == 1 && j < t.size() && (unit_word(t[j]) || same(t[j].text, "point")));
     if (words == 0 || !merge) {
       out.push_back(std::move(t[i++]));
       continue;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <unordered_set>
 
 namespace o2hub::rules {
 
@@ -69,7 +68,7 @@ bool cjk_device_noun_near_start(const tokens& t, size_t i) {
 
 /// Plural nouns that count something other than devices.
 bool not_devices(std::string_view w) {
-  static const std::unordered_set<std::string_view> words{
+  static const word_set words{
       "lines",    "hours",   "minutes", "seconds",  "days",      "weeks",      "months",
       "years",    "times",   "racks",   "nodes",    "servers",   "sites",      "edges",
       "clusters", "slices",  "ports",   "slots",    "shifts",    "floors",     "rooms",
@@ -81,7 +80,7 @@ bool not_devices(std::string_view w) {
       "plus",     "less",    "bps",     "ops",      "tops",      "as",         "mins",
       "secs",     "hrs",     "yrs",     "needs",    "gets",      "requires",   "wants",
       "uses",     "runs",    "does",    "goes",     "tops",      "less"};
-  return words.count(w) > 0;
+  return words.contains(w);
 }
 
 bool device_noun(const tokens& t, size_t i) {
@@ -126,7 +125,7 @@ void read_quantities(const tokens& t, rule_reading& r) {
   for (size_t i = 0; i < t.size(); ++i) {
     // "five nines", "5 nines", "5 9s", 五个九
     if ((is_word(t, i, "nines") && i > 0)
-        || (i > 0 && t[i].k == kind::number && t[i].text == "9"
+        || (i > 0 && t[i].k == kind::number && same(t[i].text, "9")
             && is_word(t, i + 1, "s"))) {
       int n = t[i - 1].k == kind::number ? small_int(t[i - 1]) : number_word(t[i - 1]);
       if (n >= 2 && n <= 9 && r.reliability_pct < 0)
@@ -136,8 +135,8 @@ void read_quantities(const tokens& t, rule_reading& r) {
     // 五个九, 7 个 9
     if (t[i].k == kind::number && i + 1 < t.size()
         && (t[i + 1].text.rfind("个九", 0) == 0 || t[i + 1].text.rfind("個九", 0) == 0
-            || ((t[i + 1].text == "个" || t[i + 1].text == "個") && i + 2 < t.size()
-                && t[i + 2].text == "9"))) {
+            || ((same(t[i + 1].text, "个") || same(t[i + 1].text, "個"))
+                && i + 2 < t.size() && same(t[i + 2].text, "9")))) {
       int n = small_int(t[i]);
       if (n >= 2 && n <= 9 && r.reliability_pct < 0)
         r.reliability_pct = nines(n);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 namespace o2hub {
 
@@ -35,7 +34,7 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
 void read_action(const tokens& t, rule_reading& r) {
   // One hash lookup per word (the rule parse stays a few microseconds).
   enum verb : uint8_t { remove_verb, modify_verb, deploy_verb };
-  static const std::unordered_map<std::string_view, verb> words{
+  static const word_table<verb> words{
       {"remove", remove_verb},      {"delete", remove_verb},
       {"undeploy", remove_verb},    {"decommission", remove_verb},
       {"deprovision", remove_verb}, {"terminate", remove_verb},
@@ -59,19 +58,18 @@ void read_action(const tokens& t, rule_reading& r) {
       {"instantiate", deploy_verb}, {"slice", deploy_verb},
       {"service", deploy_verb}};
   // Two-word verbs: the first word, then the second.
-  static const std::unordered_map<std::string_view, std::pair<std::string_view, verb>>
-      pairs{{"tear", {"down", remove_verb}}, {"take", {"down", remove_verb}},
-            {"shut", {"down", remove_verb}}, {"set", {"up", deploy_verb}},
-            {"spin", {"up", deploy_verb}},   {"bring", {"up", deploy_verb}},
-            {"roll", {"out", deploy_verb}}};
+  static const word_table<std::pair<std::string_view, verb>> pairs{
+      {"tear", {"down", remove_verb}}, {"take", {"down", remove_verb}},
+      {"shut", {"down", remove_verb}}, {"set", {"up", deploy_verb}},
+      {"spin", {"up", deploy_verb}},   {"bring", {"up", deploy_verb}},
+      {"roll", {"out", deploy_verb}}};
   bool found[3] = {false, false, false};
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i].k == kind::word) {
-      if (auto w = words.find(t[i].text); w != words.end())
-        found[w->second] = true;
-      if (auto p = pairs.find(t[i].text);
-          p != pairs.end() && is_word(t, i + 1, p->second.first))
-        found[p->second.second] = true;
+      if (const verb* w = words.find(t[i].text))
+        found[*w] = true;
+      if (const auto* p = pairs.find(t[i].text); p && is_word(t, i + 1, p->first))
+        found[p->second] = true;
     } else if (t[i].k == kind::cjk) {
       if (cjk_has(
               t, i,

@@ -222,16 +222,16 @@ struct site_reader {
       if (is_word(t, j, "edge") && is_any_word(t, j + 1, {"site", "sites"}))
         ++j;
       // "the last one" (after "except", say) is the last site.
-      bool one = n == 1 && is_word(t, i + 1, "one") && t[i].text == "last";
+      bool one = n == 1 && is_word(t, i + 1, "one") && same(t[i].text, "last");
       if (!one
           && (!site_noun(t, j) || (n > 1 && t[j].text.back() != 's')
-              || (n == 1 && j == i + 1 && t[i].text == "first")))
+              || (n == 1 && j == i + 1 && same(t[i].text, "first"))))
         continue;
       n = std::min<int>(n, static_cast<int>(configured.size()));
       for (int k = 0; k < n; ++k)
         mentions.push_back(
             {-1, i, j + 1, false,
-             t[i].text == "first"
+             same(t[i].text, "first")
                  ? configured[static_cast<size_t>(k)]
                  : configured[configured.size() - static_cast<size_t>(n - k)]});
     }
@@ -269,7 +269,15 @@ struct site_reader {
   /// chained to them by "and", "or", "&" or a comma.
   std::vector<bool> excluded() const {
     std::vector<bool> out(mentions.size(), false);
+    // Every marker below is one of these words, or a CJK run: one lookup
+    // per word instead of a dozen comparisons (issue 16).
+    static const word_set marker_words{
+        "except", "excluding", "exclude",  "besides", "but",   "minus", "without",
+        "skip",   "skipping",  "omitting", "not",     "apart", "other"};
     for (size_t i = 0; i < t.size(); ++i) {
+      if (!(t[i].k == kind::cjk
+            || (t[i].k == kind::word && marker_words.contains(t[i].text))))
+        continue;
       bool marker =
           is_any_word(t, i,
                       {"except", "excluding", "exclude", "besides", "but", "minus",
@@ -338,7 +346,7 @@ struct site_reader {
           && (is_symbol(t, a.end, '-')
               || is_any_word(t, a.end, {"to", "through", "till", "until"})
               || (t[a.end].k == kind::cjk
-                  && (t[a.end].text == "到" || t[a.end].text == "至"))))
+                  && (same(t[a.end].text, "到") || same(t[a.end].text, "至")))))
         b.range_to = true;
     }
     auto out = excluded();
@@ -361,7 +369,7 @@ struct site_reader {
                      || (is_word(t, i + 1, "the") && site_noun(t, i + 2))))
              || cjk_has(t, i, {"兩個站", "两个站"})
              // 兩個站點 ("two sites"): 兩 is read as the number 2
-             || (t[i].k == kind::number && t[i].text == "2" && i + 1 < t.size()
+             || (t[i].k == kind::number && same(t[i].text, "2") && i + 1 < t.size()
                  && !(i > 0 && t[i - 1].k == kind::cjk && t[i - 1].text.size() >= 3
                       && t[i - 1].text.compare(t[i - 1].text.size() - 3, 3, "第") == 0)
                  && (t[i + 1].text.rfind("個站", 0) == 0

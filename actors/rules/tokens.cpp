@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -166,9 +165,9 @@ tokens tokenize(std::string_view s) {
       if (i > 0 && (s[i - 1] == '#' || s[i - 1] == '-')) {
         id = s[i - 1] == '#';
         if (s[i - 1] == '-' && i > 1 && is_alpha(s[i - 2]))
-          id = !out.empty() && out.back().k == kind::word && out.back().text != "edge"
-               && out.back().text != "edges" && out.back().text != "site"
-               && out.back().text != "sites";
+          id = !out.empty() && out.back().k == kind::word
+               && !same(out.back().text, "edge") && !same(out.back().text, "edges")
+               && !same(out.back().text, "site") && !same(out.back().text, "sites");
       }
       push({id ? kind::other : kind::number, std::move(digits), value, integral}, i, j);
       i = j;
@@ -216,11 +215,9 @@ tokens tokenize(std::string_view s) {
 
 // -- helpers over tokens -------------------------------------------------------
 
-bool cjk_has(const tokens& t, size_t i, std::initializer_list<std::string_view> parts) {
-  if (i >= t.size() || t[i].k != kind::cjk)
-    return false;
+bool cjk_run_has(std::string_view run, std::initializer_list<std::string_view> parts) {
   for (auto p : parts)
-    if (t[i].text.find(p) != std::string::npos)
+    if (run.find(p) != std::string_view::npos)
       return true;
   return false;
 }

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace o2hub::rules {
@@ -67,6 +68,78 @@ inline bool same(std::string_view a, std::string_view b) {
   return true;
 }
 
+/// A fixed table of keywords. The rules look up every word of a sentence in
+/// a few such tables, and almost every lookup is a miss of a short word:
+/// std::unordered_map hashes with murmur and compares with memcmp; this one
+/// hashes the few bytes with FNV-1a, keeps at most a quarter of its slots
+/// full and compares the length first, so a miss costs a few dozen
+/// instructions (issue 16). The first of two equal keys wins.
+template <class V>
+class word_table {
+public:
+  word_table(std::initializer_list<std::pair<std::string_view, V>> entries) {
+    reserve(entries.size());
+    for (const auto& [key, value] : entries)
+      insert(key, value);
+  }
+
+  /// The value of `w`, or nullptr.
+  const V* find(std::string_view w) const {
+    for (size_t i = hash(w) & mask_; slots_[i].used; i = (i + 1) & mask_)
+      if (same(slots_[i].key, w))
+        return &slots_[i].value;
+    return nullptr;
+  }
+
+  bool contains(std::string_view w) const { return find(w) != nullptr; }
+
+protected:
+  word_table() = default;
+
+  void reserve(size_t n) {
+    size_t size = 8;
+    while (size < n * 4)
+      size *= 2;
+    slots_.assign(size, slot{});
+    mask_ = size - 1;
+  }
+
+  void insert(std::string_view key, V value) {
+    size_t i = hash(key) & mask_;
+    while (slots_[i].used && !same(slots_[i].key, key))
+      i = (i + 1) & mask_;
+    if (!slots_[i].used)
+      slots_[i] = {key, value, true};
+  }
+
+private:
+  struct slot {
+    std::string_view key;
+    V value{};
+    bool used = false;
+  };
+
+  static size_t hash(std::string_view w) {
+    uint32_t h = 2166136261u;
+    for (char c : w)
+      h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h ^ (h >> 15);
+  }
+
+  std::vector<slot> slots_;
+  size_t mask_ = 0;
+};
+
+/// A keyword table without values.
+class word_set : public word_table<bool> {
+public:
+  word_set(std::initializer_list<std::string_view> words) {
+    reserve(words.size());
+    for (auto w : words)
+      insert(w, true);
+  }
+};
+
 /// `a` begins with `b`.
 inline bool begins_with(std::string_view a, std::string_view b) {
   return a.size() >= b.size() && same(a.substr(0, b.size()), b);
@@ -90,8 +163,14 @@ inline bool is_any_word(const tokens& t, size_t i,
 inline bool is_symbol(const tokens& t, size_t i, char c) {
   return i < t.size() && t[i].k == kind::symbol && t[i].text[0] == c;
 }
-/// True when the CJK run at token i contains any of `parts`.
-bool cjk_has(const tokens& t, size_t i, std::initializer_list<std::string_view> parts);
+/// True when the CJK run `run` contains any of `parts`.
+bool cjk_run_has(std::string_view run, std::initializer_list<std::string_view> parts);
+/// True when the CJK run at token i contains any of `parts` (inline: most
+/// tokens are no CJK run, and the rules ask this of every token).
+inline bool cjk_has(const tokens& t, size_t i,
+                    std::initializer_list<std::string_view> parts) {
+  return i < t.size() && t[i].k == kind::cjk && cjk_run_has(t[i].text, parts);
+}
 /// True when the words of `phrase` (space-separated) start at token i.
 bool phrase_at(const tokens& t, size_t i, std::string_view phrase);
 /// Number of places where any phrase occurs; first position in `first`.

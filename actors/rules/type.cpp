@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 namespace o2hub::rules {
 
@@ -61,8 +60,8 @@ void count_cjk(const tokens& t, std::initializer_list<std::string_view> parts, s
 }
 
 /// One-word use cues.
-const std::unordered_map<std::string_view, slice>& cue_words() {
-  static const std::unordered_map<std::string_view, slice> words{
+const word_table<slice>& cue_words() {
+  static const word_table<slice> words{
       // eMBB: video, media, crowds, fixed wireless
       {"video", embb},
       {"videos", embb},
@@ -190,7 +189,8 @@ const std::unordered_map<std::string_view, slice>& cue_words() {
       {"monitoring", mmtc},
       {"monitors", mmtc},
       {"endpoints", mmtc},
-      {"iot", mmtc}};
+      {"iot", mmtc},
+  };
   return words;
 }
 
@@ -263,8 +263,8 @@ std::string read_type(const tokens& t, const rule_reading& r) {
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i].k != kind::word)
       continue;
-    if (auto c = words.find(t[i].text); c != words.end()) {
-      cues.add(c->second, i);
+    if (const slice* c = words.find(t[i].text)) {
+      cues.add(*c, i);
       continue;
     }
     if (auto c = stem_cue(t[i].text); c >= 0)

@@ -6,13 +6,11 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace o2hub::rules {
 
 void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
-  static const std::unordered_map<std::string_view, std::string_view> abbreviations{
+  static const word_table<std::string_view> abbreviations{
       {"bw", "bandwidth"},
       {"lat", "latency"},
       {"rel", "reliability"},
@@ -29,7 +27,8 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
       {"msecs", "ms"},
       {"reliab", "reliability"},
       {"avail", "availability"},
-      {"sym", "symmetric"}};
+      {"sym", "symmetric"},
+  };
   // The keywords a typo is corrected to (one edit: insert, delete, replace,
   // swap). Words of four letters or fewer only after a number (units).
   static constexpr std::array<std::string_view, 31> vocabulary{
@@ -56,8 +55,8 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
     if (t[i].k != kind::word)
       continue;
     auto& w = t[i].text;
-    if (auto a = abbreviations.find(w); a != abbreviations.end()) {
-      w = std::string{a->second};
+    if (const std::string_view* a = abbreviations.find(w)) {
+      w = std::string{*a};
       continue;
     }
     if (w.size() < 3 || w.size() > longest)
@@ -90,13 +89,13 @@ void normalize_words(tokens& t, std::vector<text_correction>& corrections) {
 void mark_distractors(tokens& t) {
   // Words after a number that make it a time, a duration or a count of
   // something else.
-  static const std::unordered_set<std::string_view> after{
-      "am",   "pm",   "h",      "hr",      "hrs",     "hour",   "hours",
-      "min",  "mins", "minute", "minutes", "sec",     "secs",   "day",
-      "days", "week", "weeks",  "month",   "months",  "year",   "years",
-      "yr",   "yrs",  "x",      "times",   "seconds", "second", "oclock"};
+  static const word_set after{"am",     "pm",      "h",      "hr",     "hrs",     "hour",
+                              "hours",  "min",     "mins",   "minute", "minutes", "sec",
+                              "secs",   "day",     "days",   "week",   "weeks",   "month",
+                              "months", "year",    "years",  "yr",     "yrs",     "x",
+                              "times",  "seconds", "second", "oclock"};
   // Words before a number that make it a name, not a quantity.
-  static const std::unordered_set<std::string_view> before{
+  static const word_set before{
       "rack",    "racks",    "node",   "nodes", "slot",    "slots",  "port",    "ports",
       "release", "version",  "ver",    "v",     "build",   "ticket", "inc",     "line",
       "room",    "floor",    "bay",    "cell",  "lane",    "gate",   "channel", "vlan",
@@ -110,19 +109,20 @@ void mark_distractors(tokens& t) {
     bool other = false;
     if (i + 1 < t.size() && t[i + 1].k == kind::word) {
       const auto& w = t[i + 1].text;
-      other = after.count(w) > 0;
+      other = after.contains(w);
       // "5G", "4G": the technology, unless a direction says bandwidth ("1G down").
-      if (w == "g" && t[i + 1].glued && direction_of(t, i + 2) == 0
+      if (same(w, "g") && t[i + 1].glued && direction_of(t, i + 2) == 0
           && direction_of(t, i - 1) == 0)
         other = true;
     }
     // "4K", "8K" video: a resolution, unless things are counted ("8k sensors").
-    if ((t[i].text == "4" || t[i].text == "8") && is_word(t, i + 1, "k") && t[i + 1].glued
+    if ((same(t[i].text, "4") || same(t[i].text, "8")) && is_word(t, i + 1, "k")
+        && t[i + 1].glued
         && !is_any_word(t, i + 2,
                         {"sensors", "devices", "meters", "trackers", "endpoints", "tags",
                          "nodes", "things", "connections", "terminals", "ues"}))
       other = true;
-    if (i > 0 && t[i - 1].k == kind::word && before.count(t[i - 1].text) > 0 && !t[i].gap)
+    if (i > 0 && t[i - 1].k == kind::word && before.contains(t[i - 1].text) && !t[i].gap)
       other = true;
     // Dates: 2026-12-15, 2026/12/15
     if (t[i].integral && t[i].text.size() == 4 && t[i].value >= 1900 && t[i].value <= 2199

@@ -240,3 +240,38 @@ BOOST_AUTO_TEST_CASE(names_win_over_cues_and_cues_over_numbers) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(keyword_tables_find_every_key_and_nothing_else) {
+  // Many keys in a small table: probes run past collisions and wrap around
+  // the end; a key's prefixes, extensions and neighbours are no keys.
+  std::vector<std::string> keys;
+  for (int n = 0; n < 300; ++n)
+    keys.push_back("k" + std::to_string(n * 7));
+  std::vector<std::pair<std::string_view, int>> entries;
+  for (size_t n = 0; n < keys.size(); ++n)
+    entries.emplace_back(keys[n], static_cast<int>(n));
+  entries.emplace_back(keys[5], -1); // a second "k35": the first wins
+  // word_table takes an initializer_list: build one from the vector's range.
+  struct table : word_table<int> {
+    explicit table(const std::vector<std::pair<std::string_view, int>>& xs) {
+      reserve(xs.size());
+      for (auto& [k, v] : xs)
+        insert(k, v);
+    }
+  } t{entries};
+  for (size_t n = 0; n < keys.size(); ++n) {
+    const int* v = t.find(keys[n]);
+    BOOST_REQUIRE_MESSAGE(v, keys[n]);
+    BOOST_TEST(*v == static_cast<int>(n));
+  }
+  for (std::string miss : {"", "k", "k1", "k36", "k2094", "k2100", "K35", "k35 ", "x35"})
+    BOOST_TEST(!t.contains(miss), miss);
+  word_set s{"ms", "us", "ms", ""};
+  BOOST_TEST(s.contains("ms"));
+  BOOST_TEST(s.contains(""));
+  BOOST_TEST(!s.contains("m"));
+  BOOST_TEST(!s.contains("mss"));
+  word_table<double> u{{"gbps", 1000}, {"mbps", 1}};
+  BOOST_TEST(*u.find("gbps") == 1000);
+  BOOST_TEST(!u.find("kbps"));
+}
