@@ -110,10 +110,17 @@ std::string next_intent_id(std::chrono::system_clock::time_point now) {
   }()};
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
                 .count();
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "intent-%lld-%08x", static_cast<long long>(ms),
-                counter.fetch_add(1));
-  return buf;
+  // "intent-<ms>-<8 hex digits>", without snprintf's format parsing (1,600
+  // instructions per intent; 200 this way, issue 16).
+  char buf[48] = "intent-";
+  auto res = std::to_chars(buf + 7, buf + 32, static_cast<long long>(ms));
+  char* at = res.ptr;
+  *at++ = '-';
+  static constexpr char hex[] = "0123456789abcdef";
+  uint32_t n = counter.fetch_add(1);
+  for (int shift = 28; shift >= 0; shift -= 4)
+    *at++ = hex[(n >> shift) & 0xF];
+  return std::string(buf, at);
 }
 
 } // namespace o2hub

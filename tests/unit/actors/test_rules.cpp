@@ -240,7 +240,20 @@ BOOST_AUTO_TEST_CASE(intent_ids_are_unique) {
   for (int i = 0; i < 10000; ++i)
     ids.insert(next_intent_id(now));
   BOOST_TEST(ids.size() == 10000u);
-  BOOST_TEST(next_intent_id(now).rfind("intent-", 0) == 0u);
+  // "intent-<milliseconds since the epoch>-<eight hex digits>"
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  auto id = next_intent_id(now);
+  auto prefix = "intent-" + std::to_string(ms.count()) + "-";
+  BOOST_TEST(id.rfind(prefix, 0) == 0u, id);
+  BOOST_TEST(id.size() == prefix.size() + 8, id);
+  BOOST_TEST(id.find_first_not_of("0123456789abcdef", prefix.size()) == std::string::npos,
+             id);
+  // Consecutive ids differ in the counter (the last digits).
+  auto next = next_intent_id(now);
+  BOOST_TEST(std::stoul(next.substr(prefix.size()), nullptr, 16)
+                 == (std::stoul(id.substr(prefix.size()), nullptr, 16) + 1)
+                        % 0x100000000ul,
+             id << " then " << next);
 }
 
 BOOST_AUTO_TEST_CASE(huge_numbers_are_not_cast_blindly) {
