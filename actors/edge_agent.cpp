@@ -17,6 +17,7 @@ namespace {
 using agent_self = edge_agent_actor::stateful_pointer<edge_agent_state>;
 
 constexpr int max_backoff_s = 30;
+constexpr uint64_t problem_reminder_every = 10;
 
 /// Starts a new timer generation and schedules its tick.
 void schedule(agent_self self, std::chrono::seconds after) {
@@ -24,16 +25,35 @@ void schedule(agent_self self, std::chrono::seconds after) {
   self->delayed_send(self, after, atom::tick_v, ++st.timer);
 }
 
+/// Logs a problem of the link once, and while the same problem goes on, again
+/// every tenth attempt (every five minutes once the backoff is at 30 s), with
+/// how many attempts it has failed: a link that fails the same way for hours
+/// must not fall silent after its first line.
 void problem(agent_self self, const std::string& what, const std::string& why) {
   auto& st = self->state;
   auto text = what + ": " + why;
-  if (text == st.last_problem)
+  if (text == st.last_problem) {
+    if (++st.problem_repeats % problem_reminder_every != 0)
+      return;
+  } else {
+    st.last_problem = text;
+    st.problem_repeats = 0;
+  }
+  auto hub = st.opts.hub_host + ":" + std::to_string(st.opts.hub_port);
+  auto retry_in = std::to_string(st.backoff_s);
+  if (st.problem_repeats == 0) {
+    log::warn(what, {{"site", st.opts.site.name},
+                     {"hub", hub},
+                     {"reason", why},
+                     {"retry_in_s", retry_in}});
     return;
-  st.last_problem = text;
-  log::warn(what, {{"site", st.opts.site.name},
-                   {"hub", st.opts.hub_host + ":" + std::to_string(st.opts.hub_port)},
-                   {"reason", why},
-                   {"retry_in_s", std::to_string(st.backoff_s)}});
+  }
+  auto attempts = std::to_string(st.problem_repeats + 1);
+  log::warn(what + " (still)", {{"site", st.opts.site.name},
+                                {"hub", hub},
+                                {"reason", why},
+                                {"failed_attempts", attempts},
+                                {"retry_in_s", retry_in}});
 }
 
 /// The link failed: try again after the backoff, which doubles up to 30 s.
@@ -70,6 +90,7 @@ void joined(agent_self self, const agent_welcome& w) {
   st.heartbeat_s = std::max<uint32_t>(1, w.heartbeat_s);
   st.backoff_s = 1;
   st.last_problem.clear();
+  st.problem_repeats = 0;
   ++st.joins;
   log::info("joined the hub", {{"site", w.site},
                                {"session", std::to_string(w.session)},

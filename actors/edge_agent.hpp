@@ -66,8 +66,10 @@ struct edge_agent_state {
   std::map<std::string, agent_change> latest;
   /// Timers of an older phase are ignored.
   uint64_t timer = 0;
-  /// The last problem logged (each distinct one is logged once).
+  /// The last problem logged (each distinct one is logged once, then again
+  /// every tenth time it repeats) and how often it has repeated since.
   std::string last_problem;
+  uint64_t problem_repeats = 0;
   uint64_t joins = 0;
 };
 

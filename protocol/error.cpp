@@ -56,6 +56,13 @@ std::string render(const caf::error& err) {
   if (err.category() == caf::atom("o2hub")) {
     result = "o2hub.";
     result += to_string(static_cast<ec>(err.code()));
+  } else if (err.category() == caf::atom("system")) {
+    // CAF's own codes by name ("system.request_timeout", not "system.4").
+    result = "system.";
+    result += caf::to_string(static_cast<caf::sec>(err.code()));
+  } else if (err.category() == caf::atom("exit")) {
+    result = "exit.";
+    result += caf::to_string(static_cast<caf::exit_reason>(err.code()));
   } else {
     result = caf::to_string(err.category());
     result += '.';

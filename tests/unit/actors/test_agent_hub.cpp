@@ -5,6 +5,7 @@
 // HTTP client, a scripted agent.
 #define BOOST_TEST_MODULE agent_hub
 #include "actors/agent_hub.hpp"
+#include "actors/edge_agent.hpp"
 #include "actors/edge_prober.hpp"
 #include "actors/monitor/monitor.hpp"
 #include "protocol/site_name.hpp"
@@ -15,6 +16,9 @@
 
 #include <boost/test/unit_test.hpp>
 #include <caf/event_based_actor.hpp>
+
+#include <cstdio>
+#include <unistd.h>
 
 using namespace o2hub;
 using namespace std::chrono_literals;
@@ -337,3 +341,80 @@ BOOST_AUTO_TEST_CASE(a_newcomer_that_fails_its_proof_does_not_disturb_the_joined
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// stderr (where the log goes) into a file while it lives.
+struct stderr_capture {
+  std::FILE* file = std::tmpfile();
+  int saved = ::dup(2);
+
+  stderr_capture() {
+    std::fflush(stderr);
+    ::dup2(::fileno(file), 2);
+  }
+  ~stderr_capture() {
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    std::fclose(file);
+  }
+  std::vector<std::string> lines() {
+    std::fflush(stderr);
+    std::vector<std::string> out;
+    std::rewind(file);
+    char buf[4096];
+    while (std::fgets(buf, sizeof(buf), file))
+      out.emplace_back(buf);
+    return out;
+  }
+};
+
+/// CAF's middleman as an agent sees it when the hub's port is closed.
+caf::behavior refusing_connector(caf::event_based_actor*, std::shared_ptr<int> attempts) {
+  return {
+      [=](caf::connect_atom, const std::string& host, uint16_t port) -> caf::error {
+        ++*attempts;
+        return caf::make_error(caf::sec::cannot_connect_to_node,
+                               host + ":" + std::to_string(port)
+                                   + ": Connection refused");
+      },
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(an_agent_says_again_that_its_link_still_fails,
+                        test::actor_fixture) {
+  // The same problem is logged once, then again every tenth attempt with the
+  // count, so that a link failing for hours does not fall silent.
+  stderr_capture err;
+  auto attempts = std::make_shared<int>(0);
+  edge_agent_options o;
+  o.site.name = "edge1";
+  o.hub_host = "hub.example";
+  o.hub_port = 4242;
+  o.instance = "i-1";
+  o.connector = caf::actor_cast<caf::actor>(spawn(refusing_connector, attempts));
+  o.http =
+      spawn(test::scripted_http, std::make_shared<std::vector<test::pending_fetch>>());
+  o.prober.site = "edge1";
+  o.prober.interval = 3600s;
+  spawn(edge_agent, o);
+  // The backoff doubles from 1 s to 30 s: each 30 s is one more attempt.
+  for (int i = 0; i < 24; ++i)
+    advance(30s);
+  BOOST_TEST(*attempts == 25);
+  std::vector<std::string> said;
+  for (auto& line : err.lines())
+    if (line.find("cannot reach the hub") != std::string::npos)
+      said.push_back(line);
+  BOOST_TEST_REQUIRE(said.size() == 3u, said.size() << " lines");
+  BOOST_TEST(said[0].find("(still)") == std::string::npos, said[0]);
+  BOOST_TEST(said[0].find("hub.example:4242: Connection refused") != std::string::npos,
+             said[0]);
+  BOOST_TEST(said[1].find("cannot reach the hub (still)") != std::string::npos, said[1]);
+  BOOST_TEST(said[1].find(R"("failed_attempts":"11")") != std::string::npos, said[1]);
+  BOOST_TEST(said[2].find(R"("failed_attempts":"21")") != std::string::npos, said[2]);
+  BOOST_TEST(said[2].find(R"("retry_in_s":"30")") != std::string::npos, said[2]);
+}

@@ -247,3 +247,15 @@ BOOST_AUTO_TEST_CASE(lifecycle_status_of_runs) {
   r.run_id = "intent-9-remove";
   BOOST_TEST(pipeline_id(r) == "intent-9-remove");
 }
+
+BOOST_AUTO_TEST_CASE(errors_render_by_name) {
+  // o2hub's own codes, CAF's system codes and exit reasons read as names
+  // (a timed-out request was logged as "system.4").
+  BOOST_TEST(render(caf::make_error(ec::unknown_site, "edge9"))
+             == "o2hub.unknown_site: edge9");
+  BOOST_TEST(render(caf::make_error(caf::sec::request_timeout))
+             == "system.request_timeout");
+  BOOST_TEST(render(caf::make_error(caf::exit_reason::remote_link_unreachable))
+             == "exit.remote_link_unreachable");
+  BOOST_TEST(render(caf::error{}) == "no error");
+}
