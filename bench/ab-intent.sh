@@ -8,18 +8,14 @@
 # On this VM the speed drifts by up to 30% from one 5 s run to the next, so
 # a difference of a few percent needs callgrind's instruction counts (see
 # README); loading both at once (a wrk each) was tried and is noisier still.
-# e.g. a worktree of an older commit built with scripts/build.sh DIR Release o2hub.
+# e.g. a worktree of an older commit, built by its own script:
+#   git worktree add /tmp/old REV && /tmp/old/scripts/build.sh /tmp/old/build Release o2hub
+# (scripts/build.sh of this checkout would build this checkout's sources).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 old="$1" new="$2" pairs="${3:-4}" seconds="${4:-5}"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$here/bench/common.sh"
 printf 'llm:\n  cache_size: 0\n' >"$tmp/o2hub.yaml"
 start() { # binary port label -> pid in started_pid
   "$1" intent --port "$2" --config "$tmp/o2hub.yaml" --log-level warn \
@@ -38,10 +34,6 @@ start "$old" 18612 old
 pid_old=$started_pid
 start "$new" 18614 new
 pid_new=$started_pid
-cpu_us() { # pid -> "utime stime" in microseconds
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print $12 * 1e6 / hz, $13 * 1e6 / hz }' \
-    "/proc/$1/stat"
-}
 report() { # label before after wrk-output
   local reqs rps
   reqs=$(awk '/requests in/{print $1}' <<<"$4")

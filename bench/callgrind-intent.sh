@@ -19,14 +19,8 @@ command -v valgrind >/dev/null || {
   echo "valgrind is not installed (apt-get install valgrind)" >&2
   exit 2
 }
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$here/bench/common.sh"
 printf 'llm:\n  cache_size: 0\n' >"$tmp/o2hub.yaml"
 port=18616
 url="http://127.0.0.1:$port/api/v1/intent"
@@ -37,6 +31,7 @@ for binary in "$@"; do
     --port "$port" --config "$tmp/o2hub.yaml" --log-level warn --data-dir "$tmp/data" \
     >"$tmp/log" 2>&1 &
   pid=$!
+  pids=("$pid")
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/health" >/dev/null && break
     sleep 0.2
@@ -50,10 +45,9 @@ for binary in "$@"; do
   callgrind_control --dump "$pid" >/dev/null
   kill -INT "$pid"
   wait "$pid" 2>/dev/null || true
-  pid=
-  # The dump after --zero holds the instructions of the wrk run only.
-  dump=$(ls "$tmp"/callgrind.out.* | sort -t. -k3 -n | head -1)
-  total=$(awk '/^(summary|totals):/{print $2; exit}' "$dump")
+  pids=()
+  # The first dump (after --zero) holds the instructions of the wrk run only.
+  total=$(awk '/^(summary|totals):/{print $2; exit}' "$tmp/callgrind.out.1")
   awk -v b="$binary" -v t="$total" -v r="$requests" \
     'BEGIN { printf "%s: %d requests, %.0f instructions per intent POST\n", b, r, t / r }'
 done

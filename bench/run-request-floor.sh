@@ -15,14 +15,8 @@ if [[ -z "${O2HUB_BENCH_NO_BUILD:-}" ]]; then
   O2HUB_CMAKE_ARGS=-DO2HUB_BENCH=ON "$here/scripts/build.sh" "$build" Release o2hub >/dev/null
   cmake --build "$build" --target bench_httpfloor >/dev/null
 fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$here/bench/common.sh"
 intent=18632 monitor=18633 floor_health=18634 floor_intent=18635
 printf 'llm:\n  cache_size: 0\n' >"$tmp/o2hub.yaml"
 "$build/o2hub" intent --port "$intent" --config "$tmp/o2hub.yaml" --data-dir "$tmp/d1" \
@@ -55,10 +49,6 @@ sleep 0.5
 echo "answers: /health $(wc -c <"$tmp/health.http") bytes, intent POST" \
   "$(wc -c <"$tmp/intent.http") bytes (headers included), the floor's the same bytes"
 
-cpu_us() { # pid -> "utime stime" in microseconds
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print $12 * 1e6 / hz, $13 * 1e6 / hz }' \
-    "/proc/$1/stat"
-}
 run() { # label pid url lua
   local before after out reqs rps errors
   before=$(cpu_us "$2")
