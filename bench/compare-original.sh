@@ -39,14 +39,8 @@ build="${O2HUB_BENCH_BUILD:-$here/build}"
 fanout="$here/build-release/bench/bench_fanout"
 ulimit -n "$(ulimit -Hn)"
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$here/bench/common.sh"
 
 # -- the original, patched for loopback ---------------------------------------
 mkdir -p "$tmp/orig" "$tmp/bin"
@@ -105,22 +99,21 @@ for port in "$o_intent" "$o_monitor" "$h_intent" "$h_monitor"; do
   }
 done
 
-cpu_us() { # pid -> utime+stime in microseconds
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1e6 / hz }' \
-    "/proc/$1/stat"
+cpu_total_us() { # pid -> utime+stime in microseconds
+  cpu_us "$1" | awk '{ print $1 + $2 }'
 }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # One wrk run: prints "req/s cpu_us_per_request load".
 run_wrk() { # pid url [lua]
   local before after out reqs rps
-  before=$(cpu_us "$1")
+  before=$(cpu_total_us "$1")
   if [[ -n "${3:-}" ]]; then
     out=$(wrk -t2 -c64 -d"${seconds}s" -s "$3" "$2")
   else
     out=$(wrk -t2 -c64 -d"${seconds}s" -s "$here/bench/count.lua" "$2")
   fi
-  after=$(cpu_us "$1")
+  after=$(cpu_total_us "$1")
   reqs=$(sed -n 's/^requests: \([0-9]*\),.*/\1/p' <<<"$out")
   rps=$(sed -n 's/^req\/s: \([0-9.]*\)/\1/p' <<<"$out")
   awk -v r="$reqs" -v s="$rps" -v b="$before" -v a="$after" -v l="$(loadavg)" \
